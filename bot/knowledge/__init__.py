@@ -1,0 +1,20 @@
+"""Knowledge: YAML under knowledge/ turned into typed, validated objects."""
+
+from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
+from bot.knowledge.model import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Entry,
+    Generation,
+    Kind,
+    Knowledge,
+    Step,
+    TableRow,
+    Text,
+)
+
+__all__ = [
+    "DEFAULT_DIRECTORY", "DEFAULT_LANGUAGE", "LANGUAGES", "Entry", "Generation", "Kind",
+    "Knowledge", "KnowledgeError", "Step", "TableRow", "Text", "load_knowledge",
+]

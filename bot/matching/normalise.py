@@ -1,0 +1,199 @@
+"""From what an owner types to a short list of concept tokens the matcher can compare.
+
+The steps, in order, and why each is there:
+1. clean: case, ё/е, emoji, punctuation, apostrophes ("won't" -> "wont"), letters repeated
+   for emphasis ("stuuuck" -> "stuck").
+2. script repair: a Russian phrase typed on the Latin keyboard layout (",fuf;ybr") or written in
+   Latin transliteration ("bagazhnik") becomes Cyrillic, when that explains more words than
+   reading it as English does.
+3. typo repair: a word we do not know is replaced by the closest known word, if rapidfuzz finds
+   one close enough (Indel ratio, which forgives a swapped or dropped letter).
+4. stemming with Snowball, for English and Russian. Why Snowball (snowballstemmer): it is the
+   standard information-retrieval stemmer for both languages, pure Python with no dictionaries
+   to download, and deterministic. The knowledge and the question go through the same stemmer,
+   so a full morphological analyser (pymorphy3) would buy lemma accuracy that the comparison
+   does not need, at the cost of a 10 MB dictionary and slower start-up.
+5. synonyms (knowledge/synonyms.yaml): boot / tailgate / ляда -> "trunk", fob / remote / брелок
+   -> "fob"... Both languages share concept names, so the languages meet in one space.
+6. stop words (knowledge/stopwords.yaml) are dropped last, so "how often" still counts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+_LATIN_TO_CYRILLIC_KEYS = dict(zip(
+    "qwertyuiop[]asdfghjkl;'zxcvbnm,.`",
+    "йцукенгшщзхъфывапролджэячсмитьбюё",
+    strict=True,
+))
+# Longest first: "shch" must win over "sh", "tsya" over "ts".
+_TRANSLITERATION = (
+    ("shch", "щ"), ("tsya", "тся"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
+    ("ch", "ч"),
+    ("sh", "ш"), ("ya", "я"), ("yu", "ю"), ("yo", "е"), ("ye", "е"), ("ja", "я"), ("ju", "ю"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"),
+    ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
+    ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"), ("w", "в"),
+    ("x", "кс"), ("q", "к"), ("'", "ь"),
+)
+_TRANSLITERATION_PATTERN = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLITERATION))
+_TRANSLITERATION_MAP = dict(_TRANSLITERATION)
+
+_WORD = re.compile(r"[a-zа-я0-9]+(?:\.[0-9]+)?")
+_REPEATS = re.compile(r"([a-zа-я])\1{2,}")
+_CYRILLIC = re.compile(r"[а-я]")
+
+MIN_TYPO_LENGTH = 4  # shorter words have too many close neighbours to correct safely
+TYPO_SCORE_CUTOFF = 78.0  # Indel ratio: "trnuk" ~ "trunk" is 80, "pancakes" ~ "package" 67
+
+
+def clean(text: str) -> str:
+    """Lower-case, fold ё to е, drop emoji, apostrophes and accents, squeeze emphasis."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
+    text = re.sub(r"['’`ʼ]", "", text)
+    return _REPEATS.sub(r"\1\1", text)
+
+
+def words(cleaned: str) -> list[str]:
+    return _WORD.findall(cleaned)
+
+
+def is_cyrillic(word: str) -> bool:
+    return bool(_CYRILLIC.search(word))
+
+
+def from_latin_layout(chunk: str) -> str:
+    """What a Russian typist meant when the keyboard was left on the Latin layout."""
+    return "".join(_LATIN_TO_CYRILLIC_KEYS.get(char, char) for char in chunk)
+
+
+def transliterate(word: str) -> str:
+    """Latin transliteration back to Cyrillic ("bagazhnik" -> "багажник"), approximately:
+    typo repair absorbs the rest."""
+    return _TRANSLITERATION_PATTERN.sub(lambda m: _TRANSLITERATION_MAP[m.group(0)], word)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    language = "russian" if is_cyrillic(word) else "english"
+    return _stemmer(language).stemWord(word)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(language)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A question reduced to what the matcher compares, and what was learned on the way."""
+
+    tokens: tuple[str, ...]  # concept names and stems, stop words removed, order kept
+    language: str  # "ru" when the question reads as Russian, else "en"
+    unknown: tuple[str, ...]  # words that neither the knowledge nor the stop words know
+
+
+class Normaliser:
+    """Built once from the knowledge's own vocabulary, then applied to every question."""
+
+    def __init__(
+        self,
+        synonyms: Mapping[str, Mapping[str, Iterable[str]]],
+        stopwords: Mapping[str, Iterable[str]],
+        vocabulary_texts: Iterable[str],
+    ) -> None:
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for concepts in synonyms.values():
+            for concept, variants in concepts.items():
+                for variant in variants:
+                    key = tuple(stem(w) for w in words(clean(variant)))
+                    if key:
+                        self._phrases[key] = concept
+        self._longest_phrase = max((len(k) for k in self._phrases), default=1)
+        self._stop_stems = {
+            stem(w) for ws in stopwords.values() for phrase in ws for w in words(clean(phrase))
+        }
+
+        known: set[str] = set()
+        for text in [*vocabulary_texts, *(w for ws in stopwords.values() for w in ws)]:
+            known.update(words(clean(text)))
+        for concepts in synonyms.values():
+            for variants in concepts.values():
+                for variant in variants:
+                    known.update(words(clean(variant)))
+        self._known_words = frozenset(known)
+        self._known_stems = frozenset(stem(w) for w in known)
+        self._latin_vocabulary = sorted(w for w in known if not is_cyrillic(w))
+        self._cyrillic_vocabulary = sorted(w for w in known if is_cyrillic(w))
+
+    def normalise(self, text: str) -> Normalised:
+        raw = self._repair_script(text)
+        language = "ru" if any(is_cyrillic(w) for w in raw) else "en"
+        repaired = [self._repair_typo(w) for w in raw]
+        stems = [stem(w) for w in repaired]
+        tokens = self._concepts(stems)
+        unknown = tuple(
+            w for w, s in zip(repaired, stems, strict=True)
+            if s not in self._known_stems and not w.isdigit()
+        )
+        return Normalised(tokens=tuple(tokens), language=language, unknown=unknown)
+
+    def is_known(self, word: str) -> bool:
+        return word in self._known_words or stem(word) in self._known_stems
+
+    def _repair_script(self, text: str) -> list[str]:
+        """Choose among reading the Latin text as it is, as a wrong keyboard layout, or as
+        transliterated Russian: whichever explains the most words wins, ties go to as-is."""
+        as_is = words(clean(text))
+        if not as_is or all(is_cyrillic(w) for w in as_is):
+            return as_is
+        typed = unicodedata.normalize("NFKC", text).lower()  # before clean() eats ' and `
+        candidates = [
+            as_is,
+            words(clean(from_latin_layout(typed))),
+            [transliterate(w) if not is_cyrillic(w) else w for w in as_is],
+        ]
+        return max(candidates, key=self._explained)  # max keeps the first on ties
+
+    def _explained(self, candidate: list[str]) -> int:
+        return sum(1 for w in candidate if self.is_known(w) or self._near_known(w))
+
+    def _near_known(self, word: str) -> bool:
+        return len(word) >= MIN_TYPO_LENGTH + 1 and self._closest(word) is not None
+
+    def _repair_typo(self, word: str) -> str:
+        if len(word) < MIN_TYPO_LENGTH or word.isdigit() or self.is_known(word):
+            return word
+        return self._closest(word) or word
+
+    def _closest(self, word: str) -> str | None:
+        vocabulary = self._cyrillic_vocabulary if is_cyrillic(word) else self._latin_vocabulary
+        found = process.extractOne(
+            word, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE_CUTOFF
+        )
+        return found[0] if found else None
+
+    def _concepts(self, stems: list[str]) -> list[str]:
+        """Greedy longest match of synonym phrases, then stop words out."""
+        tokens: list[str] = []
+        index = 0
+        while index < len(stems):
+            for length in range(min(self._longest_phrase, len(stems) - index), 0, -1):
+                concept = self._phrases.get(tuple(stems[index:index + length]))
+                if concept is not None:
+                    tokens.append(concept)
+                    index += length
+                    break
+            else:
+                if stems[index] not in self._stop_stems:
+                    tokens.append(stems[index])
+                index += 1
+        return tokens
