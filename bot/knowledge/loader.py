@@ -84,7 +84,7 @@ def load_knowledge(
             if related == entry.id:
                 raise ctx.error(f"related[{index}]", "an entry cannot be related to itself")
 
-    guided = _parse_guided(directory / "guided.yaml", directory, entries)
+    guided, offered_by = _parse_guided(directory / "guided.yaml", directory, entries)
     interface = _parse_interface(directory / "interface.yaml", directory, interface_keys)
     synonyms = _parse_word_lists(directory / "synonyms.yaml", directory, nested=True)
     off_topic = _parse_word_lists(directory / "off_topic.yaml", directory, nested=False)
@@ -92,6 +92,7 @@ def load_knowledge(
     return Knowledge(
         entries=entries,
         guided_order=guided,
+        guided_offered_by=offered_by,
         interface=interface,
         synonyms=synonyms,
         off_topic=off_topic,
@@ -294,9 +295,12 @@ def _phrasings(value: Any, ctx: _Context) -> dict[str, tuple[str, ...]]:
     return result
 
 
-def _parse_guided(path: Path, root: Path, entries: Mapping[str, Entry]) -> tuple[str, ...]:
+def _parse_guided(
+    path: Path, root: Path, entries: Mapping[str, Entry]
+) -> tuple[tuple[str, ...], frozenset[str]]:
     ctx = _Context(path, root)
-    order = _list(_read_mapping(path, ctx), "order", ctx)
+    data = _read_mapping(path, ctx)
+    order = _list(data, "order", ctx)
     if not order:
         raise ctx.error("order", "list the methods to try, most likely first")
     seen: set[str] = set()
@@ -309,7 +313,11 @@ def _parse_guided(path: Path, root: Path, entries: Mapping[str, Entry]) -> tuple
         if entry_id in seen:
             raise ctx.error(where, f"'{entry_id}' is listed twice")
         seen.add(entry_id)
-    return tuple(order)
+    offered_by = _strings(_list(data, "offered_by", ctx), ctx, "offered_by")
+    for index, entry_id in enumerate(offered_by):
+        if entry_id not in entries:
+            raise ctx.error(f"offered_by[{index}]", f"unknown id '{entry_id}'")
+    return tuple(order), frozenset(offered_by)
 
 
 def _parse_interface(path: Path, root: Path, required: Iterable[str]) -> dict[str, Text]:

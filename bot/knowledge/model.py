@@ -90,6 +90,7 @@ class Knowledge:
 
     entries: Mapping[str, Entry]
     guided_order: tuple[str, ...]
+    guided_offered_by: frozenset[str]  # entries whose answer offers to start the guided run
     interface: Mapping[str, Text]
     synonyms: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> concept -> variants
     off_topic: Mapping[str, tuple[str, ...]]  # language -> words naming other car parts

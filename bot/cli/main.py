@@ -1,0 +1,96 @@
+"""Argument parsing and dispatch; each command's work lives in its own small function."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from bot.knowledge import KnowledgeError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="serve Telegram (polling); needs TELEGRAM_BOT_TOKEN")
+    commands.add_parser("chat", help="the same conversation in this terminal, no Telegram")
+    commands.add_parser("check", help="validate knowledge/ and exit 0 (ok) or 1")
+    ask_parser = commands.add_parser("ask", help="answer QUESTION, or one question per stdin line")
+    ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask_parser.add_argument("--lang", choices=["en", "ru"], help="the question's language "
+                     "(default: detect)")
+    ask_parser.add_argument("question", nargs="*")
+    eval_parser = commands.add_parser("eval", help="accuracy on a labelled question file")
+    eval_parser.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+
+    try:
+        match args.command:
+            case "run":
+                from bot.cli.serve import serve
+
+                return serve()
+            case "chat":
+                from bot.cli.terminal_chat import chat
+
+                return chat(sys.stdin, sys.stdout)
+            case "check":
+                return check()
+            case "ask":
+                questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
+                return ask(questions, as_json=args.json, language=args.lang)
+            case "eval":
+                return evaluate_file(args.file)
+    except KnowledgeError as error:
+        print(f"knowledge error: {error}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _lines(stream: Iterable[str]) -> list[str]:
+    return [line.rstrip("\n") for line in stream if line.strip()]
+
+
+def check() -> int:
+    from bot.cli.startup import load
+    from bot.dialog.self_check import check_screens
+
+    loaded = load()
+    screens = check_screens(loaded.conversation)
+    print(f"ok: {len(loaded.knowledge.entries)} entries, {screens} screens checked, "
+          f"knowledge version {loaded.knowledge.version}")
+    return 0
+
+
+def ask(questions: Iterable[str], *, as_json: bool, language: str | None) -> int:
+    from bot.cli.startup import load
+    from bot.dialog import ChatState, TextMessage
+    from bot.dialog.terminal_render import plain_text
+
+    loaded = load()
+    for question in questions:
+        result = loaded.matcher.match(question)
+        lang = language or result.language
+        if as_json:
+            print(json.dumps({
+                "query": question,
+                "answer_id": result.answer_id,
+                "matches": [{"id": m.entry_id, "score": m.score} for m in result.matches],
+                "lang": lang,
+            }, ensure_ascii=False), flush=True)
+        else:
+            _, replies = loaded.conversation.handle(ChatState(language=lang),
+                                                    TextMessage(question))
+            print("\n\n".join(plain_text(r) for r in replies), end="\n\n", flush=True)
+    return 0
+
+
+def evaluate_file(path: Path) -> int:
+    from bot.cli.startup import load
+    from bot.matching.evaluation import evaluate, format_report, read_questions
+
+    loaded = load()
+    print(format_report(evaluate(loaded.matcher, read_questions(path))))
+    return 0

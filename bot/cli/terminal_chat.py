@@ -1,0 +1,43 @@
+"""The Telegram conversation in a terminal: type text or /commands, or a number to tap."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from bot.cli.startup import load
+from bot.dialog import ChatState, Command, Event, Tap, TextMessage
+from bot.dialog.reply import Button
+from bot.dialog.terminal_render import plain_text
+
+PROMPT = "you> "
+
+
+def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None) -> int:
+    conversation = load().conversation
+    state = ChatState()
+    buttons: list[Button] = []
+
+    def show(event: Event) -> None:
+        nonlocal state, buttons
+        state, replies = conversation.handle(state, event)
+        buttons = []
+        for reply in replies:
+            print(plain_text(reply, buttons), end="\n\n", file=stdout)
+
+    print("Qashqai Trunk Assistant in the terminal. Type a question, a /command, or the "
+          "number of a button. Ctrl-D quits.\n", file=stdout)
+    show(Command("start", language_code=language_code))
+    while True:
+        print(PROMPT, end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            print(file=stdout)
+            return 0
+        text = line.strip()
+        if text.isdigit() and 1 <= int(text) <= len(buttons):
+            show(Tap(buttons[int(text) - 1].data))
+        elif text.startswith("/"):
+            name, _, argument = text[1:].partition(" ")
+            show(Command(name.lower(), argument))
+        else:
+            show(TextMessage(text))

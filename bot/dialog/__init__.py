@@ -1,0 +1,11 @@
+"""The conversation, free of Telegram: (chat state, what the user did) -> (new state, replies)."""
+
+from bot.dialog.conversation import Conversation
+from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
+from bot.dialog.reply import Button, Reply
+from bot.dialog.state import ChatState
+
+__all__ = [
+    "Button", "ChatState", "Command", "Conversation", "Event", "Reply", "Tap", "TextMessage",
+    "Unsupported",
+]

@@ -1,0 +1,200 @@
+"""The conversation: (chat state, what the user did) -> (new state, replies).
+
+Pure: no I/O, no Telegram, no clock. The Telegram layer, the terminal chat and the tests all
+drive this one function, so every transition can be checked in microseconds.
+"""
+
+from __future__ import annotations
+
+from bot.dialog.callback_data import Action, CallbackData
+from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
+from bot.dialog.reply import Button, Reply
+from bot.dialog.screens import QUICK_REPLY_KEYS, Screens, language_for_code, language_of
+from bot.dialog.state import CAR_UNSURE, ChatState
+from bot.knowledge import LANGUAGES, Entry, Generation, Knowledge
+from bot.matching import Matcher, Outcome
+
+MAX_QUESTION_CHARS = 500  # longer messages are matched on their start: enough for any question
+AFTER_CAR_GUIDED = "guided"
+
+Result = tuple[ChatState, list[Reply]]
+
+
+class Conversation:
+    def __init__(self, knowledge: Knowledge, matcher: Matcher | None = None) -> None:
+        self.knowledge = knowledge
+        self.matcher = matcher or Matcher(knowledge)
+        self.screens = Screens(knowledge)
+        self._quick_replies = {
+            knowledge.ui(key, language): key for key in QUICK_REPLY_KEYS for language in LANGUAGES
+        }
+
+    def handle(self, state: ChatState, event: Event) -> Result:
+        if state.language is None:
+            state = state.with_(language=language_for_code(event.language_code))
+        match event:
+            case Command():
+                return self._command(state, event)
+            case Tap():
+                return self._tap(state, event.data)
+            case TextMessage():
+                return self._text(state, event.text)
+            case Unsupported():
+                return state, [self.screens.notice("unsupported", state)]
+
+    # -- commands and the quick-reply keyboard ----------------------------------------------
+
+    def _command(self, state: ChatState, command: Command) -> Result:
+        screens = self.screens
+        match command.name:
+            case "start":
+                state = state.with_(method=None, step=0, guided=False, after_car=None)
+                return state, [screens.greeting(state), screens.main_menu(state)]
+            case "menu":
+                return state, [screens.main_menu(state)]
+            case "help":
+                return state, [screens.help(state)]
+            case "car":
+                return state, [screens.car_question(state, edit=False)]
+            case "language":
+                wanted = command.argument.strip().lower()[:2]
+                if wanted not in LANGUAGES:
+                    wanted = "ru" if language_of(state) == "en" else "en"
+                return self._switch_language(state, wanted)
+            case "reset":
+                fresh = ChatState(language=language_for_code(command.language_code))
+                lead = self.knowledge.ui("reset_done", language_of(fresh))
+                return fresh, [screens.greeting(fresh, lead=lead), screens.main_menu(fresh)]
+            case _:
+                return state, [screens.help(state)]
+
+    def _quick_reply(self, state: ChatState, key: str) -> Result:
+        method_for_key = {"quick_lid_button": "lid-button", "quick_key_fob": "key-fob",
+                          "quick_hands_free": "hands-free"}
+        if key in method_for_key and method_for_key[key] in self.knowledge.entries:
+            return self._walk(state, self.knowledge.entry(method_for_key[key]), 0, edit=False)
+        if key == "quick_faq":
+            return state, [self.screens.faq(state, edit=False)]
+        return state, [self.screens.ways(state, edit=False)]
+
+    # -- free text ---------------------------------------------------------------------------
+
+    def _text(self, state: ChatState, text: str) -> Result:
+        stripped = text.strip()
+        if stripped in self._quick_replies:
+            return self._quick_reply(state, self._quick_replies[stripped])
+        result = self.matcher.match(stripped[:MAX_QUESTION_CHARS])
+        if result.generation is not None and state.car is None:
+            state = state.with_(car=result.generation.value)
+        offer: tuple[tuple[Button, ...], ...] = ()
+        if result.outcome is not Outcome.UNRELATED and result.language != language_of(state):
+            offer = ((self.screens.button("language_offer", state, Action.LANGUAGE,
+                                          result.language),),)
+        if result.outcome is Outcome.ANSWER and result.answer_id is not None:
+            entry = self.knowledge.entry(result.answer_id)
+            return state, [self.screens.entry(state, entry, extra_rows=offer)]
+        if result.outcome is Outcome.CLOSE_CALL:
+            reply = self.screens.did_you_mean(state, result.suggestions)
+            return state, [Reply(reply.text, offer + reply.buttons)]
+        return state, [self.screens.notice("unrelated", state)]
+
+    # -- button taps -------------------------------------------------------------------------
+
+    def _tap(self, state: ChatState, data: str) -> Result:
+        parsed = self.screens.codec.unpack(data)
+        result = self._action(state, parsed) if parsed is not None else None
+        if result is None:  # old, forged or pointing at something that no longer exists
+            return state, [self.screens.notice("stale_button", state, edit=True)]
+        return result
+
+    def _action(self, state: ChatState, data: CallbackData) -> Result | None:
+        screens, args = self.screens, data.args
+        match data.action, args:
+            case Action.MENU, ():
+                return state, [screens.main_menu(state, edit=True)]
+            case Action.WAYS, ():
+                return state, [screens.ways(state, edit=True)]
+            case Action.FAQ, ():
+                return state, [screens.faq(state, edit=True)]
+            case Action.CAR, ():
+                return state, [screens.car_question(state, edit=True)]
+            case Action.SET_CAR, (car,) if car in Generation.__members__ or car == CAR_UNSURE:
+                return self._set_car(state, car)
+            case Action.ENTRY, (entry_id,) if entry_id in self.knowledge.entries:
+                return state, [screens.entry(state, self.knowledge.entry(entry_id), edit=True)]
+            case Action.STEP, (method_id, index) if self._valid_step(state, method_id, index):
+                method = self.knowledge.entry(method_id)
+                guided = state.guided and state.method == method_id
+                return self._walk(state.with_(guided=guided), method, int(index), edit=True)
+            case Action.WORKED, (method_id,) if self._is_method(method_id):
+                done = state.with_(method=None, step=0, guided=False)
+                return done, [screens.worked(done, self.knowledge.entry(method_id))]
+            case Action.FAILED, (method_id,) if self._is_method(method_id):
+                return self._next_way(state, method_id)
+            case Action.GUIDED, ():
+                return self._start_guided(state)
+            case Action.LANGUAGE, (language,) if language in LANGUAGES:
+                return self._switch_language(state, language)
+        return None
+
+    def _valid_step(self, state: ChatState, method_id: str, index: str) -> bool:
+        if not self._is_method(method_id) or not index.isdigit():
+            return False
+        return int(index) < len(self.knowledge.entry(method_id).steps_for(state.generation))
+
+    def _is_method(self, entry_id: str) -> bool:
+        entry = self.knowledge.entries.get(entry_id)
+        return entry is not None and entry.is_method
+
+    # -- transitions -------------------------------------------------------------------------
+
+    def _walk(self, state: ChatState, method: Entry, index: int, *, edit: bool,
+              lead: str = "") -> Result:
+        state = state.with_(method=method.id, step=index)
+        return state, [self.screens.step(state, method, index, edit=edit, lead=lead)]
+
+    def _set_car(self, state: ChatState, car: str) -> Result:
+        resume = state.after_car
+        state = state.with_(car=car, after_car=None)
+        if resume == AFTER_CAR_GUIDED:
+            return self._start_guided(state)
+        lead = self.screens.ui("car_saved", state, car=self.screens.car_name(state))
+        return state, [self.screens.main_menu(state, edit=True, lead=lead)]
+
+    def _start_guided(self, state: ChatState) -> Result:
+        if state.car is None:
+            asking = state.with_(after_car=AFTER_CAR_GUIDED)
+            return asking, [self.screens.car_question(asking, edit=True)]
+        plan = self.guided_plan(state.generation)
+        first = self.knowledge.entry(plan[0])
+        lead = self.screens.ui("guided_intro", state, number=1, total=len(plan))
+        return self._walk(state.with_(guided=True, after_car=None), first, 0, edit=True,
+                          lead=lead)
+
+    def _next_way(self, state: ChatState, failed_id: str) -> Result:
+        """Move on to the next way in the guided order after the one that failed."""
+        order = self.knowledge.guided_order
+        plan = self.guided_plan(state.generation)
+        after = order.index(failed_id) + 1 if failed_id in order else 0
+        remaining = [m for m in order[after:] if m in plan]
+        if not remaining:
+            done = state.with_(method=None, step=0, guided=False)
+            return done, [self.screens.guided_exhausted(done)]
+        next_method = self.knowledge.entry(remaining[0])
+        position = plan.index(next_method.id) + 1
+        lead = "\n".join([
+            self.screens.ui("guided_next", state),
+            self.screens.ui("guided_intro", state, number=position, total=len(plan)),
+        ])
+        return self._walk(state.with_(guided=True), next_method, 0, edit=True, lead=lead)
+
+    def _switch_language(self, state: ChatState, language: str) -> Result:
+        """A new greeting rather than an edit: the quick-reply keyboard must change language."""
+        state = state.with_(language=language)
+        lead = self.screens.ui("language_switched", state)
+        return state, [self.screens.greeting(state, lead=lead), self.screens.main_menu(state)]
+
+    def guided_plan(self, generation: Generation | None) -> list[str]:
+        """The guided order without what this generation lacks (no smart pedal on a J10)."""
+        return [m for m in self.knowledge.guided_order
+                if self.knowledge.entry(m).applies_to(generation)]

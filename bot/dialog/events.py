@@ -1,0 +1,37 @@
+"""What a user can do, in words the conversation understands (no Telegram types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # without the slash, lower case: "start", "menu"...
+    argument: str = ""
+    language_code: str | None = None  # Telegram's guess of the user's language
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    text: str
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A tap on an inline button: `data` is whatever the button carried, possibly forged."""
+
+    data: str
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A sticker, photo, voice note, location... anything that is not text or a tap."""
+
+    kind: str
+    language_code: str | None = None
+
+
+Event = Command | TextMessage | Tap | Unsupported

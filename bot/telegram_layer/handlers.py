@@ -1,0 +1,83 @@
+"""One handler per kind of user action: translate the update, run the conversation, deliver.
+
+Each handler loads the chat's state, runs the pure conversation and saves the result with no
+await in between, so within the event loop that read-modify-write is atomic: two fast taps
+in one chat each see the other's state rather than overwrite it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.dialog import Command, Conversation, Event, Tap, TextMessage, Unsupported
+from bot.storage import ChatStore
+from bot.telegram_layer.delivery import deliver
+
+log = logging.getLogger(__name__)
+
+_MESSAGE_KINDS = ("sticker", "photo", "voice", "video_note", "video", "animation", "audio",
+                  "document", "location", "venue", "contact", "poll", "dice")
+
+
+class ChatHandlers:
+    def __init__(self, conversation: Conversation, store: ChatStore) -> None:
+        self.conversation = conversation
+        self.store = store
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        head, _, argument = message.text.partition(" ")
+        name = head.lstrip("/").split("@", 1)[0].lower()
+        await self._run(update, context, Command(name, argument.strip(), _language(update)))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        await self._run(update, context, TextMessage(message.text, _language(update)))
+
+    async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()  # stop the button's spinner first, whatever follows
+        except BadRequest as error:
+            log.info("callback query %s not answered: %s", query.id, error)
+        tapped = query.message if isinstance(query.message, Message) else None
+        await self._run(update, context, Tap(query.data or "", _language(update)), tapped)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        kind = next((k for k in _MESSAGE_KINDS if message and getattr(message, k, None)),
+                    "other")
+        await self._run(update, context, Unsupported(kind, _language(update)))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+
+    async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event,
+                   tapped: Message | None = None) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        state = self.store.load(chat.id)
+        new_state, replies = self.conversation.handle(state, event)
+        if new_state != state:
+            self.store.save(chat.id, new_state)
+        try:
+            await deliver(context.bot, chat.id, replies, tapped)
+        except TelegramError as error:
+            log.warning("reply to chat %s not delivered: %s", chat.id, error)
+            raise
+
+
+def _language(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user else None

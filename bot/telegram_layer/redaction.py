@@ -1,0 +1,37 @@
+"""Logging that never prints the bot token, whatever the level.
+
+httpx logs every request URL at INFO, and Bot API URLs contain the token
+(".../bot123:ABC/sendMessage"); tracebacks can too. Redacting in the formatter catches every
+logger and every exception text, rather than hoping each library behaves.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+REDACTED = "<bot-token>"
+
+
+class RedactingFormatter(logging.Formatter):
+    def __init__(self, secrets: list[str], fmt: str) -> None:
+        super().__init__(fmt)
+        self._secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+def configure_logging(level: int, secrets: list[str]) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        RedactingFormatter(secrets, "%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # Request lines are noise at INFO; they stay available at DEBUG (redacted all the same).
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
