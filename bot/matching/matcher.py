@@ -34,8 +34,8 @@ from bot.matching.normalise import Normalised, Normaliser, clean, stem, words
 
 # Calibrated on tests/data/dev.yaml (python -m bot eval tests/data/dev.yaml) and checked against
 # tests/data/heldout.yaml, which was written without seeing the knowledge or the dev set.
-ANSWER_THRESHOLD = 0.50  # at or above: answer with the best entry
-ANSWER_MARGIN = 0.0  # ... provided it is strictly ahead of the runner-up
+ANSWER_THRESHOLD = 0.45  # at or above: answer with the best entry ...
+ANSWER_MARGIN = 0.0  # ... if it is at least this far ahead of the runner-up
 SUGGEST_THRESHOLD = 0.30  # at or above (but not confident): "did you mean" buttons
 SUGGESTIONS = 3
 MATCHES_REPORTED = 5
@@ -43,6 +43,7 @@ MATCHES_REPORTED = 5
 _RECALL_BETA = 1.0
 _DESCRIPTION_DISCOUNT = 0.7  # answer and step texts say things; phrasings are how people ask
 _STRING_SIMILARITY_SHARE = 0.4
+_STRING_SCORER = fuzz.token_set_ratio
 _ANCHOR = "trunk"
 _GENERATION_CONCEPTS = {"genj10": Generation.J10, "genj11": Generation.J11,
                         "genj12": Generation.J12}
@@ -132,7 +133,7 @@ class Matcher:
         query_text = " ".join(sorted(query))
         similarity = [0.0] * len(self._texts)
         for _, string_score, index in process.extract(
-            query_text, self._texts, scorer=fuzz.token_set_ratio, limit=None
+            query_text, self._texts, scorer=_STRING_SCORER, limit=None
         ):
             similarity[index] = string_score
         best: dict[str, float] = {}
@@ -162,7 +163,7 @@ class Matcher:
             return Outcome.UNRELATED
         top = matches[0].score
         runner_up = matches[1].score if len(matches) > 1 else 0.0
-        if top >= ANSWER_THRESHOLD and top - runner_up > ANSWER_MARGIN:
+        if top >= ANSWER_THRESHOLD and top - runner_up >= ANSWER_MARGIN:
             return Outcome.ANSWER
         if top >= SUGGEST_THRESHOLD:
             return Outcome.CLOSE_CALL
