@@ -8,6 +8,7 @@ an owner in a car park an empty button.
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -36,6 +37,8 @@ _ENTRY_FIELDS = {
 }
 _STEP_FIELDS = {"do", "tip", "warning", "generations"}
 _ROW_FIELDS = {"part", "cause", "remedy"}
+_GUIDED_FIELDS = {"order", "offered_by"}
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
 class _Context:
@@ -59,7 +62,7 @@ def load_knowledge(
 ) -> Knowledge:
     """Load and validate everything; raise KnowledgeError on the first problem found."""
     directory = directory.resolve()
-    entry_files = sorted((directory / "entries").glob("*.yaml"))
+    entry_files = sorted((directory / "entries").rglob("*.yaml"))  # subfolders group entries
     if not entry_files:
         raise KnowledgeError(str(directory / "entries"), None, None, "no entry files (*.yaml)")
 
@@ -69,9 +72,8 @@ def load_knowledge(
         ctx = _Context(path, directory)
         entry = _parse_entry(_read_mapping(path, ctx), ctx)
         if entry.id in entries:
-            raise ctx.error(
-                "id", f"duplicate id '{entry.id}', already used in {origin[entry.id].name}"
-            )
+            first = origin[entry.id].relative_to(directory / "entries")
+            raise ctx.error("id", f"duplicate id '{entry.id}', already used in {first}")
         entries[entry.id] = entry
         origin[entry.id] = path
 
@@ -126,6 +128,11 @@ def _parse_entry(data: Mapping[str, Any], ctx: _Context) -> Entry:
     if not isinstance(entry_id, str) or not entry_id.strip():
         raise ctx.error("id", "missing; give the entry an id such as 'lid-button'")
     ctx.entry = entry_id
+    if not _ID.fullmatch(entry_id):
+        raise ctx.error("id", "use 1-40 lower-case letters, digits and dashes, e.g. 'lid-button'")
+    if entry_id != ctx.file.stem:
+        raise ctx.error("id", f"must match the file name: rename the file to {entry_id}.yaml "
+                        f"or the id to '{ctx.file.stem}'")
     unknown = set(data) - _ENTRY_FIELDS
     if unknown:
         raise ctx.error(sorted(unknown)[0], "unknown field; valid fields: "
@@ -261,9 +268,18 @@ def _text(value: Any, ctx: _Context, field: str) -> Text:
                         + ", ".join(LANGUAGES))
     for language in LANGUAGES:
         text = value.get(language)
+        if text is not None and not isinstance(text, str):
+            raise ctx.error(f"{field}.{language}", f"YAML read {text!r} as a "
+                            f"{type(text).__name__}, not a text: put it in quotes")
         if not isinstance(text, str) or not text.strip():
             raise ctx.error(f"{field}.{language}", "missing or empty text")
-    placeholders = {lang: _placeholders(value[lang]) for lang in LANGUAGES}
+    placeholders: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        try:
+            placeholders[language] = _placeholders(value[language])
+        except ValueError:
+            raise ctx.error(f"{field}.{language}", "unbalanced { or }: write {name} for a "
+                            "value the bot fills in, {{ or }} for a literal brace") from None
     first = placeholders[LANGUAGES[0]]
     for language in LANGUAGES[1:]:
         if placeholders[language] != first:
@@ -274,10 +290,8 @@ def _text(value: Any, ctx: _Context, field: str) -> Text:
 
 
 def _placeholders(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-    except ValueError:
-        return {"<unbalanced braces>"}
+    """Raises ValueError on unbalanced braces, as str.format would at run time."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def _phrasings(value: Any, ctx: _Context) -> dict[str, tuple[str, ...]]:
@@ -300,7 +314,11 @@ def _parse_guided(
 ) -> tuple[tuple[str, ...], frozenset[str]]:
     ctx = _Context(path, root)
     data = _read_mapping(path, ctx)
-    order = _list(data, "order", ctx)
+    unknown = set(data) - _GUIDED_FIELDS
+    if unknown:
+        raise ctx.error(sorted(unknown)[0], "unknown field; valid: "
+                        + ", ".join(sorted(_GUIDED_FIELDS)))
+    order = _strings(_list(data, "order", ctx), ctx, "order")
     if not order:
         raise ctx.error("order", "list the methods to try, most likely first")
     seen: set[str] = set()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from html import unescape
 
 from telegram import (
     Bot,
@@ -43,9 +45,19 @@ async def deliver(bot: Bot, chat_id: int, replies: list[Reply],
                                reply_markup=markup_for(reply))
 
 
+def shows_already(message: Message, reply: Reply,
+                  markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None) -> bool:
+    """A second tap on the same button asks for the screen already shown; Telegram rejects
+    such an edit ("message is not modified"), so it is not sent at all."""
+    plain = unescape(re.sub(r"<[^>]+>", "", reply.text))
+    return message.text == plain and message.reply_markup == markup
+
+
 async def _edit(bot: Bot, message: Message, reply: Reply) -> bool:
     """False when the message cannot be edited (too old, deleted): the caller sends instead."""
     markup = markup_for(reply)
+    if shows_already(message, reply, markup):
+        return True
     try:
         await bot.edit_message_text(
             reply.text, chat_id=message.chat_id, message_id=message.message_id,

@@ -34,4 +34,5 @@ def configure_logging(level: int, secrets: list[str]) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Request lines are noise at INFO; they stay available at DEBUG (redacted all the same).
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    logging.getLogger("httpx").setLevel(logging.DEBUG if level <= logging.DEBUG
+                                        else max(level, logging.WARNING))

@@ -1,0 +1,121 @@
+"""The real bot (python-telegram-bot Application, our handlers, SQLite state) over real HTTP
+against the local Bot API test server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli.startup import Loaded
+from bot.config import Settings
+from bot.storage import ChatStore
+from bot.telegram_layer import build_application
+from bot.telegram_layer.application import ALLOWED_UPDATES
+from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram.views import BotMessageView
+
+TOKEN = "123456:TEST-token-never-logged"
+
+
+class RunningBot:
+    """Starts, stops and restarts the bot process-equivalent: Application + store."""
+
+    def __init__(self, server: FakeTelegram, loaded: Loaded, data_dir: Path) -> None:
+        self.server = server
+        self.loaded = loaded
+        self.settings = Settings(token=server.token, api_url=server.base_url,
+                                 data_dir=data_dir, log_level=20)
+        self.store: ChatStore | None = None
+        self.application: object | None = None
+
+    async def start(self) -> None:
+        self.store = ChatStore(self.settings.data_dir)
+        application = build_application(self.settings, self.loaded.conversation, self.store)
+        await application.initialize()
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=1,
+                                                allowed_updates=ALLOWED_UPDATES)
+        self.application = application
+
+    async def stop(self) -> None:
+        application = self.application
+        if application is None:
+            return
+        await application.updater.stop()  # type: ignore[attr-defined]
+        await application.stop()  # type: ignore[attr-defined]
+        await application.shutdown()  # type: ignore[attr-defined]
+        assert self.store is not None
+        self.store.close()
+        self.application = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+class User:
+    """One Telegram user in a private chat, acting through the test server."""
+
+    def __init__(self, server: FakeTelegram, chat_id: int, language_code: str = "en") -> None:
+        self.server = server
+        self.chat_id = chat_id
+        self.language_code = language_code
+
+    async def send(self, text: str, count: int = 1) -> list[BotMessageView]:
+        self.server.user_sends(self.chat_id, text, language_code=self.language_code)
+        return await self.server.wait_for_bot_messages(self.chat_id, count)
+
+    async def tap(self, message: BotMessageView, label_part: str) -> BotMessageView:
+        data = button_data(message, label_part)
+        return await self.tap_data(message, data)
+
+    async def tap_data(self, message: BotMessageView, data: str) -> BotMessageView:
+        """Taps and waits for the tapped message to change (or a new one, if it could not)."""
+        before = self.server.bot_messages(self.chat_id)
+        edits = next(m.edit_count for m in before if m.message_id == message.message_id)
+        query_id = self.server.user_taps(self.chat_id, message.message_id, data,
+                                         language_code=self.language_code)
+        await self.server.wait_for_callback_answer(query_id)
+
+        def changed() -> BotMessageView | None:
+            now = self.server.bot_messages(self.chat_id)
+            if len(now) > len(before):
+                return now[-1]
+            current = next(m for m in now if m.message_id == message.message_id)
+            return current if current.edit_count > edits else None
+
+        return await self.server.wait_for(changed)
+
+
+def button_data(message: BotMessageView, label_part: str) -> str:
+    for row in message.buttons:
+        for button in row:
+            if label_part.lower() in button["text"].lower():
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {label_part!r} in {message.button_texts}")
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TOKEN) as fake:
+        yield fake
+        assert fake.rejections == [], "the bot sent something Telegram would reject"
+
+
+@pytest.fixture
+async def running_bot(server: FakeTelegram, loaded: Loaded, tmp_path: Path
+                      ) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(server, loaded, tmp_path / "data")
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+@pytest.fixture
+def user(server: FakeTelegram, running_bot: RunningBot) -> User:
+    return User(server, chat_id=1001)

@@ -1,0 +1,75 @@
+"""Settings an operator sets in the environment, and the messages when they get one wrong."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings
+
+TOKEN = "123456:ABC-test-token"
+
+
+@pytest.mark.parametrize("environ", [{}, {"TELEGRAM_BOT_TOKEN": ""},
+                                     {"TELEGRAM_BOT_TOKEN": "  \n"}])
+def test_missing_or_blank_token_says_what_to_set(environ: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        Settings.from_environment(environ)
+
+
+def test_defaults() -> None:
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert settings == Settings(token=TOKEN, api_url="https://api.telegram.org",
+                                data_dir=Path("./data"), log_level=logging.INFO)
+
+
+def test_token_pasted_with_whitespace_is_trimmed() -> None:
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": f"  {TOKEN}\n"})
+    assert settings.token == TOKEN
+
+
+def test_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("BOT_DATA_DIR", "/var/lib/qashqai")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    monkeypatch.delenv("TELEGRAM_API_URL", raising=False)
+    settings = Settings.from_environment()
+    assert settings.token == TOKEN
+    assert settings.data_dir == Path("/var/lib/qashqai")
+    assert settings.log_level == logging.WARNING
+
+
+def test_missing_token_in_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        Settings.from_environment()
+
+
+@pytest.mark.parametrize(("given", "used"), [
+    ("http://localhost:8081/", "http://localhost:8081"),
+    ("http://localhost:8081//", "http://localhost:8081"),
+    (" https://bot-api.example/ ", "https://bot-api.example"),
+    ("", "https://api.telegram.org"),
+])
+def test_api_url_without_trailing_slash(given: str, used: str) -> None:
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN,
+                                          "TELEGRAM_API_URL": given})
+    assert settings.api_url == used
+
+
+@pytest.mark.parametrize(("given", "level"), [("debug", logging.DEBUG), ("ERROR", logging.ERROR),
+                                              (" Warning ", logging.WARNING)])
+def test_log_level_by_name(given: str, level: int) -> None:
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": given})
+    assert settings.log_level == level
+
+
+@pytest.mark.parametrize("given", ["LOUD", "verbose", "10"])
+def test_bad_log_level_is_a_clear_error(given: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": given})
+    message = str(caught.value)
+    assert "LOG_LEVEL" in message and given.upper() in message
+    assert "DEBUG" in message and "INFO" in message
