@@ -88,8 +88,9 @@ class Conversation:
             state = state.with_(car=result.generation.value)
         offer: tuple[tuple[Button, ...], ...] = ()
         if result.outcome is not Outcome.UNRELATED and result.language != language_of(state):
-            offer = ((self.screens.button("language_offer", state, Action.LANGUAGE,
-                                          result.language),),)
+            # Labelled in the language offered: that is the one the user reads.
+            label = self.knowledge.ui("language_offer", result.language)
+            offer = ((Button(label, self.screens.codec.pack(Action.LANGUAGE, result.language)),),)
         if result.outcome is Outcome.ANSWER and result.answer_id is not None:
             entry = self.knowledge.entry(result.answer_id)
             return state, [self.screens.entry(state, entry, extra_rows=offer)]

@@ -15,6 +15,13 @@ def step_of(text: str) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
+def step_of_any(text: str) -> tuple[int, int]:
+    """Step k of n, in English or Russian ("шаг k из n")."""
+    found = re.search(r"(?:step|шаг) (\d+) (?:of|из) (\d+)", text)
+    assert found, text
+    return int(found.group(1)), int(found.group(2))
+
+
 async def test_start_shows_quick_replies_and_main_menu(user: User) -> None:
     greeting, menu = await user.send("/start", count=2)
     assert "Qashqai" in greeting.text
