@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_DATA_DIR = "./data"
 
 
 class ConfigError(Exception):
@@ -20,6 +22,11 @@ class Settings:
     api_url: str
     data_dir: Path
     log_level: int
+    max_sends_per_second: float = 30.0  # Telegram's overall limit for a bot
+    webhook_url: str | None = None  # set: serve a webhook instead of polling
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None  # generated at start when unset
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -36,10 +43,25 @@ class Settings:
         if level is None:
             raise ConfigError(f"LOG_LEVEL={level_name!r} is not a level; use DEBUG, INFO, "
                               "WARNING or ERROR")
+        try:
+            port = int(env.get("WEBHOOK_PORT", "8443"))
+            rate = float(env.get("TELEGRAM_MAX_SENDS_PER_SECOND", "30"))
+        except ValueError as error:
+            raise ConfigError(f"WEBHOOK_PORT and TELEGRAM_MAX_SENDS_PER_SECOND must be numbers: "
+                              f"{error}") from None
+        secret = env.get("WEBHOOK_SECRET", "").strip() or None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ConfigError("WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and -, "
+                              "1-256 characters (Telegram's rule)")
         return cls(
             token=token,
             api_url=env.get("TELEGRAM_API_URL", DEFAULT_API_URL).strip().rstrip("/")
             or DEFAULT_API_URL,
-            data_dir=Path(env.get("BOT_DATA_DIR", "./data")),
+            data_dir=Path(env.get("BOT_DATA_DIR", DEFAULT_DATA_DIR)),
             log_level=level,
+            max_sends_per_second=rate,
+            webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
+            webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
+            webhook_port=port,
+            webhook_secret=secret,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("run", help="serve Telegram (polling); needs TELEGRAM_BOT_TOKEN")
     commands.add_parser("chat", help="the same conversation in this terminal, no Telegram")
     commands.add_parser("check", help="validate knowledge/ and exit 0 (ok) or 1")
+    commands.add_parser("health", help="exit 0 if the running bot polled or served recently")
     ask_parser = commands.add_parser("ask", help="answer QUESTION, or one question per stdin line")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
     ask_parser.add_argument("--lang", choices=["en", "ru"], help="the question's language "
@@ -38,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return chat(sys.stdin, sys.stdout)
             case "check":
                 return check()
+            case "health":
+                from bot.config import DEFAULT_DATA_DIR
+                from bot.telegram_layer.health import is_alive
+
+                return 0 if is_alive(Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR))) else 1
             case "ask":
                 questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
                 return ask(questions, as_json=args.json, language=args.lang)

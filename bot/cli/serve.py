@@ -1,16 +1,20 @@
-"""`python -m bot run`: Telegram polling with settings from the environment."""
+"""`python -m bot run`: polling (or a webhook when WEBHOOK_URL is set), until SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
+import signal
 import sys
+from dataclasses import replace
 
 from bot.cli.startup import load
 from bot.config import ConfigError, Settings
-from bot.storage import ChatStore
-from bot.telegram_layer import build_application
-from bot.telegram_layer.application import ALLOWED_UPDATES
+from bot.dialog import Conversation
+from bot.telegram_layer.health import Heartbeat
 from bot.telegram_layer.redaction import configure_logging
+from bot.telegram_layer.runtime import PollingBot
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +25,36 @@ def serve() -> int:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, [settings.token])
+    if settings.webhook_url and not settings.webhook_secret:
+        settings = replace(settings, webhook_secret=secrets.token_urlsafe(32))
+    configure_logging(settings.log_level, [settings.token, settings.webhook_secret or ""])
     loaded = load()
-    store = ChatStore(settings.data_dir)
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
-             store.path, settings.api_url)
-    application = build_application(settings, loaded.conversation, store)
-    try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    finally:
-        store.close()
+             settings.data_dir, settings.api_url)
+    if settings.webhook_url:
+        from bot.telegram_layer.webhook import serve_webhook
+
+        return asyncio.run(serve_webhook(settings, loaded.conversation))
+    return asyncio.run(_poll(settings, loaded.conversation))
+
+
+async def _poll(settings: Settings, conversation: Conversation) -> int:
+    heartbeat = Heartbeat(settings.data_dir)
+    bot = PollingBot(settings, conversation, on_poll=heartbeat.beat)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await bot.start()
+    log.info("polling; SIGTERM or Ctrl-C stops after finishing updates in progress")
+    waiting = asyncio.create_task(bot.wait())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    await bot.stop()
+    for task in (waiting, stopping):
+        task.cancel()
+    if waiting.done() and not waiting.cancelled() and waiting.exception() is not None:
+        log.error("stopped: %s", waiting.exception())
+        return 1
+    log.info("stopped cleanly")
     return 0

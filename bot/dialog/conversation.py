@@ -6,6 +6,8 @@ drive this one function, so every transition can be checked in microseconds.
 
 from __future__ import annotations
 
+from html import escape
+
 from bot.dialog.callback_data import Action, CallbackData
 from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
 from bot.dialog.reply import Button, Reply
@@ -194,6 +196,10 @@ class Conversation:
         state = state.with_(language=language)
         lead = self.screens.ui("language_switched", state)
         return state, [self.screens.greeting(state, lead=lead), self.screens.main_menu(state)]
+
+    def too_fast(self, state: ChatState) -> Reply:
+        """Said once when a chat floods the bot; the messages in the flood go unanswered."""
+        return Reply(escape(self.knowledge.ui("too_fast", language_of(state)), quote=False))
 
     def guided_plan(self, generation: Generation | None) -> list[str]:
         """The guided order without what this generation lacks (no smart pedal on a J10)."""

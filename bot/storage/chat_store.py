@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bot.dialog.state import ChatState
+from bot.storage.update_journal import UpdateJournal
 
 DATABASE_NAME = "chats.sqlite3"
 
@@ -38,6 +39,7 @@ class ChatStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute(_SCHEMA)
+        self.journal = UpdateJournal(self._db, self._lock)
 
     def load(self, chat_id: int) -> ChatState:
         with self._lock:
@@ -68,6 +70,10 @@ class ChatStore:
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM chat_state").fetchone()[0])
+
+    def integrity_ok(self) -> bool:
+        with self._lock:
+            return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     def close(self) -> None:
         with self._lock:

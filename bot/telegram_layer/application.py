@@ -16,22 +16,25 @@ from bot.dialog import Conversation
 from bot.dialog.screens import COMMAND_KEYS
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.storage import ChatStore
+from bot.telegram_layer.chat_order import PerChatOrder
 from bot.telegram_layer.handlers import ChatHandlers
+from bot.telegram_layer.retrying_limiter import RetryingRateLimiter
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def build_application(settings: Settings, conversation: Conversation, store: ChatStore
                       ) -> Application:  # type: ignore[type-arg]
-    async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
-        await publish_commands(application, conversation.knowledge)
-
+    """No Updater: updates arrive through our poller or webhook, which confirm them to
+    Telegram only once handled (see polling.py)."""
     application = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
-        .post_init(register_commands)
+        .updater(None)
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second))
+        .concurrent_updates(PerChatOrder())
         .build()
     )
     handlers = ChatHandlers(conversation, store)

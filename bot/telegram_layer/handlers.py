@@ -7,6 +7,7 @@ in one chat each see the other's state rather than overwrite it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Message, Update
@@ -16,6 +17,7 @@ from telegram.ext import ContextTypes
 from bot.dialog import Command, Conversation, Event, Tap, TextMessage, Unsupported
 from bot.storage import ChatStore
 from bot.telegram_layer.delivery import deliver
+from bot.telegram_layer.flood_guard import FloodGuard, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +26,11 @@ _MESSAGE_KINDS = ("sticker", "photo", "voice", "video_note", "video", "animation
 
 
 class ChatHandlers:
-    def __init__(self, conversation: Conversation, store: ChatStore) -> None:
+    def __init__(self, conversation: Conversation, store: ChatStore,
+                 flood_guard: FloodGuard | None = None) -> None:
         self.conversation = conversation
         self.store = store
+        self.flood_guard = flood_guard or FloodGuard()
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -60,12 +64,27 @@ class ChatHandlers:
         await self._run(update, context, Unsupported(kind, _language(update)))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log it, and tell the owner once rather than leave them waiting in silence."""
         log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if isinstance(context.error, TelegramError):
+            return  # Telegram itself is failing: another message would fail the same way
+        state = self.store.load(update.effective_chat.id)
+        _, replies = self.conversation.handle(state, Unsupported("error"))
+        with contextlib.suppress(TelegramError):
+            await deliver(context.bot, update.effective_chat.id, replies[:1])
 
     async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event,
                    tapped: Message | None = None) -> None:
         chat = update.effective_chat
         if chat is None:
+            return
+        verdict = self.flood_guard.check(chat.id)
+        if verdict is not Verdict.ALLOW:
+            if verdict is Verdict.WARN:
+                state = self.store.load(chat.id)
+                await deliver(context.bot, chat.id, [self.conversation.too_fast(state)])
             return
         state = self.store.load(chat.id)
         new_state, replies = self.conversation.handle(state, event)

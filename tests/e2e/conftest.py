@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
 from bot.cli.startup import Loaded
 from bot.config import Settings
 from bot.storage import ChatStore
-from bot.telegram_layer import build_application
-from bot.telegram_layer.application import ALLOWED_UPDATES
+from bot.telegram_layer.runtime import PollingBot
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.views import BotMessageView
 
@@ -20,38 +20,28 @@ TOKEN = "123456:TEST-token-never-logged"
 
 
 class RunningBot:
-    """Starts, stops and restarts the bot process-equivalent: Application + store."""
+    """The bot as `python -m bot run` runs it (PollingBot), started and stopped in-process."""
 
     def __init__(self, server: FakeTelegram, loaded: Loaded, data_dir: Path) -> None:
         self.server = server
         self.loaded = loaded
         self.settings = Settings(token=server.token, api_url=server.base_url,
                                  data_dir=data_dir, log_level=20)
-        self.store: ChatStore | None = None
-        self.application: object | None = None
+        self.bot = PollingBot(self.settings, loaded.conversation, long_poll_seconds=1)
+
+    @property
+    def store(self) -> ChatStore | None:
+        return self.bot.store
+
+    @property
+    def application(self) -> Application | None:  # type: ignore[type-arg]
+        return self.bot.application
 
     async def start(self) -> None:
-        self.store = ChatStore(self.settings.data_dir)
-        application = build_application(self.settings, self.loaded.conversation, self.store)
-        await application.initialize()
-        if application.post_init:
-            await application.post_init(application)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=1,
-                                                allowed_updates=ALLOWED_UPDATES)
-        self.application = application
+        await self.bot.start()
 
     async def stop(self) -> None:
-        application = self.application
-        if application is None:
-            return
-        await application.updater.stop()  # type: ignore[attr-defined]
-        await application.stop()  # type: ignore[attr-defined]
-        await application.shutdown()  # type: ignore[attr-defined]
-        assert self.store is not None
-        self.store.close()
-        self.application = None
+        await self.bot.stop()
 
     async def restart(self) -> None:
         await self.stop()

@@ -1,0 +1,55 @@
+"""Which Telegram updates have been handled, so one fetched again is not answered twice.
+
+The bot confirms an update to Telegram only once it has been handled, so after a crash
+Telegram hands back everything unconfirmed; this journal tells the ones already answered.
+Kept in the same SQLite file as chat state; entries older than Telegram's 24-hour retention
+are pruned.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+RETENTION_SECONDS = 2 * 24 * 3600  # Telegram keeps unconfirmed updates for 24 hours
+PRUNE_EVERY = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS handled_update (
+    update_id INTEGER PRIMARY KEY,
+    handled_at REAL NOT NULL
+)
+"""
+
+
+class UpdateJournal:
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self._db = db
+        self._lock = lock
+        self._marks = 0
+        with self._lock:
+            self._db.execute(_SCHEMA)
+
+    def is_handled(self, update_id: int) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM handled_update WHERE update_id = ?", (update_id,)
+            ).fetchone()
+        return row is not None
+
+    def mark_handled(self, update_id: int) -> None:
+        now = time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO handled_update (update_id, handled_at) VALUES (?, ?)",
+                (update_id, now),
+            )
+            self._marks += 1
+            if self._marks % PRUNE_EVERY == 0:
+                self._db.execute("DELETE FROM handled_update WHERE handled_at < ?",
+                                 (now - RETENTION_SECONDS,))
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM handled_update").fetchone()[0])

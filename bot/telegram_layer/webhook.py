@@ -1,0 +1,139 @@
+"""Webhook mode: Telegram POSTs updates to us; a health endpoint answers orchestrators.
+
+Built on aiohttp rather than the framework's run_webhook because that one cannot serve a
+health endpoint beside the webhook. Like the poller, a request is answered 200 only once its
+update has been handled, so Telegram re-delivers anything lost in a crash; the update journal
+drops re-deliveries already answered. A request without the secret header gets 403 and is
+never processed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import signal
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.dialog import Conversation
+from bot.storage import ChatStore
+from bot.storage.update_journal import UpdateJournal
+from bot.telegram_layer.application import ALLOWED_UPDATES, build_application, publish_commands
+from bot.telegram_layer.health import Heartbeat
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/health"
+SHUTDOWN_SECONDS = 7.0  # finish requests in progress within Docker's 10 s grace
+
+
+class WebhookReceiver:
+    def __init__(self, application: Application, journal: UpdateJournal,  # type: ignore[type-arg]
+                 secret: str, heartbeat: Heartbeat | None = None) -> None:
+        self._application = application
+        self._journal = journal
+        self._secret = secret
+        self._heartbeat = heartbeat
+
+    def web_app(self, path: str) -> web.Application:
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(path, self.receive)
+        app.router.add_get(HEALTH_PATH, self.health)
+        return app
+
+    async def receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self._secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            update = Update.de_json(await request.json(), self._application.bot)
+        except Exception:  # not JSON, or not an Update: nothing to redeliver
+            return web.Response(status=400, text="bad update")
+        if update is None:
+            return web.Response(status=400, text="bad update")
+        if self._heartbeat is not None:
+            self._heartbeat.beat()
+        if not self._journal.is_handled(update.update_id):
+            await self._application.update_processor.process_update(
+                update, self._application.process_update(update)
+            )
+            self._journal.mark_handled(update.update_id)
+        return web.Response(text="ok")
+
+    async def health(self, _: web.Request) -> web.Response:
+        if self._heartbeat is not None:
+            self._heartbeat.beat()
+        return web.json_response({"status": "ok", "running": self._application.running})
+
+
+def webhook_path(url: str) -> str:
+    path = urlsplit(url).path or "/"
+    return path if path != HEALTH_PATH else "/webhook"
+
+
+class WebhookServer:
+    """The webhook counterpart of PollingBot: start() and stop() around one Application."""
+
+    def __init__(self, settings: Settings, conversation: Conversation) -> None:
+        if not settings.webhook_url or not settings.webhook_secret:
+            raise ValueError("webhook mode needs WEBHOOK_URL and a secret")
+        self.settings = settings
+        self.conversation = conversation
+        self.store: ChatStore | None = None
+        self.application: Application | None = None  # type: ignore[type-arg]
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        assert settings.webhook_url and settings.webhook_secret
+        self.store = ChatStore(settings.data_dir)
+        self.application = build_application(settings, self.conversation, self.store)
+        await self.application.initialize()
+        await publish_commands(self.application, self.conversation.knowledge)
+        await self.application.start()
+        receiver = WebhookReceiver(self.application, self.store.journal,
+                                   settings.webhook_secret, Heartbeat(settings.data_dir))
+        self._runner = web.AppRunner(receiver.web_app(webhook_path(settings.webhook_url)),
+                                     shutdown_timeout=SHUTDOWN_SECONDS, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, settings.webhook_listen, settings.webhook_port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        await self.application.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        log.info("webhook listening on %s:%s", settings.webhook_listen, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self.application is not None:
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+            self.application = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+async def serve_webhook(settings: Settings, conversation: Conversation) -> int:
+    server = WebhookServer(settings, conversation)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await server.start()
+    await stop.wait()
+    await server.stop()
+    log.info("stopped cleanly")
+    return 0
