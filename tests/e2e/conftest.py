@@ -22,11 +22,13 @@ TOKEN = "123456:TEST-token-never-logged"
 class RunningBot:
     """The bot as `python -m bot run` runs it (PollingBot), started and stopped in-process."""
 
-    def __init__(self, server: FakeTelegram, loaded: Loaded, data_dir: Path) -> None:
+    def __init__(self, server: FakeTelegram, loaded: Loaded, data_dir: Path,
+                 max_sends_per_second: float = 30.0) -> None:
         self.server = server
         self.loaded = loaded
         self.settings = Settings(token=server.token, api_url=server.base_url,
-                                 data_dir=data_dir, log_level=20)
+                                 data_dir=data_dir, log_level=20,
+                                 max_sends_per_second=max_sends_per_second)
         self.bot = PollingBot(self.settings, loaded.conversation, long_poll_seconds=1)
 
     @property

@@ -1,0 +1,120 @@
+"""The bot under a misbehaving Telegram: errors, throttling, outages, floods, fast taps."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli.startup import Loaded
+from bot.telegram_layer.flood_guard import BURST
+from tests.e2e.conftest import RunningBot, User
+from tests.fake_telegram import FakeTelegram
+
+# Five questions whose answers are told apart by their titles, asked in this order.
+QUESTIONS = {
+    "which battery does the key fob take": "faq-fob-battery",
+    "how do i use the hands free kick sensor": "hands-free",
+    "where is the emergency release inside the boot": "interior-release",
+    "tailgate opens but will not close": "faq-wont-close",
+    "differences between j10 j11 and j12": "generations",
+}
+
+
+@pytest.fixture
+async def fast_bot(server: FakeTelegram, loaded: Loaded, tmp_path: Path
+                   ) -> AsyncIterator[RunningBot]:
+    """Sending limit raised so the tests measure faults, not Telegram's 30 messages/s."""
+    bot = RunningBot(server, loaded, tmp_path / "data", max_sends_per_second=1000)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+def titles_in_order(server: FakeTelegram, chat_id: int, loaded: Loaded) -> list[str]:
+    by_title = {loaded.knowledge.entry(i).title.in_("en"): i for i in QUESTIONS.values()}
+    found = []
+    for message in server.bot_messages(chat_id):
+        first_line = message.text.split("\n", 1)[0]
+        found.append(by_title.get(first_line, f"unexpected: {first_line}"))
+    return found
+
+
+async def test_every_message_gets_exactly_one_reply_in_order_under_20_percent_faults(
+    server: FakeTelegram, fast_bot: RunningBot, loaded: Loaded
+) -> None:
+    server.faults.seed(7)
+    server.faults.kinds = ["500", "502", "drop", "429", "slow"]
+    server.faults.methods = {"sendMessage"}
+    server.faults.retry_after = 1
+    server.faults.slow_seconds = 0.3
+    server.faults.rate = 0.2
+    chats = range(5000, 5060)
+    for question in QUESTIONS:
+        for chat_id in chats:
+            server.user_sends(chat_id, question)
+
+    def all_answered() -> bool:
+        return all(len(server.bot_messages(c)) >= len(QUESTIONS) for c in chats)
+
+    await server.wait_for(all_answered, timeout=90)
+    await asyncio.sleep(0.5)  # room for a stray duplicate to show up
+    expected = list(QUESTIONS.values())
+    for chat_id in chats:
+        assert titles_in_order(server, chat_id, loaded) == expected, chat_id
+    assert len(server.faults.injected) > 30, "the faults really happened"
+    assert fast_bot.bot.poller is not None and fast_bot.application is not None
+    assert fast_bot.application.running
+
+
+async def test_telegram_outage_on_get_updates_is_ridden_out(
+    server: FakeTelegram, fast_bot: RunningBot
+) -> None:
+    server.faults.fail_get_updates_for(3.0)
+    user = User(server, chat_id=6001)
+    (reply,) = await user.send("which battery does the key fob take")
+    assert "CR2032" in reply.text
+
+
+async def test_a_flooding_chat_gets_one_slow_down_and_others_are_served(
+    server: FakeTelegram, fast_bot: RunningBot
+) -> None:
+    flooder, bystander = 7001, 7002
+    for n in range(100):
+        server.user_sends(flooder, f"boot wont open {n}")
+    server.user_sends(bystander, "which battery does the key fob take")
+    reply = await server.wait_for_bot_message(bystander, timeout=10)
+    assert "CR2032" in reply.text
+    await server.wait_for(lambda: not server.pending_updates, timeout=20)
+    await asyncio.sleep(0.3)
+    texts = [m.text for m in server.bot_messages(flooder)]
+    slow_downs = [t for t in texts if "lot of messages" in t]
+    assert len(slow_downs) == 1
+    assert len(texts) <= BURST + 1 + 2  # the burst, one warning, a little refill meanwhile
+
+
+async def test_fast_taps_in_one_chat_leave_state_and_screen_in_agreement(
+    server: FakeTelegram, fast_bot: RunningBot
+) -> None:
+    user = User(server, chat_id=8001)
+    (step1,) = await user.send("🔘 Lid button")
+    data = {b["text"]: b["callback_data"] for row in step1.buttons for b in row}
+    nxt = data["Next ▶️"]
+    for _ in range(3):  # a user drumming on Next: each tap sees the previous one's state
+        server.user_taps(user.chat_id, step1.message_id, nxt)
+    await server.wait_for(lambda: not server.pending_updates, timeout=10)
+    (menu,) = await user.send("/menu")  # handled after the taps: one chat, in order
+    assert menu.text
+    assert fast_bot.store is not None
+    state = fast_bot.store.load(user.chat_id)
+    shown = next(m for m in server.bot_messages(user.chat_id)
+                 if m.message_id == step1.message_id)
+    assert state.method == "lid-button"
+    assert f"step {state.step + 1} of" in shown.text
+    # Taps two and three asked for the screen tap one had just shown. Telegram answers such
+    # an edit "message is not modified", as the test server did; the bot takes it as done.
+    not_modified = [r for r in server.rejections if "not modified" in r.description]
+    assert len(not_modified) == len(server.rejections) <= 2
+    server.rejections.clear()
