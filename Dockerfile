@@ -11,6 +11,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY knowledge ./knowledge
+# Installs the dependencies; the bot itself runs from /app, beside its knowledge/.
 RUN pip install --no-cache-dir . \
     && useradd --system --uid 10001 --home-dir /app bot \
     && mkdir -p /data && chown bot /data \
@@ -18,5 +19,10 @@ RUN pip install --no-cache-dir . \
 
 USER bot
 VOLUME ["/data"]
+EXPOSE 8443
+# The serving loop touches /data/heartbeat; stale for 90 s means stuck.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
+# The bot finishes updates in progress within 7 s of SIGTERM, inside Docker's 10 s grace.
 STOPSIGNAL SIGTERM
 CMD ["python", "-m", "bot", "run"]
