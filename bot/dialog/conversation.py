@@ -6,6 +6,7 @@ drive this one function, so every transition can be checked in microseconds.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from bot.dialog.callback_data import Action, CallbackData
@@ -16,6 +17,7 @@ from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.knowledge import LANGUAGES, Entry, Generation, Knowledge
 from bot.matching import Matcher, Outcome
 
+_STEP_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII only: "²".isdigit() but int("²") fails
 MAX_QUESTION_CHARS = 500  # longer messages are matched on their start: enough for any question
 AFTER_CAR_GUIDED = "guided"
 
@@ -141,7 +143,7 @@ class Conversation:
         return None
 
     def _valid_step(self, state: ChatState, method_id: str, index: str) -> bool:
-        if not self._is_method(method_id) or not index.isdigit():
+        if not self._is_method(method_id) or not _STEP_NUMBER.fullmatch(index):
             return False
         return int(index) < len(self.knowledge.entry(method_id).steps_for(state.generation))
 

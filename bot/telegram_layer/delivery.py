@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from html import unescape
 
 from telegram import (
@@ -34,30 +35,55 @@ def markup_for(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | Non
     return None
 
 
+class ShownScreens:
+    """What each recently edited message shows now, as this process last set it.
+
+    A tap carries a copy of its message from the moment of the tap, so three fast taps on
+    "Next" all carry the first screen; comparing with what the message shows *now* lets the
+    second and third see the edit the first made, and skip the edit Telegram would refuse
+    ("message is not modified"). Bounded: old messages fall back to the tap's copy.
+    """
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._capacity = capacity
+        self._shown: OrderedDict[tuple[int, int], str] = OrderedDict()
+
+    def get(self, message: Message) -> str | None:
+        return self._shown.get((message.chat_id, message.message_id))
+
+    def remember(self, message: Message, shown: str) -> None:
+        key = (message.chat_id, message.message_id)
+        self._shown.pop(key, None)
+        self._shown[key] = shown
+        if len(self._shown) > self._capacity:
+            self._shown.popitem(last=False)
+
+
 async def deliver(bot: Bot, chat_id: int, replies: list[Reply],
-                  tapped: Message | None = None) -> None:
+                  tapped: Message | None = None, shown: ShownScreens | None = None) -> None:
     """The first reply marked `edit` replaces the tapped message; everything else is sent."""
     for reply in replies:
-        if reply.edit and tapped is not None and await _edit(bot, tapped, reply):
+        if reply.edit and tapped is not None and await _edit(bot, tapped, reply, shown):
             tapped = None
             continue
         await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
                                reply_markup=markup_for(reply))
 
 
-def shows_already(message: Message, reply: Reply,
-                  markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None) -> bool:
-    """A second tap on the same button asks for the screen already shown; Telegram rejects
-    such an edit ("message is not modified"), so it is not sent at all."""
-    plain = unescape(re.sub(r"<[^>]+>", "", reply.text))
-    return message.text == plain and message.reply_markup == markup
+def _screen_of(text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None) -> str:
+    return repr((text, markup.to_dict() if markup is not None else None))
 
 
-async def _edit(bot: Bot, message: Message, reply: Reply) -> bool:
+async def _edit(bot: Bot, message: Message, reply: Reply, shown: ShownScreens | None) -> bool:
     """False when the message cannot be edited (too old, deleted): the caller sends instead."""
     markup = markup_for(reply)
-    if shows_already(message, reply, markup):
-        return True
+    plain = unescape(re.sub(r"<[^>]+>", "", reply.text))
+    screen = _screen_of(plain, markup)
+    current = shown.get(message) if shown is not None else None
+    if current is None:
+        current = _screen_of(message.text or "", message.reply_markup)
+    if current == screen:
+        return True  # a repeated tap: the message already shows this screen
     try:
         await bot.edit_message_text(
             reply.text, chat_id=message.chat_id, message_id=message.message_id,
@@ -69,4 +95,6 @@ async def _edit(bot: Bot, message: Message, reply: Reply) -> bool:
             return True  # a second tap on the same button: the screen already shows it
         log.info("could not edit message %s, sending anew: %s", message.message_id, error)
         return False
+    if shown is not None:
+        shown.remember(message, screen)
     return True

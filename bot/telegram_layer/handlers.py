@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot.dialog import Command, Conversation, Event, Tap, TextMessage, Unsupported
 from bot.storage import ChatStore
-from bot.telegram_layer.delivery import deliver
+from bot.telegram_layer.delivery import ShownScreens, deliver
 from bot.telegram_layer.flood_guard import FloodGuard, Verdict
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ class ChatHandlers:
         self.conversation = conversation
         self.store = store
         self.flood_guard = flood_guard or FloodGuard()
+        self.shown = ShownScreens()
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -54,7 +55,8 @@ class ChatHandlers:
             await query.answer()  # stop the button's spinner first, whatever follows
         except BadRequest as error:
             log.info("callback query %s not answered: %s", query.id, error)
-        tapped = query.message if isinstance(query.message, Message) else None
+        message = query.message
+        tapped = message if isinstance(message, Message) and message.is_accessible else None
         await self._run(update, context, Tap(query.data or "", _language(update)), tapped)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -91,7 +93,7 @@ class ChatHandlers:
         if new_state != state:
             self.store.save(chat.id, new_state)
         try:
-            await deliver(context.bot, chat.id, replies, tapped)
+            await deliver(context.bot, chat.id, replies, tapped, self.shown)
         except TelegramError as error:
             log.warning("reply to chat %s not delivered: %s", chat.id, error)
             raise

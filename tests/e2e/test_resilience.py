@@ -73,8 +73,9 @@ async def test_telegram_outage_on_get_updates_is_ridden_out(
     server: FakeTelegram, fast_bot: RunningBot
 ) -> None:
     server.faults.fail_get_updates_for(3.0)
-    user = User(server, chat_id=6001)
-    (reply,) = await user.send("which battery does the key fob take")
+    server.user_sends(6001, "which battery does the key fob take")
+    # The poller backs off (0.5 s, 1 s, 2 s... with jitter) while getUpdates fails.
+    reply = await server.wait_for_bot_message(6001, timeout=20)
     assert "CR2032" in reply.text
 
 
