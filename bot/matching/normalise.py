@@ -6,16 +6,28 @@ The steps, in order, and why each is there:
 2. script repair: a Russian phrase typed on the Latin keyboard layout (",fuf;ybr") or written in
    Latin transliteration ("bagazhnik") becomes Cyrillic, when that explains more words than
    reading it as English does.
-3. typo repair: a word we do not know is replaced by the closest known word, if rapidfuzz finds
-   one close enough (Indel ratio, which forgives a swapped or dropped letter).
+3. typo repair: a word we do not know is replaced by the closest known word that starts with the
+   same letter: one with two neighbouring letters swapped ("opne" -> "open"), else the closest
+   rapidfuzz finds (Indel ratio, which forgives a dropped, added or changed letter in a longer
+   word). Typists rarely miss the first letter, and without that rule ordinary words we do not
+   know land on ones we do ("clock" -> "lock", "cruise" -> "rise").
 4. stemming with Snowball, for English and Russian. Why Snowball (snowballstemmer): it is the
    standard information-retrieval stemmer for both languages, pure Python with no dictionaries
    to download, and deterministic. The knowledge and the question go through the same stemmer,
    so a full morphological analyser (pymorphy3) would buy lemma accuracy that the comparison
    does not need, at the cost of a 10 MB dictionary and slower start-up.
 5. synonyms (knowledge/synonyms.yaml): boot / tailgate / ляда -> "trunk", fob / remote / брелок
-   -> "fob"... Both languages share concept names, so the languages meet in one space.
-6. stop words (knowledge/stopwords.yaml) are dropped last, so "how often" still counts.
+   -> "fob"... Both languages share concept names, so the languages meet in one space. Phrases
+   are found greedily, longest first, and at each length an exact spelling wins over a stem:
+   that is how an inflected form listed under another concept than its base form keeps its own
+   sense ("locked", a state, vs "lock", the latch; "options", ways, vs "option", a trim extra).
+   A variant ending in "*" is a word beginning (a Russian verb root such as "откры*"), because
+   Russian verbs change their stem with aspect and mood (открыть, откроется, откройте) and one
+   Snowball stem cannot cover them.
+6. stop words (knowledge/stopwords.yaml) are dropped last, so "how often" still counts. A stop
+   phrase of several words ("any way", "is there a way") is found like a synonym phrase and
+   dropped, so "any way to open it" does not ask for the list of ways; a stop word spelled
+   exactly is dropped before a synonym's stem can claim it ("меня", me, stems like "меню", menu).
 """
 
 from __future__ import annotations
@@ -92,6 +104,10 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(language)
 
 
+_DROP = ""  # what a stop phrase maps to: found like a synonym, then dropped
+_PREFIX_MARK = "*"
+
+
 @dataclass(frozen=True)
 class Normalised:
     """A question reduced to what the matcher compares, and what was learned on the way."""
@@ -110,44 +126,70 @@ class Normaliser:
         stopwords: Mapping[str, Iterable[str]],
         vocabulary_texts: Iterable[str],
     ) -> None:
-        self._phrases: dict[tuple[str, ...], str] = {}
-        for concepts in synonyms.values():
-            for concept, variants in concepts.items():
-                for variant in variants:
-                    key = tuple(stem(w) for w in words(clean(variant)))
-                    if key:
-                        self._phrases[key] = concept
-        self._longest_phrase = max((len(k) for k in self._phrases), default=1)
-        self._stop_stems = {
-            stem(w) for ws in stopwords.values() for phrase in ws for w in words(clean(phrase))
-        }
+        self._by_spelling: dict[tuple[str, ...], str] = {}
+        self._by_stem: dict[tuple[str, ...], str] = {}
+        base_forms: set[tuple[str, ...]] = set()  # stem keys claimed by an uninflected variant
+        prefixes: dict[str, str] = {}
+        phrases = [(concept, variant) for concepts in synonyms.values()
+                   for concept, variants in concepts.items() for variant in variants]
+        phrases += [(_DROP, phrase) for ws in stopwords.values() for phrase in ws]
+        for concept, variant in phrases:
+            spelled = tuple(words(clean(variant)))
+            if not spelled:
+                continue
+            if variant.endswith(_PREFIX_MARK) and len(spelled) == 1:
+                prefixes[spelled[0]] = concept
+                continue
+            self._by_spelling.setdefault(spelled, concept)
+            if concept == _DROP and len(spelled) == 1:
+                continue  # a single stop word goes by its spelling here, by its stem at the end
+            key = tuple(stem(w) for w in spelled)
+            is_base = key == spelled
+            if key not in self._by_stem or (is_base and key not in base_forms):
+                self._by_stem[key] = concept
+            if is_base:
+                base_forms.add(key)
+        self._prefixes: dict[str, list[tuple[str, str]]] = {}  # first letter -> longest first
+        for prefix, concept in sorted(prefixes.items(), key=lambda item: -len(item[0])):
+            self._prefixes.setdefault(prefix[0], []).append((prefix, concept))
+        self._longest_phrase = max((len(k) for k in self._by_spelling), default=1)
+        self._stop_stems = {stem(single[0]) for ws in stopwords.values() for phrase in ws
+                            if len(single := words(clean(phrase))) == 1}
 
         known: set[str] = set()
         for text in [*vocabulary_texts, *(w for ws in stopwords.values() for w in ws)]:
             known.update(words(clean(text)))
-        for concepts in synonyms.values():
-            for variants in concepts.values():
-                for variant in variants:
-                    known.update(words(clean(variant)))
+        known.update(w for _, variant in phrases for w in words(clean(variant))
+                     if not variant.endswith(_PREFIX_MARK))
         self._known_words = frozenset(known)
         self._known_stems = frozenset(stem(w) for w in known)
-        self._latin_vocabulary = sorted(w for w in known if not is_cyrillic(w))
-        self._cyrillic_vocabulary = sorted(w for w in known if is_cyrillic(w))
+        by_letter: dict[str, list[str]] = {}
+        for word in sorted(known):
+            by_letter.setdefault(word[0], []).append(word)
+        self._vocabulary_by_letter = by_letter
 
     def normalise(self, text: str) -> Normalised:
         raw = self._repair_script(text)
         language = "ru" if any(is_cyrillic(w) for w in raw) else "en"
         repaired = [self._repair_typo(w) for w in raw]
         stems = [stem(w) for w in repaired]
-        tokens = self._concepts(stems)
+        tokens = self._concepts(repaired, stems)
         unknown = tuple(
             w for w, s in zip(repaired, stems, strict=True)
-            if s not in self._known_stems and not w.isdigit()
+            if s not in self._known_stems and not w.isdigit() and self._prefixed(w) is None
         )
         return Normalised(tokens=tuple(tokens), language=language, unknown=unknown)
 
     def is_known(self, word: str) -> bool:
-        return word in self._known_words or stem(word) in self._known_stems
+        return (word in self._known_words or stem(word) in self._known_stems
+                or self._prefixed(word) is not None)
+
+    def _prefixed(self, word: str) -> str | None:
+        """The concept of a word-beginning variant ("откры*") the word starts with."""
+        for prefix, concept in self._prefixes.get(word[:1], ()):
+            if word.startswith(prefix):
+                return concept
+        return None
 
     def _repair_script(self, text: str) -> list[str]:
         """Choose among reading the Latin text as it is, as a wrong keyboard layout, or as
@@ -175,22 +217,33 @@ class Normaliser:
         return self._closest(word) or word
 
     def _closest(self, word: str) -> str | None:
-        vocabulary = self._cyrillic_vocabulary if is_cyrillic(word) else self._latin_vocabulary
+        for i in range(1, len(word) - 1):  # two neighbouring letters swapped ("opne" -> "open")
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            if swapped in self._known_words:
+                return swapped
         found = process.extractOne(
-            word, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE_CUTOFF
+            word, self._vocabulary_by_letter.get(word[0], ()), scorer=fuzz.ratio,
+            score_cutoff=TYPO_SCORE_CUTOFF,
         )
         return found[0] if found else None
 
-    def _concepts(self, stems: list[str]) -> list[str]:
-        """Greedy longest match of synonym phrases, then stop words out."""
+    def _concepts(self, spelled: list[str], stems: list[str]) -> list[str]:
+        """Greedy longest match of synonym and stop phrases (at each length an exact spelling
+        before a stem, a word beginning last), then stop words out."""
         tokens: list[str] = []
         index = 0
         while index < len(stems):
             for length in range(min(self._longest_phrase, len(stems) - index), 0, -1):
-                concept = self._phrases.get(tuple(stems[index:index + length]))
+                end = index + length
+                concept = self._by_spelling.get(tuple(spelled[index:end]))
+                if concept is None:
+                    concept = self._by_stem.get(tuple(stems[index:end]))
+                if concept is None and length == 1:
+                    concept = self._prefixed(spelled[index])
                 if concept is not None:
-                    tokens.append(concept)
-                    index += length
+                    if concept != _DROP:
+                        tokens.append(concept)
+                    index = end
                     break
             else:
                 if stems[index] not in self._stop_stems:
