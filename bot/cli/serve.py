@@ -9,6 +9,8 @@ import signal
 import sys
 from dataclasses import replace
 
+from telegram.error import InvalidToken
+
 from bot.cli.startup import load
 from bot.config import ConfigError, Settings
 from bot.dialog import Conversation
@@ -31,11 +33,20 @@ def serve() -> int:
     loaded = load()
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
              settings.data_dir, settings.api_url)
-    if settings.webhook_url:
-        from bot.telegram_layer.webhook import serve_webhook
+    try:
+        if settings.webhook_url:
+            from bot.telegram_layer.webhook import serve_webhook
 
-        return asyncio.run(serve_webhook(settings, loaded.conversation))
-    return asyncio.run(_poll(settings, loaded.conversation))
+            return asyncio.run(serve_webhook(settings, loaded.conversation))
+        return asyncio.run(_poll(settings, loaded.conversation))
+    except InvalidToken:
+        # The framework's message quotes the token: never let it reach the terminal.
+        print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
+              "@BotFather", file=sys.stderr)
+        return 2
+    except Exception:
+        log.exception("the bot stopped on an unexpected error")  # redacted by the formatter
+        return 1
 
 
 async def _poll(settings: Settings, conversation: Conversation) -> int:
@@ -54,7 +65,6 @@ async def _poll(settings: Settings, conversation: Conversation) -> int:
     for task in (waiting, stopping):
         task.cancel()
     if waiting.done() and not waiting.cancelled() and waiting.exception() is not None:
-        log.error("stopped: %s", waiting.exception())
-        return 1
+        raise waiting.exception()  # type: ignore[misc]
     log.info("stopped cleanly")
     return 0

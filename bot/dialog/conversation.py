@@ -199,6 +199,9 @@ class Conversation:
         lead = self.screens.ui("language_switched", state)
         return state, [self.screens.greeting(state, lead=lead), self.screens.main_menu(state)]
 
+    def something_went_wrong(self, state: ChatState) -> Reply:
+        return self.screens.notice("something_went_wrong", state)
+
     def too_fast(self, state: ChatState) -> Reply:
         """Said once when a chat floods the bot; the messages in the flood go unanswered."""
         return Reply(escape(self.knowledge.ui("too_fast", language_of(state)), quote=False))

@@ -23,7 +23,7 @@ REQUIRED_INTERFACE_KEYS = (
     "guided_next", "guided_exhausted", "worked", "worked_prevention", "did_you_mean",
     "unrelated", "unsupported", "stale_button", "reset_done", "language_switched",
     "language_offer", "section_steps", "section_tips", "section_table", "table_row",
-    "section_generations", "too_fast",
+    "section_generations", "too_fast", "something_went_wrong",
 )
 
 

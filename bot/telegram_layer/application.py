@@ -18,13 +18,14 @@ from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.storage import ChatStore
 from bot.telegram_layer.chat_order import PerChatOrder
 from bot.telegram_layer.handlers import ChatHandlers
+from bot.telegram_layer.handling_outcome import HandlingOutcome
 from bot.telegram_layer.retrying_limiter import RetryingRateLimiter
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
-def build_application(settings: Settings, conversation: Conversation, store: ChatStore
-                      ) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, conversation: Conversation, store: ChatStore,
+                      outcome: HandlingOutcome) -> Application:  # type: ignore[type-arg]
     """No Updater: updates arrive through our poller or webhook, which confirm them to
     Telegram only once handled (see polling.py)."""
     application = (
@@ -37,7 +38,7 @@ def build_application(settings: Settings, conversation: Conversation, store: Cha
         .concurrent_updates(PerChatOrder())
         .build()
     )
-    handlers = ChatHandlers(conversation, store)
+    handlers = ChatHandlers(conversation, store, outcome)
     private_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private_message & filters.COMMAND,
                                            handlers.on_command))

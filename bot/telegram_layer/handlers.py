@@ -11,13 +11,14 @@ import contextlib
 import logging
 
 from telegram import Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.dialog import Command, Conversation, Event, Tap, TextMessage, Unsupported
+from bot.dialog import Command, Conversation, Event, Reply, Tap, TextMessage, Unsupported
 from bot.storage import ChatStore
 from bot.telegram_layer.delivery import ShownScreens, deliver
 from bot.telegram_layer.flood_guard import FloodGuard, Verdict
+from bot.telegram_layer.handling_outcome import HandlingOutcome
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,11 @@ _MESSAGE_KINDS = ("sticker", "photo", "voice", "video_note", "video", "animation
 
 class ChatHandlers:
     def __init__(self, conversation: Conversation, store: ChatStore,
+                 outcome: HandlingOutcome | None = None,
                  flood_guard: FloodGuard | None = None) -> None:
         self.conversation = conversation
         self.store = store
+        self.outcome = outcome or HandlingOutcome()
         self.flood_guard = flood_guard or FloodGuard()
         self.shown = ShownScreens()
 
@@ -53,7 +56,7 @@ class ChatHandlers:
             return
         try:
             await query.answer()  # stop the button's spinner first, whatever follows
-        except BadRequest as error:
+        except TelegramError as error:  # cosmetic: the reply below matters more
             log.info("callback query %s not answered: %s", query.id, error)
         message = query.message
         tapped = message if isinstance(message, Message) and message.is_accessible else None
@@ -73,9 +76,9 @@ class ChatHandlers:
         if isinstance(context.error, TelegramError):
             return  # Telegram itself is failing: another message would fail the same way
         state = self.store.load(update.effective_chat.id)
-        _, replies = self.conversation.handle(state, Unsupported("error"))
         with contextlib.suppress(TelegramError):
-            await deliver(context.bot, update.effective_chat.id, replies[:1])
+            await deliver(context.bot, update.effective_chat.id,
+                          [self.conversation.something_went_wrong(state)])
 
     async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event,
                    tapped: Message | None = None) -> None:
@@ -86,17 +89,27 @@ class ChatHandlers:
         if verdict is not Verdict.ALLOW:
             if verdict is Verdict.WARN:
                 state = self.store.load(chat.id)
-                await deliver(context.bot, chat.id, [self.conversation.too_fast(state)])
+                await self._deliver(update, context, [self.conversation.too_fast(state)])
             return
         state = self.store.load(chat.id)
         new_state, replies = self.conversation.handle(state, event)
         if new_state != state:
             self.store.save(chat.id, new_state)
+        await self._deliver(update, context, replies, tapped)
+
+    async def _deliver(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                       replies: list[Reply], tapped: Message | None = None) -> None:
+        """A reply Telegram would not take (after the rate limiter's retries) is noted, so
+        the poller handles the update again later instead of confirming it."""
+        chat = update.effective_chat
+        assert chat is not None
         try:
             await deliver(context.bot, chat.id, replies, tapped, self.shown)
+        except (Forbidden, BadRequest) as error:  # blocked by the user, or refused: final
+            log.warning("reply to chat %s refused: %s", chat.id, error)
         except TelegramError as error:
             log.warning("reply to chat %s not delivered: %s", chat.id, error)
-            raise
+            self.outcome.note_undelivered(update.update_id)
 
 
 def _language(update: Update) -> str | None:

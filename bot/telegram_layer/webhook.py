@@ -23,21 +23,26 @@ from bot.config import Settings
 from bot.dialog import Conversation
 from bot.storage import ChatStore
 from bot.storage.update_journal import UpdateJournal
-from bot.telegram_layer.application import ALLOWED_UPDATES, build_application, publish_commands
+from bot.telegram_layer.application import ALLOWED_UPDATES
+from bot.telegram_layer.handling_outcome import HandlingOutcome
 from bot.telegram_layer.health import Heartbeat
+from bot.telegram_layer.runtime import ServingBot
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/health"
 SHUTDOWN_SECONDS = 7.0  # finish requests in progress within Docker's 10 s grace
+HEARTBEAT_SECONDS = 30.0
 
 
 class WebhookReceiver:
-    def __init__(self, application: Application, journal: UpdateJournal,  # type: ignore[type-arg]
-                 secret: str, heartbeat: Heartbeat | None = None) -> None:
+    def __init__(self, application: Application,  # type: ignore[type-arg]
+                 journal: UpdateJournal, outcome: HandlingOutcome, secret: str,
+                 heartbeat: Heartbeat | None = None) -> None:
         self._application = application
         self._journal = journal
+        self._outcome = outcome
         self._secret = secret
         self._heartbeat = heartbeat
 
@@ -63,6 +68,9 @@ class WebhookReceiver:
             await self._application.update_processor.process_update(
                 update, self._application.process_update(update)
             )
+            if self._outcome.delivery_failed(update.update_id):
+                # The reply did not get through: Telegram re-delivers what is not 2xx.
+                return web.Response(status=503, text="reply not delivered, try again")
             self._journal.mark_handled(update.update_id)
         return web.Response(text="ok")
 
@@ -77,53 +85,51 @@ def webhook_path(url: str) -> str:
     return path if path != HEALTH_PATH else "/webhook"
 
 
-class WebhookServer:
-    """The webhook counterpart of PollingBot: start() and stop() around one Application."""
+class WebhookServer(ServingBot):
+    """The webhook counterpart of PollingBot."""
 
     def __init__(self, settings: Settings, conversation: Conversation) -> None:
         if not settings.webhook_url or not settings.webhook_secret:
             raise ValueError("webhook mode needs WEBHOOK_URL and a secret")
-        self.settings = settings
-        self.conversation = conversation
-        self.store: ChatStore | None = None
-        self.application: Application | None = None  # type: ignore[type-arg]
+        super().__init__(settings, conversation)
         self._runner: web.AppRunner | None = None
+        self._beating: asyncio.Task[None] | None = None
         self.port: int | None = None
 
-    async def start(self) -> None:
+    async def _start_feeding(self, application: Application,  # type: ignore[type-arg]
+                             store: ChatStore) -> None:
         settings = self.settings
         assert settings.webhook_url and settings.webhook_secret
-        self.store = ChatStore(settings.data_dir)
-        self.application = build_application(settings, self.conversation, self.store)
-        await self.application.initialize()
-        await publish_commands(self.application, self.conversation.knowledge)
-        await self.application.start()
-        receiver = WebhookReceiver(self.application, self.store.journal,
-                                   settings.webhook_secret, Heartbeat(settings.data_dir))
+        heartbeat = Heartbeat(settings.data_dir)
+        receiver = WebhookReceiver(application, store.journal, self.outcome,
+                                   settings.webhook_secret, heartbeat)
         self._runner = web.AppRunner(receiver.web_app(webhook_path(settings.webhook_url)),
                                      shutdown_timeout=SHUTDOWN_SECONDS, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, settings.webhook_listen, settings.webhook_port)
         await site.start()
         self.port = self._runner.addresses[0][1]
-        await self.application.bot.set_webhook(
+        await application.bot.set_webhook(
             settings.webhook_url, secret_token=settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
         )
+        self._beating = asyncio.create_task(_beat_while_serving(heartbeat))
         log.info("webhook listening on %s:%s", settings.webhook_listen, self.port)
 
-    async def stop(self) -> None:
+    async def _stop_feeding(self) -> None:
+        if self._beating is not None:
+            self._beating.cancel()
+            self._beating = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self.application is not None:
-            if self.application.running:
-                await self.application.stop()
-            await self.application.shutdown()
-            self.application = None
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+
+
+async def _beat_while_serving(heartbeat: Heartbeat) -> None:
+    """A quiet webhook is a healthy one: the heartbeat must not depend on traffic."""
+    while True:
+        heartbeat.beat()
+        await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
 async def serve_webhook(settings: Settings, conversation: Conversation) -> int:

@@ -124,3 +124,22 @@ async def test_kill_9_mid_burst_loses_no_reply_and_keeps_every_chat(
     server.user_sends(chat, "/menu")
     menu = await server.wait_for_bot_message(chat)
     assert "J11" in menu.text
+
+
+async def test_a_rejected_token_is_reported_without_printing_it(
+    server: FakeTelegram, tmp_path: Path
+) -> None:
+    wrong = "987654:WRONG-token-must-not-be-printed"
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_URL": server.base_url,
+           "BOT_DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "DEBUG"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    text = output.decode()
+    assert process.returncode == 2
+    assert "rejected TELEGRAM_BOT_TOKEN" in text
+    assert wrong not in text and "WRONG-token" not in text
+    assert [r.description for r in server.rejections] == ["Unauthorized"]
+    server.rejections.clear()  # the one refusal this test asked for

@@ -119,3 +119,20 @@ async def test_fast_taps_in_one_chat_leave_state_and_screen_in_agreement(
     not_modified = [r for r in server.rejections if "not modified" in r.description]
     assert len(not_modified) == len(server.rejections) <= 2
     server.rejections.clear()
+
+
+async def test_one_slow_reply_does_not_hold_back_a_full_batch_of_others(
+    server: FakeTelegram, fast_bot: RunningBot
+) -> None:
+    """Telegram returns at most 100 updates from the offset; a slow update at the offset
+    must not keep the 101st chat waiting for it."""
+    server.faults.slow_seconds = 4.0  # under the 5 s read timeout: no retry, one reply
+    server.faults.inject("slow", "sendMessage", times=1)
+    server.user_sends(6100, "which battery does the key fob take")
+    await server.wait_for(lambda: server.faults.injected, timeout=5)
+    others = range(6200, 6350)
+    for chat_id in others:
+        server.user_sends(chat_id, "which battery does the key fob take")
+    await server.wait_for(lambda: all(server.bot_messages(c) for c in others), timeout=10)
+    assert server.bot_messages(6100) == [], "the slow reply is still on its way"
+    await server.wait_for_bot_message(6100, timeout=10)
