@@ -1,0 +1,171 @@
+"""The seed article's key facts reach the user, in both languages, in the right entry.
+
+Each row says: this entry, in this language, shows text matching this pattern somewhere in
+what the bot renders for it (title, answer, steps, tips, warnings, table, generation notes,
+prevention). Phrasings are not searched: they are how owners ask, not what the bot says.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.knowledge import Knowledge
+from bot.knowledge.model import LANGUAGES, Entry, Text
+
+RANGE = r"\s*[-–—]\s*"  # "10-15" or "10–15"
+
+# (entry id, language, pattern); matched case-insensitively against the entry's rendered texts.
+FACTS: list[tuple[str, str, str]] = [
+    # Battery voltage, jump-start or booster, fuse, the 10-15 minute reset on the negative terminal.
+    ("power-failure", "en", r"12\.6 V"),
+    ("power-failure", "ru", r"12,6 В"),
+    ("power-failure", "en", r"jump-start"),
+    ("power-failure", "en", r"booster"),
+    ("power-failure", "ru", r"прикурите"),
+    ("power-failure", "ru", r"бустер"),
+    ("power-failure", "en", r"fuse"),
+    ("power-failure", "ru", r"предохранител"),
+    ("power-failure", "en", rf"negative \(−\) battery terminal for 10{RANGE}15 minutes"),
+    ("power-failure", "ru", rf"минусовую \(−\) клемму аккумулятора на 10{RANGE}15 минут"),
+    ("power-failure", "en", r"ignition off and take the key out"),
+    ("power-failure", "ru", r"выключите зажигание и выньте ключ"),
+    ("power-failure", "en", r"won't fix a mechanical fault"),
+    ("power-failure", "ru", r"механическую неисправность не устранит"),
+    # The mechanical key opens the driver's door, not the tailgate.
+    ("power-failure", "en", r"mechanical key.*driver's door"),
+    ("power-failure", "ru", r"механическ.*водительскую дверь"),
+    ("key-fob", "en", r"driver's door with the mechanical key"),
+    ("key-fob", "ru", r"водительскую дверь механическим ключом"),
+    # The "system reboot" of a tailgate that won't close: same safe procedure.
+    ("faq-wont-close", "en", rf"negative \(−\) battery terminal for 10{RANGE}15 minutes"),
+    ("faq-wont-close", "ru", rf"минусовую \(−\) клемму аккумулятора на 10{RANGE}15 минут"),
+    ("faq-wont-close", "en", r"ignition off and take the key out"),
+    ("faq-wont-close", "ru", r"выключите зажигание и выньте ключ"),
+    ("faq-wont-close", "en", r"won't fix a mechanical fault"),
+    ("faq-wont-close", "ru", r"механическую неисправность не устранит"),
+    # Smart Pedal: foot 10-15 cm ABOVE the ground, comfort package, the settings menu.
+    ("hands-free", "en", rf"10{RANGE}15 cm above the ground"),
+    ("hands-free", "ru", rf"10{RANGE}15 см над землёй"),
+    ("hands-free", "en", r"comfort package"),
+    ("hands-free", "ru", r"пакетом «Комфорт»"),
+    ("hands-free", "en", r"Vehicle settings → Access system"),
+    ("hands-free", "ru", r"Настройки автомобиля → Система доступа"),
+    ("hands-free", "en", r"J10 generally has no Smart Pedal"),
+    ("hands-free", "ru", r"J10 умной педали, как правило, нет"),
+    # Maintenance: silicone lubricant every six months.
+    ("maintenance", "en", r"every six months.*silicone lubricant"),
+    ("maintenance", "ru", r"раз в полгода.*силиконовую смазку"),
+    # Key fob battery: CR2032, every 1-2 years.
+    ("faq-fob-battery", "en", r"CR2032"),
+    ("faq-fob-battery", "ru", r"CR2032"),
+    ("faq-fob-battery", "en", rf"every 1{RANGE}2 years"),
+    ("faq-fob-battery", "ru", rf"раз в 1{RANGE}2 года"),
+    # Generation years.
+    ("generations", "en", rf"J10 \(2007{RANGE}2013\)"),
+    ("generations", "ru", rf"J10 \(2007{RANGE}2013\)"),
+    ("generations", "en", rf"J11 \(2013{RANGE}2021\)"),
+    ("generations", "ru", rf"J11 \(2013{RANGE}2021\)"),
+    ("generations", "en", r"J12 \(from 2021\)"),
+    ("generations", "ru", r"J12 \(с 2021\)"),
+    # Emergency release: middle, low down, maybe behind a trim cover, glowing on newer cars.
+    ("interior-release", "en", r"middle, low down"),
+    ("interior-release", "ru", r"посередине внизу"),
+    ("interior-release", "en", r"trim cover"),
+    ("interior-release", "ru", r"декоративной накладкой"),
+    ("interior-release", "en", r"glowing handle"),
+    ("interior-release", "ru", r"светящаяся ручка"),
+]
+
+# The failure table: (part, cause, remedy) per row, in both languages, in the article's order.
+TABLE: dict[str, list[tuple[str, str, str]]] = {
+    "en": [
+        (r"Lid button", r"Worn contacts, dirt", r"Clean or replace the button"),
+        (r"Electric drive", r"Burnt-out motor, broken wire", r"Replace the drive, repair"),
+        (r"Smart pedal sensor", r"Dirt, ice", r"Clean the bumper, check the settings"),
+        (r"Car battery", r"Fully discharged", r"Charge or replace the battery"),
+        (r"Key fob", r"Dead battery", r"Replace the battery"),
+    ],
+    "ru": [
+        (r"Кнопка на крышке", r"Износ контактов, грязь", r"Очистка или замена кнопки"),
+        (r"Электропривод", r"Сгорел мотор, обрыв провода", r"Замена привода, ремонт"),
+        (r"Датчик умной педали", r"Грязь, лёд", r"Очистка бампера, проверка настроек"),
+        (r"Аккумулятор", r"Полный разряд", r"Зарядка или замена аккумулятора"),
+        (r"Брелок", r"Села батарейка", r"Замена батарейки"),
+    ],
+}
+
+FAQS = ("faq-wont-close", "faq-dead-battery", "faq-smart-pedal", "faq-fob-battery")
+
+# The article's machine-translation slips; none may reach an English-speaking user.
+MISTRANSLATIONS = ("cigarette", "below ground", "keychain", "sash", "crankcase")
+
+
+def rendered(entry: Entry) -> list[Text]:
+    """Every text the bot can show for an entry (phrasings are not shown)."""
+    texts = [entry.title, entry.answer, *entry.tips, *entry.warnings]
+    for step in entry.steps:
+        texts += [t for t in (step.do, step.tip, step.warning) if t is not None]
+    for row in entry.table:
+        texts += [row.part, row.cause, row.remedy]
+    texts += list(entry.generation_notes.values())
+    if entry.prevention is not None:
+        texts.append(entry.prevention)
+    return texts
+
+
+def texts_in(entry: Entry, language: str) -> list[str]:
+    return [text.by_language[language] for text in rendered(entry)]
+
+
+@pytest.mark.parametrize(("entry_id", "language", "pattern"), FACTS,
+                         ids=[f"{e}-{lang}-{p}" for e, lang, p in FACTS])
+def test_seed_fact_reaches_the_user(knowledge: Knowledge, entry_id: str, language: str,
+                                    pattern: str) -> None:
+    texts = texts_in(knowledge.entry(entry_id), language)
+    assert any(re.search(pattern, text, re.IGNORECASE) for text in texts), (
+        f"{entry_id} ({language}) never says /{pattern}/")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_failure_table_has_the_articles_five_rows(knowledge: Knowledge, language: str) -> None:
+    table = knowledge.entry("maintenance").table
+    expected = TABLE[language]
+    assert len(table) == len(expected)
+    for row, (part, cause, remedy) in zip(table, expected, strict=True):
+        assert re.search(part, row.part.by_language[language])
+        assert re.search(cause, row.cause.by_language[language])
+        assert re.search(remedy, row.remedy.by_language[language])
+
+
+@pytest.mark.parametrize("entry_id", FAQS)
+def test_faq_exists_with_an_answer_in_both_languages(knowledge: Knowledge, entry_id: str) -> None:
+    entry = knowledge.entries.get(entry_id)
+    assert entry is not None, f"FAQ {entry_id} is missing"
+    for language in LANGUAGES:
+        assert entry.answer.by_language.get(language, "").strip(), f"{entry_id} ({language})"
+
+
+def test_foot_goes_above_the_ground_not_below(knowledge: Knowledge) -> None:
+    for entry in knowledge.entries.values():
+        for text in texts_in(entry, "en"):
+            assert not re.search(r"below (the )?ground", text, re.IGNORECASE), (entry.id, text)
+
+
+@pytest.mark.parametrize("word", MISTRANSLATIONS)
+def test_no_mistranslation_in_english_text(knowledge: Knowledge, word: str) -> None:
+    english = [(entry.id, text) for entry in knowledge.entries.values()
+               for text in texts_in(entry, "en")]
+    english += [(f"interface:{key}", text.by_language["en"])
+                for key, text in knowledge.interface.items()]
+    offenders = [(where, text) for where, text in english if word in text.lower()]
+    assert not offenders, offenders
+
+
+def test_no_tailgate_keyhole_claimed(knowledge: Knowledge) -> None:
+    """Most Qashqai tailgates have no key cylinder: the mechanical key opens the driver's door."""
+    for entry in knowledge.entries.values():
+        for text in texts_in(entry, "en"):
+            assert not re.search(r"open(ing)? the (trunk|tailgate|boot) with (it|the key)",
+                                 text, re.IGNORECASE), (entry.id, text)
