@@ -19,7 +19,7 @@ from bot.matching import Matcher, Outcome
 
 _STEP_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII only: "²".isdigit() but int("²") fails
 MAX_QUESTION_CHARS = 500  # longer messages are matched on their start: enough for any question
-AFTER_CAR_GUIDED = "guided"
+THEN_GUIDED = "h"  # on a car button: start "it won't open" once the car is known
 
 Result = tuple[ChatState, list[Reply]]
 
@@ -36,6 +36,7 @@ class Conversation:
     def handle(self, state: ChatState, event: Event) -> Result:
         if state.language is None:
             state = state.with_(language=language_for_code(event.language_code))
+        state = self._still_valid(state)
         match event:
             case Command():
                 return self._command(state, event)
@@ -52,7 +53,7 @@ class Conversation:
         screens = self.screens
         match command.name:
             case "start":
-                state = state.with_(method=None, step=0, guided=False, after_car=None)
+                state = state.with_(method=None, step=0, guided=False, tried=())
                 return state, [screens.greeting(state), screens.main_menu(state)]
             case "menu":
                 return state, [screens.main_menu(state)]
@@ -123,8 +124,8 @@ class Conversation:
                 return state, [screens.faq(state, edit=True)]
             case Action.CAR, ():
                 return state, [screens.car_question(state, edit=True)]
-            case Action.SET_CAR, (car,) if car in Generation.__members__ or car == CAR_UNSURE:
-                return self._set_car(state, car)
+            case Action.SET_CAR, (car, *then) if _is_car(car) and then in ([], [THEN_GUIDED]):
+                return self._set_car(state, car, then_guided=bool(then))
             case Action.ENTRY, (entry_id,) if entry_id in self.knowledge.entries:
                 return state, [screens.entry(state, self.knowledge.entry(entry_id), edit=True)]
             case Action.STEP, (method_id, index) if self._valid_step(state, method_id, index):
@@ -132,7 +133,7 @@ class Conversation:
                 guided = state.guided and state.method == method_id
                 return self._walk(state.with_(guided=guided), method, int(index), edit=True)
             case Action.WORKED, (method_id,) if self._is_method(method_id):
-                done = state.with_(method=None, step=0, guided=False)
+                done = state.with_(method=None, step=0, guided=False, tried=())
                 return done, [screens.worked(done, self.knowledge.entry(method_id))]
             case Action.FAILED, (method_id,) if self._is_method(method_id):
                 return self._next_way(state, method_id)
@@ -141,6 +142,13 @@ class Conversation:
             case Action.LANGUAGE, (language,) if language in LANGUAGES:
                 return self._switch_language(state, language)
         return None
+
+    def _still_valid(self, state: ChatState) -> ChatState:
+        """A state stored by an older knowledge version may name a method that is gone."""
+        tried = tuple(m for m in state.tried if self._is_method(m))
+        if state.method is not None and not self._is_method(state.method):
+            return state.with_(method=None, step=0, guided=False, tried=tried)
+        return state.with_(tried=tried) if tried != state.tried else state
 
     def _valid_step(self, state: ChatState, method_id: str, index: str) -> bool:
         if not self._is_method(method_id) or not _STEP_NUMBER.fullmatch(index):
@@ -156,42 +164,37 @@ class Conversation:
     def _walk(self, state: ChatState, method: Entry, index: int, *, edit: bool,
               lead: str = "") -> Result:
         state = state.with_(method=method.id, step=index)
-        return state, [self.screens.step(state, method, index, edit=edit, lead=lead)]
+        plan = self.guided_plan(state.generation)
+        way = (plan.index(method.id) + 1, len(plan)) if state.guided and method.id in plan else None
+        return state, [self.screens.step(state, method, index, edit=edit, lead=lead, way=way)]
 
-    def _set_car(self, state: ChatState, car: str) -> Result:
-        resume = state.after_car
-        state = state.with_(car=car, after_car=None)
-        if resume == AFTER_CAR_GUIDED:
+    def _set_car(self, state: ChatState, car: str, *, then_guided: bool) -> Result:
+        state = state.with_(car=car)
+        if then_guided:
             return self._start_guided(state)
         lead = self.screens.ui("car_saved", state, car=self.screens.car_name(state))
         return state, [self.screens.main_menu(state, edit=True, lead=lead)]
 
     def _start_guided(self, state: ChatState) -> Result:
         if state.car is None:
-            asking = state.with_(after_car=AFTER_CAR_GUIDED)
-            return asking, [self.screens.car_question(asking, edit=True)]
+            return state, [self.screens.car_question(state, edit=True, then=THEN_GUIDED)]
         plan = self.guided_plan(state.generation)
         first = self.knowledge.entry(plan[0])
-        lead = self.screens.ui("guided_intro", state, number=1, total=len(plan))
-        return self._walk(state.with_(guided=True, after_car=None), first, 0, edit=True,
-                          lead=lead)
+        lead = self.screens.ui("guided_intro", state)
+        return self._walk(state.with_(guided=True, tried=()), first, 0, edit=True, lead=lead)
 
     def _next_way(self, state: ChatState, failed_id: str) -> Result:
-        """Move on to the next way in the guided order after the one that failed."""
-        order = self.knowledge.guided_order
-        plan = self.guided_plan(state.generation)
-        after = order.index(failed_id) + 1 if failed_id in order else 0
-        remaining = [m for m in order[after:] if m in plan]
+        """The next way in the guided order that has not been tried yet: after a method the
+        owner picked, that is the most likely one left; in a guided run, the next in line."""
+        tried = (*state.tried, failed_id) if failed_id not in state.tried else state.tried
+        remaining = [m for m in self.guided_plan(state.generation) if m not in tried]
         if not remaining:
-            done = state.with_(method=None, step=0, guided=False)
+            done = state.with_(method=None, step=0, guided=False, tried=())
             return done, [self.screens.guided_exhausted(done)]
-        next_method = self.knowledge.entry(remaining[0])
-        position = plan.index(next_method.id) + 1
-        lead = "\n".join([
-            self.screens.ui("guided_next", state),
-            self.screens.ui("guided_intro", state, number=position, total=len(plan)),
-        ])
-        return self._walk(state.with_(guided=True), next_method, 0, edit=True, lead=lead)
+        lead = self.screens.ui("guided_next", state)
+        following = self.knowledge.entry(remaining[0])
+        return self._walk(state.with_(guided=True, tried=tried), following, 0, edit=True,
+                          lead=lead)
 
     def _switch_language(self, state: ChatState, language: str) -> Result:
         """A new greeting rather than an edit: the quick-reply keyboard must change language."""
@@ -210,3 +213,7 @@ class Conversation:
         """The guided order without what this generation lacks (no smart pedal on a J10)."""
         return [m for m in self.knowledge.guided_order
                 if self.knowledge.entry(m).applies_to(generation)]
+
+
+def _is_car(value: str) -> bool:
+    return value in Generation.__members__ or value == CAR_UNSURE

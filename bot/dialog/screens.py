@@ -79,7 +79,19 @@ class Screens:
             _e(lead), _b(self.ui("main_menu", state)),
             _e(self.ui("main_menu_car", state, car=self.car_name(state))),
         ) if part)
-        return Reply(text, self.main_menu_buttons(state), edit=edit)
+        return Reply(text, (*self.continue_row(state), *self.main_menu_buttons(state)),
+                     edit=edit)
+
+    def continue_row(self, state: ChatState) -> tuple[tuple[Button, ...], ...]:
+        """Back to the step the owner left, if a walk is under way (it survives restarts)."""
+        method = self.knowledge.entries.get(state.method or "")
+        if method is None or not method.is_method:
+            return ()
+        if state.step >= len(method.steps_for(state.generation)):
+            return ()
+        label = self.ui("button_continue", state, title=method.title.in_(language_of(state)),
+                        number=state.step + 1)
+        return ((Button(label, self.codec.pack(Action.STEP, method.id, state.step)),),)
 
     def greeting(self, state: ChatState, *, lead: str = "") -> Reply:
         text = "\n\n".join(p for p in (_e(lead), _e(self.ui("greeting", state))) if p)
@@ -101,9 +113,13 @@ class Screens:
         rows = tuple((self.entry_button(e, state),) for e in entries)
         return Reply(_b(self.ui("faq_title", state)), (*rows, self.menu_row(state)), edit=edit)
 
-    def car_question(self, state: ChatState, *, edit: bool) -> Reply:
-        gens = [self.button(f"car_{g.value}", state, Action.SET_CAR, g.value) for g in Generation]
-        rows = (tuple(gens), (self.button("car_unsure", state, Action.SET_CAR, CAR_UNSURE),),
+    def car_question(self, state: ChatState, *, edit: bool, then: str | None = None) -> Reply:
+        """`then` rides on each car button: what to do once the car is known."""
+        more = (then,) if then else ()
+        gens = [self.button(f"car_{g.value}", state, Action.SET_CAR, g.value, *more)
+                for g in Generation]
+        rows = (tuple(gens),
+                (self.button("car_unsure", state, Action.SET_CAR, CAR_UNSURE, *more),),
                 self.menu_row(state))
         return Reply(_e(self.ui("car_question", state)), rows, edit=edit)
 
@@ -146,9 +162,11 @@ class Screens:
                 if step.warning:
                     lines.append(f"    ⚠️ {_e(step.warning.in_(language))}")
             parts.append("\n".join(lines))
-        if entry.tips:
-            parts.append("\n".join([_b(self.ui("section_tips", state)),
-                                    *(f"💡 {_e(t.in_(language))}" for t in entry.tips)]))
+        tips = [f"💡 {_e(t.in_(language))}" for t in entry.tips]
+        if entry.prevention is not None:
+            tips.append(f"🛡️ {_e(entry.prevention.in_(language))}")
+        if tips:
+            parts.append("\n".join([_b(self.ui("section_tips", state)), *tips]))
         if entry.warnings:
             parts.append("\n".join(f"⚠️ {_e(w.in_(language))}" for w in entry.warnings))
         if entry.table:
@@ -162,35 +180,38 @@ class Screens:
         return "\n\n".join(parts)
 
     def step(self, state: ChatState, method: Entry, index: int, *, edit: bool,
-             lead: str = "") -> Reply:
+             lead: str = "", way: tuple[int, int] | None = None) -> Reply:
+        """One step; `way` is (k, n) when this method is way k of n of the guided run."""
         language = language_of(state)
         steps = method.steps_for(state.generation)
         step = steps[index]
         header = self.ui("step_header", state, title=method.title.in_(language),
                          number=index + 1, total=len(steps))
         parts = [_e(lead)] if lead else []
+        if way is not None:
+            parts.append(_e(self.ui("way_position", state, number=way[0], total=way[1])))
         parts.append(_b(header))
+        if index == 0 and not method.applies_to(state.generation):
+            parts.append("ℹ️ " + _e(self.ui("car_not_applicable", state,
+                                             car=self.car_name(state))))
         parts.append(_e(step.do.in_(language)))
         if step.tip:
             parts.append(f"💡 {_e(step.tip.in_(language))}")
         if step.warning:
             parts.append(f"⚠️ {_e(step.warning.in_(language))}")
-        rows: list[tuple[Button, ...]] = []
         last = index == len(steps) - 1
         if last:
             parts.append(_b(self.ui("step_question", state)))
-            rows.append((self.button("button_worked", state, Action.WORKED, method.id),
-                         self.button("button_failed", state, Action.FAILED, method.id)))
-        navigation = []
-        if index > 0:
-            navigation.append(self.button("button_back", state, Action.STEP, method.id,
-                                          index - 1))
-        if not last:
-            navigation.append(self.button("button_next", state, Action.STEP, method.id,
-                                          index + 1))
-        if navigation:
-            rows.append(tuple(navigation))
-        rows.append(self.menu_row(state))
+        # "It opened" on every step: the trunk may pop at step two of five.
+        outcome = (self.button("button_worked", state, Action.WORKED, method.id),
+                   self.button("button_failed" if last else "button_another_way", state,
+                               Action.FAILED, method.id))
+        back = (self.button("button_back", state, Action.STEP, method.id, index - 1)
+                if index > 0 else self.button("button_back", state, Action.ENTRY, method.id))
+        navigation = (back,) if last else (
+            back, self.button("button_next", state, Action.STEP, method.id, index + 1))
+        rows = [navigation, outcome, self.menu_row(state)] if not last else [
+            outcome, navigation, self.menu_row(state)]
         return Reply("\n\n".join(parts), tuple(rows), edit=edit)
 
     def worked(self, state: ChatState, method: Entry) -> Reply:
@@ -201,7 +222,10 @@ class Screens:
         return Reply(text, (self.menu_row(state),), edit=True)
 
     def guided_exhausted(self, state: ChatState) -> Reply:
-        rows = ((self.button("button_guided_restart", state, Action.GUIDED),),
+        """Nothing worked: the last resort (the guided order's last way) stays one tap away."""
+        last_resort = self.knowledge.entry(self.knowledge.guided_order[-1])
+        rows = ((self.entry_button(last_resort, state),),
+                (self.button("button_guided_restart", state, Action.GUIDED),),
                 self.menu_row(state))
         return Reply(_e(self.ui("guided_exhausted", state)), rows, edit=True)
 

@@ -23,7 +23,8 @@ REQUIRED_INTERFACE_KEYS = (
     "guided_next", "guided_exhausted", "worked", "worked_prevention", "did_you_mean",
     "unrelated", "unsupported", "stale_button", "reset_done", "language_switched",
     "language_offer", "section_steps", "section_tips", "section_table", "table_row",
-    "section_generations", "too_fast", "something_went_wrong",
+    "section_generations", "too_fast", "something_went_wrong", "way_position",
+    "button_another_way", "button_continue",
 )
 
 

@@ -17,7 +17,7 @@ class ChatState:
     method: str | None = None  # the method being walked, if any
     step: int = 0  # 0-based step within that method
     guided: bool = False  # walking the "it won't open" order rather than one chosen method
-    after_car: str | None = None  # what to resume once the car question is answered
+    tried: tuple[str, ...] = ()  # methods that did not work this time, so none comes twice
 
     @property
     def generation(self) -> Generation | None:
@@ -35,6 +35,9 @@ class ChatState:
     def from_dict(cls, data: dict[str, Any]) -> ChatState:
         """Tolerates fields from older or newer versions of the bot: a stored chat never breaks."""
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        if not isinstance(known.get("tried", ()), list | tuple):
+            known.pop("tried")
+        known["tried"] = tuple(str(t) for t in known.get("tried", ()))
         state = cls(**known)
         if state.language is not None and state.language not in LANGUAGES:
             state = state.with_(language=None)

@@ -20,7 +20,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 # Every field set to something other than its default.
 MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guided=True,
-                     after_car="guided")
+                     tried=("key-fob",))
 
 
 @pytest.fixture

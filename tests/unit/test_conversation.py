@@ -226,3 +226,65 @@ def test_html_in_knowledge_is_escaped(conversation: Conversation) -> None:
     for entry in conversation.knowledge.entries.values():
         text = conversation.screens.entry_text(ChatState(language="en"), entry)
         assert not re.search(r"<(?!/?b>)", text), entry.id
+
+
+def test_it_opened_is_offered_on_every_step(chat: Chat, knowledge: Knowledge) -> None:
+    chat.send("🔑 Key fob")
+    chat.tap("Next")
+    (reply,) = chat.tap("It opened")
+    assert "the trunk is open" in reply.text and chat.state.method is None
+
+
+def test_another_way_skips_what_was_tried(chat: Chat, knowledge: Knowledge) -> None:
+    order = knowledge.guided_order
+    chat.send("/car")
+    chat.tap("J11")
+    chat.send("🔘 Lid button")  # second in the guided order, picked by hand
+    chat.tap("Try another way")
+    assert chat.state.method == order[0], "the most likely way left comes next"
+    assert "Way 1 of" in chat.text
+    chat.tap("Try another way")
+    assert chat.state.method == order[2], "the lid button is not offered again"
+
+
+def test_every_way_failed_ends_with_the_last_resort_one_tap_away(
+    chat: Chat, knowledge: Knowledge
+) -> None:
+    chat.send("/car")
+    chat.tap("J12")
+    chat.send("/start")
+    chat.tap("It won't open")
+    for _ in range(len(knowledge.guided_order)):
+        chat.tap("another way" if "Try another way" in str(chat.replies) else "Didn't work")
+    assert chat.state.method is None
+    last_resort = knowledge.entry(knowledge.guided_order[-1]).title.in_("en")
+    chat.tap(last_resort)
+    assert last_resort in chat.text
+
+
+def test_leaving_the_car_question_does_not_start_a_walk_later(chat: Chat) -> None:
+    chat.send("/start")
+    chat.tap("It won't open")
+    assert "Which Qashqai" in chat.text
+    chat.tap("Menu")
+    chat.send("/car")
+    chat.tap("J11")
+    assert "Saved: J11" in chat.text and chat.state.method is None
+
+
+def test_menu_offers_to_continue_where_the_owner_left_off(chat: Chat) -> None:
+    chat.send("🔘 Lid button")
+    chat.tap("Next")
+    chat.tap("Next")
+    (menu,) = chat.send("/menu")
+    label = next(b.label for row in menu.buttons for b in row)
+    assert "Continue" in label and "step 3" in label
+    chat.tap("Continue")
+    assert step_numbers(chat.text)[0] == 3
+
+
+def test_back_from_the_first_step_shows_the_whole_answer(chat: Chat,
+                                                        knowledge: Knowledge) -> None:
+    chat.send("🔑 Key fob")
+    (reply,) = chat.tap("Back")
+    assert knowledge.entry("key-fob").answer.in_("en")[:30] in reply.text.replace("&#x27;", "'")

@@ -243,7 +243,7 @@ def check_state(conversation: Conversation, state: ChatState) -> None:
     assert ChatState.from_dict(stored) == state
     assert state.language in LANGUAGES, state
     assert state.car in CARS, state
-    assert state.after_car in (None, "guided"), state
+    assert all(conversation.knowledge.entry(m).is_method for m in state.tried), state
     assert isinstance(state.guided, bool), state
     if state.method is None:
         assert state.step == 0, state
@@ -351,7 +351,8 @@ STORED_FIELDS = st.fixed_dictionaries({}, optional={
     "method": st.one_of(st.none(), st.sampled_from(["lid-button", "overview", "gone-method"])),
     "step": st.integers(-3, 40),
     "guided": st.booleans(),
-    "after_car": st.one_of(st.none(), st.sampled_from(["guided", "something-newer"])),
+    "tried": st.one_of(st.none(), st.just("key-fob"),
+                       st.lists(st.sampled_from(["key-fob", "gone-method", "overview"]))),
 })
 
 
