@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import unescape
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -17,3 +21,8 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()  # inline keyboard rows
     edit: bool = False  # replace the message whose button was tapped, rather than send anew
     quick_replies: tuple[tuple[str, ...], ...] = ()  # persistent keyboard under the input field
+
+    @property
+    def plain_text(self) -> str:
+        """What the user reads: the text with tags removed and entities decoded."""
+        return unescape(_TAG.sub("", self.text))

@@ -3,12 +3,11 @@ fails `python -m bot check` instead of failing in front of an owner."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
+from bot.dialog.callback_data import Action
 from bot.dialog.conversation import Conversation
+from bot.dialog.events import Command, Tap
 from bot.dialog.reply import Reply
-from bot.dialog.state import ChatState
+from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.knowledge import LANGUAGES, Generation, KnowledgeError
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit, counted after entity parsing, in UTF-16 units
@@ -30,7 +29,7 @@ REQUIRED_INTERFACE_KEYS = (
 
 def visible_length(html_text: str) -> int:
     """Length as Telegram counts it: tags removed, entities decoded, UTF-16 code units."""
-    plain = unescape(re.sub(r"<[^>]+>", "", html_text))
+    plain = Reply(html_text).plain_text
     return len(plain.encode("utf-16-le")) // 2
 
 
@@ -47,11 +46,35 @@ def check_reply(reply: Reply, file: str, entry: str | None, field: str) -> None:
 
 
 def check_screens(conversation: Conversation) -> int:
-    """Every entry and every step, in every language, for every generation; returns how many
-    screens were checked."""
+    """Every screen: menus and notices, every entry and every step, in every language, for
+    every generation; returns how many were checked. Rendering them all also fills every
+    interface placeholder, so a misspelt {placeholder} fails here, not in a chat."""
     screens = conversation.screens
     checked = 0
-    cars: list[str | None] = [None, *(g.value for g in Generation)]
+    cars: list[str | None] = [None, CAR_UNSURE, *(g.value for g in Generation)]
+    some_method = conversation.knowledge.methods[0]
+    for language in LANGUAGES:
+        for car in cars:
+            state = ChatState(language=language, car=car, method=some_method.id, step=0)
+            menus = [
+                screens.greeting(state, lead="x"), screens.main_menu(state, lead="x"),
+                screens.help(state), screens.ways(state, edit=True),
+                screens.faq(state, edit=True), screens.car_question(state, edit=True),
+                screens.car_question(state, edit=True, then="h"),
+                screens.did_you_mean(state, list(conversation.knowledge.entries)[:3]),
+                screens.worked(state, some_method), screens.guided_exhausted(state),
+                conversation.too_fast(state), conversation.something_went_wrong(state),
+                *(screens.notice(key, state) for key in
+                  ("unrelated", "unsupported", "stale_button", "reset_done",
+                   "language_switched")),
+                *conversation.handle(state, Tap(screens.codec.pack(Action.SET_CAR, "J11")))[1],
+                screens.step(state, some_method, 0, edit=True, way=(1, 2)),
+                *conversation.handle(state, Command("language", language))[1],
+                *conversation.handle(state, Command("reset"))[1],
+            ]
+            for reply in menus:
+                check_reply(reply, "knowledge/interface.yaml", None, f"({language}, {car})")
+                checked += 1
     for entry in conversation.knowledge.entries.values():
         file = f"knowledge/entries/{entry.id}.yaml"
         for language in LANGUAGES:

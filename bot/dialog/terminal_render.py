@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 from bot.dialog.reply import Button, Reply
 
 
 def plain_text(reply: Reply, buttons: list[Button] | None = None) -> str:
     """The reply's text; its buttons are numbered on from len(buttons) and appended to it."""
-    text = unescape(re.sub(r"<[^>]+>", "", reply.text))
-    lines = [text]
+    lines = [reply.plain_text]
     for row in reply.buttons:
         labels = []
         for button in row:

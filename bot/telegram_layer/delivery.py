@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import OrderedDict
-from html import unescape
 
 from telegram import (
     Bot,
@@ -77,8 +75,7 @@ def _screen_of(text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | N
 async def _edit(bot: Bot, message: Message, reply: Reply, shown: ShownScreens | None) -> bool:
     """False when the message cannot be edited (too old, deleted): the caller sends instead."""
     markup = markup_for(reply)
-    plain = unescape(re.sub(r"<[^>]+>", "", reply.text))
-    screen = _screen_of(plain, markup)
+    screen = _screen_of(reply.plain_text, markup)
     current = shown.get(message) if shown is not None else None
     if current is None:
         current = _screen_of(message.text or "", message.reply_markup)
