@@ -20,6 +20,7 @@ from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.model import (
     ALL_GENERATIONS,
     LANGUAGES,
+    ConceptRoles,
     Entry,
     Generation,
     Kind,
@@ -91,6 +92,7 @@ def load_knowledge(
     synonyms = _parse_word_lists(directory / "synonyms.yaml", directory, nested=True)
     off_topic = _parse_word_lists(directory / "off_topic.yaml", directory, nested=False)
     stopwords = _parse_word_lists(directory / "stopwords.yaml", directory, nested=False)
+    roles = _parse_concept_roles(directory / "concept_roles.yaml", directory, synonyms)
     return Knowledge(
         entries=entries,
         guided_order=guided,
@@ -99,6 +101,7 @@ def load_knowledge(
         synonyms=synonyms,
         off_topic=off_topic,
         stopwords=stopwords,
+        concept_roles=roles,
         version=_structure_digest(entries, guided),
     )
 
@@ -374,3 +377,39 @@ def _parse_word_lists(path: Path, root: Path, *, nested: bool) -> dict[str, Any]
                 raise ctx.error(language, "must be a non-empty list of words")
             result[language] = tuple(_strings(block, ctx, language))
     return result
+
+
+def _parse_concept_roles(path: Path, root: Path, synonyms: Mapping[str, Any]) -> ConceptRoles:
+    ctx = _Context(path, root)
+    data = _read_mapping(path, ctx)
+    concepts = {concept for by_concept in synonyms.values() for concept in by_concept}
+
+    def names(field: str) -> frozenset[str]:
+        values = _strings(_list(data, field, ctx), ctx, field)
+        if not values:
+            raise ctx.error(field, "list at least one concept of synonyms.yaml")
+        for index, name in enumerate(values):
+            if name not in concepts:
+                raise ctx.error(f"{field}[{index}]", f"'{name}' is not a concept in "
+                                "synonyms.yaml")
+        return frozenset(values)
+
+    unknown = set(data) - {"trunk_parts", "subjects", "generations"}
+    if unknown:
+        raise ctx.error(sorted(unknown)[0], "unknown field; valid: generations, subjects, "
+                        "trunk_parts")
+    raw = data.get("generations")
+    if not isinstance(raw, Mapping) or not raw:
+        raise ctx.error("generations", "map each generation to its concept, e.g. J10: genj10")
+    generations: dict[str, Generation] = {}
+    for key, concept in raw.items():
+        if concept not in concepts:
+            raise ctx.error(f"generations.{key}", f"'{concept}' is not a concept in "
+                            "synonyms.yaml")
+        generations[str(concept)] = _generation(key, ctx, f"generations.{key}")
+    trunk_parts = names("trunk_parts")
+    return ConceptRoles(
+        trunk_parts=trunk_parts,
+        subjects=trunk_parts | names("subjects") | frozenset(generations),
+        generations=generations,
+    )

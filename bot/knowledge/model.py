@@ -85,6 +85,15 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ConceptRoles:
+    """What some synonym concepts mean to the matcher's decision (concept_roles.yaml)."""
+
+    trunk_parts: frozenset[str]
+    subjects: frozenset[str]  # trunk parts and generation concepts included
+    generations: Mapping[str, Generation]  # concept -> generation
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything the bot knows, loaded and validated once at start-up."""
 
@@ -95,6 +104,7 @@ class Knowledge:
     synonyms: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> concept -> variants
     off_topic: Mapping[str, tuple[str, ...]]  # language -> words naming other car parts
     stopwords: Mapping[str, tuple[str, ...]]  # language -> words that tell no topic apart
+    concept_roles: ConceptRoles
     version: str  # short digest of the files: buttons from another version are stale
 
     def entry(self, entry_id: str) -> Entry:

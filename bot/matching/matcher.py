@@ -23,14 +23,14 @@ How a question is scored, and why:
   other, so a short generic phrasing ("boot won't open") would fully match every longer,
   specific question ("why won't the kick sensor open my boot").
 - Deciding: a question that names another part of the car (bonnet, fuel flap, oil:
-  knowledge/off_topic.yaml) and nothing of the trunk (_TRUNK_PARTS) is declined whatever it
-  scores: "open the bonnet" shares "open"; one that names the trunk too ("boot light", "boot
-  capacity in litres") gets at most "did you mean". A confident answer needs a high enough
-  score, and also that the question says something: it must name the trunk, a part of it or a
-  way to open it (_SUBJECTS: "how to set the clock" only shares "settings"), and its best
-  document must share more than one common word with it (MIN_EVIDENCE: "tailgate issue" or "key
-  trouble" are too vague to pick an entry). Otherwise a score above SUGGEST_THRESHOLD gets "did
-  you mean" buttons.
+  knowledge/off_topic.yaml) and nothing of the trunk (trunk_parts, knowledge/concept_roles.yaml)
+  is declined whatever it scores: "open the bonnet" shares "open"; one that names the trunk too
+  ("boot light", "boot capacity in litres") gets at most "did you mean". A confident answer
+  needs a high enough score, and also that the question says something: it must name the trunk,
+  a part of it or a way to open it (subjects there: "how to set the clock" only shares
+  "settings"), and its best document must share more than one common word with it (MIN_EVIDENCE:
+  "tailgate issue" or "key trouble" are too vague to pick an entry). Otherwise a score above
+  SUGGEST_THRESHOLD gets "did you mean" buttons.
 """
 
 from __future__ import annotations
@@ -69,21 +69,6 @@ _STRING_SCORER = fuzz.ratio
 # n unknown words weigh as much as sqrt(n) rarest known tokens (0.5 to 1 score alike on dev.yaml;
 # 0.5 is the choice that does not punish a long message for its filler)
 _UNKNOWN_EXPONENT = 0.5
-# Concepts (knowledge/synonyms.yaml) that name the trunk, a part of it or a way to open it. A
-# question naming another part of the car (knowledge/off_topic.yaml) and none of these is declined;
-# naming both ("boot light", "spare tyre in the boot"), it gets at most "did you mean".
-_TRUNK_PARTS = frozenset({
-    "trunk", "fob", "keyless", "bladekey", "pedal", "bumper", "sensor", "coincell", "motor", "fuse",
-    "emergency", "button", "lock", "locked", "childlock", "alarm", "seal", "hinge", "plate", "logo",
-    "lubricant", "app", "antenna", "voltage", "jumpstart", "cover", "reset",
-})
-# A confident answer needs the question to name one of these: a trunk part, the bot's two verbs,
-# the car battery or the car's generation. A question naming none of them ("reversing camera not
-# working", "how to set the clock") gets at most "did you mean".
-_SUBJECTS = _TRUNK_PARTS | {"open", "close", "battery", "generation", "genj10", "genj11", "genj12"}
-_GENERATION_CONCEPTS = {"genj10": Generation.J10, "genj11": Generation.J11,
-                        "genj12": Generation.J12}
-
 
 class Outcome(StrEnum):
     ANSWER = "answer"
@@ -131,6 +116,7 @@ class Matcher:
     """Built once from the knowledge; `match` is then pure and fast."""
 
     def __init__(self, knowledge: Knowledge) -> None:
+        self._roles = knowledge.concept_roles
         self._normaliser = Normaliser(
             knowledge.synonyms, knowledge.stopwords, _vocabulary(knowledge)
         )
@@ -161,8 +147,8 @@ class Matcher:
     def match(self, query: str) -> MatchResult:
         normalised = self._normaliser.normalise(query)
         tokens = set(normalised.tokens)
-        generation = next((_GENERATION_CONCEPTS[t] for t in normalised.tokens
-                           if t in _GENERATION_CONCEPTS), None)
+        generation = next((self._roles.generations[t] for t in normalised.tokens
+                           if t in self._roles.generations), None)
         if not tokens:
             return MatchResult(query, normalised.language, Outcome.UNRELATED, (), generation)
         matches, evidence = self._rank(normalised)
@@ -203,7 +189,7 @@ class Matcher:
                      for entry_id, (score, _) in ranked[:MATCHES_REPORTED]), evidence
 
     def _weight(self, token: str) -> float:
-        if token in _GENERATION_CONCEPTS:
+        if token in self._roles.generations:
             return self._context_weight
         return self._idf.get(token, self._unknown_weight)
 
@@ -211,12 +197,12 @@ class Matcher:
         if not matches:
             return Outcome.UNRELATED
         off_topic = bool(tokens & self._off_topic)
-        if off_topic and not tokens & _TRUNK_PARTS:
+        if off_topic and not tokens & self._roles.trunk_parts:
             return Outcome.UNRELATED
         top = matches[0].score
         runner_up = matches[1].score if len(matches) > 1 else 0.0
         if (top >= ANSWER_THRESHOLD and top - runner_up >= ANSWER_MARGIN
-                and evidence >= MIN_EVIDENCE and tokens & _SUBJECTS and not off_topic):
+                and evidence >= MIN_EVIDENCE and tokens & self._roles.subjects and not off_topic):
             return Outcome.ANSWER
         if top >= SUGGEST_THRESHOLD:
             return Outcome.CLOSE_CALL

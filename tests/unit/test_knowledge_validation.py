@@ -366,3 +366,13 @@ def test_entry_file_name_differs_from_id(kb: KnowledgeCopy) -> None:
 def test_guided_order_item_not_a_text(kb: KnowledgeCopy) -> None:
     kb.edit(GUIDED, lambda data: data["order"].__setitem__(1, [data["order"][1]]))
     assert_points_at(kb.error(), GUIDED, None, "order[1]")
+
+
+def test_concept_roles_name_only_synonym_concepts(kb: KnowledgeCopy) -> None:
+    path = kb.path("knowledge/concept_roles.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("[trunk, fob,", "[trunk, fobb,"),
+                    encoding="utf-8")
+    error = kb.error()
+    assert error.file.endswith("concept_roles.yaml")
+    assert error.field == "trunk_parts[1]"
+    assert "fobb" in str(error) and "synonyms.yaml" in str(error)

@@ -15,7 +15,6 @@ from bot.cli.startup import Loaded
 from bot.knowledge import Generation, Knowledge
 from bot.matching import Matcher, MatchResult, Outcome
 from bot.matching.evaluation import evaluate, read_questions
-from bot.matching.matcher import _GENERATION_CONCEPTS, _SUBJECTS
 
 DEV = Path(__file__).parents[1] / "data" / "dev.yaml"
 
@@ -248,10 +247,8 @@ def test_dev_set_holds(matcher: Matcher) -> None:
     assert report.rejection >= 0.85, report.misses
 
 
-def test_concepts_the_matcher_names_exist_in_the_synonyms(knowledge: Knowledge) -> None:
-    concepts = {concept for by_concept in knowledge.synonyms.values() for concept in by_concept}
-    assert set(_SUBJECTS) - concepts == set()
-    assert set(_GENERATION_CONCEPTS) - concepts == set()
+def test_every_generation_can_be_named_in_a_question(knowledge: Knowledge) -> None:
+    assert set(knowledge.concept_roles.generations.values()) == set(Generation)
 
 
 def test_every_entry_can_be_reached_by_its_own_title(matcher: Matcher,
