@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.dialog import Conversation
-from bot.dialog.screens import COMMAND_KEYS, QUICK_REPLY_KEYS
+from bot.dialog.screens import COMMAND_KEYS
 from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, check_screens
 from bot.knowledge import Knowledge, load_knowledge
 from bot.matching import Matcher
@@ -28,4 +28,4 @@ def load() -> Loaded:
 
 
 def interface_keys() -> tuple[str, ...]:
-    return (*REQUIRED_INTERFACE_KEYS, *QUICK_REPLY_KEYS, *COMMAND_KEYS.values())
+    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values())

@@ -12,9 +12,9 @@ from html import escape
 from bot.dialog.callback_data import Action, CallbackData
 from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
 from bot.dialog.reply import Button, Reply
-from bot.dialog.screens import QUICK_REPLY_KEYS, Screens, language_for_code, language_of
+from bot.dialog.screens import Screens, language_for_code, language_of
 from bot.dialog.state import CAR_UNSURE, ChatState
-from bot.knowledge import LANGUAGES, Entry, Generation, Knowledge
+from bot.knowledge import LANGUAGES, Entry, Generation, Knowledge, QuickReply
 from bot.matching import Matcher, Outcome
 
 _STEP_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII only: "²".isdigit() but int("²") fails
@@ -30,7 +30,8 @@ class Conversation:
         self.matcher = matcher or Matcher(knowledge)
         self.screens = Screens(knowledge)
         self._quick_replies = {
-            knowledge.ui(key, language): key for key in QUICK_REPLY_KEYS for language in LANGUAGES
+            knowledge.ui(button.label, language): button
+            for button in knowledge.quick_replies for language in LANGUAGES
         }
 
     def handle(self, state: ChatState, event: Event) -> Result:
@@ -73,12 +74,12 @@ class Conversation:
             case _:
                 return state, [screens.help(state)]
 
-    def _quick_reply(self, state: ChatState, key: str) -> Result:
-        method_for_key = {"quick_lid_button": "lid-button", "quick_key_fob": "key-fob",
-                          "quick_hands_free": "hands-free"}
-        if key in method_for_key and method_for_key[key] in self.knowledge.entries:
-            return self._walk(state, self.knowledge.entry(method_for_key[key]), 0, edit=False)
-        if key == "quick_faq":
+    def _quick_reply(self, state: ChatState, button: QuickReply) -> Result:
+        """Handled alike whatever the chat was doing: the keyboard is always there."""
+        if button.walk is not None:
+            return self._walk(state.with_(guided=False), self.knowledge.entry(button.walk), 0,
+                              edit=False)
+        if button.menu == "faq":
             return state, [self.screens.faq(state, edit=False)]
         return state, [self.screens.ways(state, edit=False)]
 

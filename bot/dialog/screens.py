@@ -15,8 +15,6 @@ from bot.dialog.reply import Button, Reply
 from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Entry, Generation, Kind, Knowledge
 
-QUICK_REPLY_KEYS = ("quick_lid_button", "quick_key_fob", "quick_hands_free", "quick_another_way",
-                    "quick_faq")
 COMMAND_KEYS = {"start": "command_start", "menu": "command_menu", "help": "command_help",
                 "car": "command_car", "language": "command_language", "reset": "command_reset"}
 FAQ_TOPICS = (Kind.FAQ, Kind.TOPIC)
@@ -59,8 +57,8 @@ class Screens:
         return self.ui("car_unknown", state)
 
     def quick_replies(self, state: ChatState) -> tuple[tuple[str, ...], ...]:
-        labels = [self.ui(key, state) for key in QUICK_REPLY_KEYS]
-        return (tuple(labels[:2]), tuple(labels[2:4]), tuple(labels[4:]))
+        labels = [self.ui(button.label, state) for button in self.knowledge.quick_replies]
+        return tuple(tuple(labels[i:i + 2]) for i in range(0, len(labels), 2))
 
     # -- menus -------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from bot.knowledge.model import (
     Generation,
     Kind,
     Knowledge,
+    QuickReply,
     Step,
     TableRow,
     Text,
@@ -16,5 +17,5 @@ from bot.knowledge.model import (
 
 __all__ = [
     "DEFAULT_DIRECTORY", "DEFAULT_LANGUAGE", "LANGUAGES", "Entry", "Generation", "Kind",
-    "Knowledge", "KnowledgeError", "Step", "TableRow", "Text", "load_knowledge",
+    "Knowledge", "KnowledgeError", "QuickReply", "Step", "TableRow", "Text", "load_knowledge",
 ]

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.knowledge.entry_parser import parse_entry
 from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.fields import (
@@ -24,10 +26,12 @@ from bot.knowledge.fields import (
 )
 from bot.knowledge.model import (
     LANGUAGES,
+    QUICK_MENUS,
     ConceptRoles,
     Entry,
     Generation,
     Knowledge,
+    QuickReply,
     Text,
 )
 
@@ -69,6 +73,7 @@ def load_knowledge(
     off_topic = _parse_word_lists(directory / "off_topic.yaml", directory, nested=False)
     stopwords = _parse_word_lists(directory / "stopwords.yaml", directory, nested=False)
     roles = _parse_concept_roles(directory / "concept_roles.yaml", directory, synonyms)
+    quick = _parse_quick_replies(directory / "quick_replies.yaml", directory, entries, interface)
     return Knowledge(
         entries=entries,
         guided_order=guided,
@@ -78,6 +83,7 @@ def load_knowledge(
         off_topic=off_topic,
         stopwords=stopwords,
         concept_roles=roles,
+        quick_replies=quick,
         version=_structure_digest(entries, guided),
     )
 
@@ -191,3 +197,29 @@ def _parse_concept_roles(path: Path, root: Path, synonyms: Mapping[str, Any]) ->
         subjects=trunk_parts | names("subjects") | frozenset(generations),
         generations=generations,
     )
+
+
+def _parse_quick_replies(path: Path, root: Path, entries: Mapping[str, Entry],
+                         interface: Mapping[str, Text]) -> tuple[QuickReply, ...]:
+    ctx = Context(path, root)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ctx.error(None, f"cannot be read as YAML: {error}") from error
+    if not isinstance(raw, list) or not raw:
+        raise ctx.error(None, "must be a list of buttons: {label: ..., walk: ... | menu: ...}")
+    buttons = []
+    for index, item in enumerate(raw):
+        where = f"[{index}]"
+        if not isinstance(item, Mapping) or set(item) not in ({"label", "walk"},
+                                                               {"label", "menu"}):
+            raise ctx.error(where, "a button has a label and either walk or menu")
+        if item["label"] not in interface:
+            raise ctx.error(f"{where}.label", f"'{item['label']}' is not in interface.yaml")
+        walk, menu = item.get("walk"), item.get("menu")
+        if walk is not None and (walk not in entries or not entries[walk].is_method):
+            raise ctx.error(f"{where}.walk", f"'{walk}' is not a method's entry id")
+        if menu is not None and menu not in QUICK_MENUS:
+            raise ctx.error(f"{where}.menu", f"'{menu}' is not one of: " + ", ".join(QUICK_MENUS))
+        buttons.append(QuickReply(str(item["label"]), walk, menu))
+    return tuple(buttons)

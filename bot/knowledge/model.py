@@ -84,6 +84,18 @@ class Entry:
         return tuple(step for step in self.steps if generation in step.generations)
 
 
+QUICK_MENUS = ("ways", "faq")
+
+
+@dataclass(frozen=True)
+class QuickReply:
+    """A button of the keyboard under the input field: walks a method or opens a menu."""
+
+    label: str  # an interface text key
+    walk: str | None = None  # a method's entry id
+    menu: str | None = None  # one of QUICK_MENUS
+
+
 @dataclass(frozen=True)
 class ConceptRoles:
     """What some synonym concepts mean to the matcher's decision (concept_roles.yaml)."""
@@ -105,6 +117,7 @@ class Knowledge:
     off_topic: Mapping[str, tuple[str, ...]]  # language -> words naming other car parts
     stopwords: Mapping[str, tuple[str, ...]]  # language -> words that tell no topic apart
     concept_roles: ConceptRoles
+    quick_replies: tuple[QuickReply, ...]
     version: str  # short digest of the files: buttons from another version are stale
 
     def entry(self, entry_id: str) -> Entry:

@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 from bot.dialog import ChatState, Command, Conversation, Reply, Tap, TextMessage, Unsupported
 from bot.dialog.callback_data import MAX_BYTES, Action
 from bot.dialog.events import Event
-from bot.dialog.screens import QUICK_REPLY_KEYS
 from bot.dialog.self_check import MAX_MESSAGE_CHARS, visible_length
 from bot.dialog.state import CAR_UNSURE
 from bot.knowledge import LANGUAGES, Generation
@@ -79,7 +78,8 @@ def texts(conversation: Conversation) -> st.SearchStrategy[str]:
           for phrases in entry.phrasings.values() for phrase in phrases),
         *(entry.title.in_(language) for entry in knowledge.entries.values()
           for language in LANGUAGES),
-        *(knowledge.ui(key, language) for key in QUICK_REPLY_KEYS for language in LANGUAGES),
+        *(knowledge.ui(button.label, language)
+          for button in knowledge.quick_replies for language in LANGUAGES),
     })
     return st.one_of(
         short_text,

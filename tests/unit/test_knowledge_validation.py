@@ -376,3 +376,12 @@ def test_concept_roles_name_only_synonym_concepts(kb: KnowledgeCopy) -> None:
     assert error.file.endswith("concept_roles.yaml")
     assert error.field == "trunk_parts[1]"
     assert "fobb" in str(error) and "synonyms.yaml" in str(error)
+
+
+def test_quick_reply_must_walk_a_method(kb: KnowledgeCopy) -> None:
+    path = kb.path("knowledge/quick_replies.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("walk: key-fob", "walk: overview"),
+                    encoding="utf-8")
+    error = kb.error()
+    assert error.file.endswith("quick_replies.yaml")
+    assert error.field == "[1].walk" and "overview" in str(error)
