@@ -44,15 +44,17 @@ class ShownScreens:
 
     def __init__(self, capacity: int = 10_000) -> None:
         self._capacity = capacity
-        self._shown: OrderedDict[tuple[int, int], str] = OrderedDict()
+        self._shown: OrderedDict[tuple[int, int], int] = OrderedDict()  # -> hash of the screen
 
-    def get(self, message: Message) -> str | None:
-        return self._shown.get((message.chat_id, message.message_id))
+    def shows(self, message: Message, screen: str) -> bool | None:
+        """True or False if known; None if this process has not edited that message."""
+        known = self._shown.get((message.chat_id, message.message_id))
+        return None if known is None else known == hash(screen)
 
-    def remember(self, message: Message, shown: str) -> None:
+    def remember(self, message: Message, screen: str) -> None:
         key = (message.chat_id, message.message_id)
         self._shown.pop(key, None)
-        self._shown[key] = shown
+        self._shown[key] = hash(screen)  # a hash, not the text: 10,000 of them stay small
         if len(self._shown) > self._capacity:
             self._shown.popitem(last=False)
 
@@ -76,10 +78,10 @@ async def _edit(bot: Bot, message: Message, reply: Reply, shown: ShownScreens | 
     """False when the message cannot be edited (too old, deleted): the caller sends instead."""
     markup = markup_for(reply)
     screen = _screen_of(reply.plain_text, markup)
-    current = shown.get(message) if shown is not None else None
-    if current is None:
-        current = _screen_of(message.text or "", message.reply_markup)
-    if current == screen:
+    already = shown.shows(message, screen) if shown is not None else None
+    if already is None:
+        already = _screen_of(message.text or "", message.reply_markup) == screen
+    if already:
         return True  # a repeated tap: the message already shows this screen
     try:
         await bot.edit_message_text(

@@ -33,12 +33,15 @@ from telegram.ext import Application
 
 from bot.storage.update_journal import UpdateJournal
 from bot.telegram_layer.handling_outcome import HandlingOutcome
+from bot.telegram_layer.processing import process
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 25
 BATCH_LIMIT = 100  # Telegram's maximum per getUpdates
-BUSY_WAIT_SECONDS = 0.05  # while updates are in progress Telegram re-sends them at once
+# While updates are in progress, Telegram answers at once, re-sending them: ask again only
+# this often, so a burst costs a few polls rather than one per finished update.
+REPOLL_SECONDS = 0.1
 MAX_FETCH_BACKOFF = 30.0
 DRAIN_SECONDS = 7.0  # on shutdown: finish what is in progress, within Docker's 10 s grace
 HANDLING_ATTEMPTS = 4  # an undeliverable reply is tried again after 2 s, 4 s, 8 s
@@ -86,13 +89,12 @@ class ConfirmAfterHandlingPoller:
             started = self._start(updates)
             if updates:
                 self._next_offset = max(u.update_id for u in updates) + 1
-            if not started and self._in_progress:
-                if len(updates) >= BATCH_LIMIT:
+            if self._in_progress:
+                if not started and len(updates) >= BATCH_LIMIT:
                     self._set_aside_oldest()
-                else:  # only updates in progress came back: let one finish first
-                    await asyncio.wait(list(self._in_progress.values()),
-                                       timeout=BUSY_WAIT_SECONDS,
-                                       return_when=asyncio.FIRST_COMPLETED)
+                # New updates wait at most REPOLL_SECONDS; if everything finishes sooner,
+                # the next poll is a long poll again.
+                await asyncio.wait(list(self._in_progress.values()), timeout=REPOLL_SECONDS)
         await self._drain()
 
     @property
@@ -158,9 +160,7 @@ class ConfirmAfterHandlingPoller:
         pause = FIRST_RETRY_PAUSE
         try:
             for attempt in range(1, HANDLING_ATTEMPTS + 1):
-                await self._application.update_processor.process_update(
-                    update, self._application.process_update(update)
-                )
+                await process(self._application, update)
                 if not self._outcome.delivery_failed(update.update_id):
                     break
                 if attempt == HANDLING_ATTEMPTS:

@@ -26,6 +26,7 @@ from bot.storage.update_journal import UpdateJournal
 from bot.telegram_layer.application import ALLOWED_UPDATES
 from bot.telegram_layer.handling_outcome import HandlingOutcome
 from bot.telegram_layer.health import Heartbeat
+from bot.telegram_layer.processing import process
 from bot.telegram_layer.runtime import ServingBot
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,7 @@ class WebhookReceiver:
         if self._heartbeat is not None:
             self._heartbeat.beat()
         if not self._journal.is_handled(update.update_id):
-            await self._application.update_processor.process_update(
-                update, self._application.process_update(update)
-            )
+            await process(self._application, update)
             if self._outcome.delivery_failed(update.update_id):
                 # The reply did not get through: Telegram re-delivers what is not 2xx.
                 return web.Response(status=503, text="reply not delivered, try again")

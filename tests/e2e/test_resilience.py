@@ -136,3 +136,17 @@ async def test_one_slow_reply_does_not_hold_back_a_full_batch_of_others(
     await server.wait_for(lambda: all(server.bot_messages(c) for c in others), timeout=10)
     assert server.bot_messages(6100) == [], "the slow reply is still on its way"
     await server.wait_for_bot_message(6100, timeout=10)
+
+
+async def test_memory_does_not_keep_every_chat_seen(server: FakeTelegram,
+                                                    fast_bot: RunningBot) -> None:
+    """State lives in SQLite: after many chats, nothing in the process holds one per chat."""
+    chats = range(20_000, 20_300)
+    for chat_id in chats:
+        server.user_sends(chat_id, "/menu")
+    await server.wait_for(lambda: all(server.bot_messages(c) for c in chats), timeout=30)
+    application = fast_bot.application
+    assert application is not None
+    assert len(application.chat_data) == 0 and len(application.user_data) == 0
+    assert len(getattr(application, "_chat_ids_to_be_updated_in_persistence", ())) == 0
+    assert fast_bot.store is not None and fast_bot.store.count() >= len(chats)
