@@ -23,6 +23,7 @@ class Settings:
     data_dir: Path
     log_level: int
     max_sends_per_second: float = 30.0  # Telegram's overall limit for a bot
+    send_retries: int = 8  # retries of a send that failed in transit (5xx, drop, timeout)
     webhook_url: str | None = None  # set: serve a webhook instead of polling
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443

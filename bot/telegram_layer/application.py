@@ -34,7 +34,8 @@ def build_application(settings: Settings, conversation: Conversation, store: Cha
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .updater(None)
-        .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second))
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second,
+                                          transient_retries=settings.send_retries))
         .concurrent_updates(PerChatOrder())
         .build()
     )

@@ -150,3 +150,26 @@ async def test_memory_does_not_keep_every_chat_seen(server: FakeTelegram,
     assert len(application.chat_data) == 0 and len(application.user_data) == 0
     assert len(getattr(application, "_chat_ids_to_be_updated_in_persistence", ())) == 0
     assert fast_bot.store is not None and fast_bot.store.count() >= len(chats)
+
+
+async def test_a_reply_telegram_kept_refusing_is_sent_once_it_recovers(
+    server: FakeTelegram, loaded: Loaded, tmp_path: Path
+) -> None:
+    """Past the rate limiter's retries the update is not confirmed as done: the poller
+    handles it again after a pause, and the owner gets exactly one answer."""
+    bot = RunningBot(server, loaded, tmp_path / "data", max_sends_per_second=1000,
+                     send_retries=1)
+    await bot.start()
+    try:
+        server.faults.kinds = ["502"]
+        server.faults.methods = {"sendMessage"}
+        server.faults.rate = 1.0
+        server.user_sends(6500, "which battery does the key fob take")
+        await server.wait_for(lambda: len(server.faults.injected) >= 2, timeout=5)
+        server.faults.clear()  # Telegram is back
+        reply = await server.wait_for_bot_message(6500, timeout=10)
+        assert "CR2032" in reply.text
+        await asyncio.sleep(0.5)
+        assert len(server.bot_messages(6500)) == 1
+    finally:
+        await bot.stop()
