@@ -16,7 +16,7 @@ from bot.dialog import Conversation
 from bot.dialog.screens import COMMAND_KEYS
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.storage import ChatStore
-from bot.telegram_layer.chat_order import PerChatOrder
+from bot.telegram_layer.chat_order import DEFAULT_CONCURRENCY, PerChatOrder
 from bot.telegram_layer.handlers import ChatHandlers
 from bot.telegram_layer.handling_outcome import HandlingOutcome
 from bot.telegram_layer.retrying_limiter import RetryingRateLimiter
@@ -36,7 +36,8 @@ def build_application(settings: Settings, conversation: Conversation, store: Cha
         .updater(None)
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second,
                                           transient_retries=settings.send_retries))
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(PerChatOrder(DEFAULT_CONCURRENCY))
+        .connection_pool_size(DEFAULT_CONCURRENCY + 2)  # + answers and edits of one update
         .build()
     )
     handlers = ChatHandlers(conversation, store, outcome)

@@ -15,10 +15,10 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 # Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
-# second, so 32 in flight covers ~1 s of Telegram latency at full rate; far more only makes
-# httpcore's connection pool slower (it scans its connections per request: measured 0.30 of
-# the echo bot's throughput at 256, 0.35 at 16, bench/end_to_end.py).
-DEFAULT_CONCURRENCY = 32
+# second; 8 in flight keep up with that at up to ~250 ms per request. More only makes
+# httpcore's connection pool slower, since it scans its connections on every request
+# (bench/end_to_end.py: 0.30 of the echo bot's throughput at 256 in flight, 0.35 at 16).
+DEFAULT_CONCURRENCY = 8
 
 
 def chat_key(update: object) -> int | None:
