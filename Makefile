@@ -23,7 +23,7 @@ check: install
 	$(PY) -m bot check
 
 lint: install
-	$(PY) -m ruff check bot tests
+	$(PY) -m ruff check bot tests bench
 	$(PY) -m mypy
 
 test: install lint
