@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
@@ -23,19 +22,6 @@ from telegram.ext import (
 from tests.fake_telegram import FakeTelegram
 
 CHAT = 31337
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-    assert fake.rejections == [], fake.rejections
-
-
-@pytest.fixture
-async def bot(server: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(server.token, base_url=server.api_base_url) as client:
-        yield client
 
 
 async def test_offset_confirms_and_limit_caps(server: FakeTelegram, bot: Bot) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import (
     Bot,
@@ -24,19 +22,6 @@ from telegram.constants import ParseMode
 from tests.fake_telegram import FakeTelegram, ScopeKey
 
 CHAT = 4242
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-    assert fake.rejections == [], fake.rejections
-
-
-@pytest.fixture
-async def bot(server: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(server.token, base_url=server.api_base_url) as client:
-        yield client
 
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:
