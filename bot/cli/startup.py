@@ -16,6 +16,7 @@ class Loaded:
     knowledge: Knowledge
     matcher: Matcher
     conversation: Conversation
+    screens_checked: int
 
 
 def load() -> Loaded:
@@ -23,8 +24,8 @@ def load() -> Loaded:
     knowledge = load_knowledge(interface_keys=interface_keys())
     matcher = Matcher(knowledge)
     conversation = Conversation(knowledge, matcher)
-    check_screens(conversation)
-    return Loaded(knowledge, matcher, conversation)
+    screens_checked = check_screens(conversation)
+    return Loaded(knowledge, matcher, conversation, screens_checked)
 
 
 def interface_keys() -> tuple[str, ...]:

@@ -39,13 +39,11 @@ HEARTBEAT_SECONDS = 30.0
 
 class WebhookReceiver:
     def __init__(self, application: Application,  # type: ignore[type-arg]
-                 journal: UpdateJournal, outcome: HandlingOutcome, secret: str,
-                 heartbeat: Heartbeat | None = None) -> None:
+                 journal: UpdateJournal, outcome: HandlingOutcome, secret: str) -> None:
         self._application = application
         self._journal = journal
         self._outcome = outcome
         self._secret = secret
-        self._heartbeat = heartbeat
 
     def web_app(self, path: str) -> web.Application:
         app = web.Application(client_max_size=1024 * 1024)
@@ -63,8 +61,6 @@ class WebhookReceiver:
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
-        if self._heartbeat is not None:
-            self._heartbeat.beat()
         if not self._journal.is_handled(update.update_id):
             await process(self._application, update)
             if self._outcome.delivery_failed(update.update_id):
@@ -74,8 +70,6 @@ class WebhookReceiver:
         return web.Response(text="ok")
 
     async def health(self, _: web.Request) -> web.Response:
-        if self._heartbeat is not None:
-            self._heartbeat.beat()
         return web.json_response({"status": "ok", "running": self._application.running})
 
 
@@ -101,7 +95,7 @@ class WebhookServer(ServingBot):
         assert settings.webhook_url and settings.webhook_secret
         heartbeat = Heartbeat(settings.data_dir)
         receiver = WebhookReceiver(application, store.journal, self.outcome,
-                                   settings.webhook_secret, heartbeat)
+                                   settings.webhook_secret)
         self._runner = web.AppRunner(receiver.web_app(webhook_path(settings.webhook_url)),
                                      shutdown_timeout=SHUTDOWN_SECONDS, access_log=None)
         await self._runner.setup()
