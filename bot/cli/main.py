@@ -62,10 +62,15 @@ def _lines(stream: Iterable[str]) -> list[str]:
 
 def check() -> int:
     from bot.cli.startup import load
+    from bot.dialog.self_check import AIM_SCREEN_CHARS
 
     loaded = load()  # renders and checks every screen on the way
-    print(f"ok: {len(loaded.knowledge.entries)} entries, {loaded.screens_checked} screens checked, "
-          f"knowledge version {loaded.knowledge.version}")
+    screens = loaded.screens
+    print(f"ok: {len(loaded.knowledge.entries)} entries, {screens.checked} screens checked "
+          f"(longest {screens.longest} characters, {len(screens.over_aim)} over "
+          f"{AIM_SCREEN_CHARS}), knowledge version {loaded.knowledge.version}")
+    for screen in screens.over_aim:
+        print(f"  over {AIM_SCREEN_CHARS}: {screen}")
     return 0
 
 
@@ -76,13 +81,13 @@ def ask(questions: Iterable[str], *, as_json: bool, language: str | None) -> int
 
     loaded = load()
     for question in questions:
-        result = loaded.matcher.match(question)
-        lang = language or result.language
+        reading = loaded.reader.read(question)
+        lang = language or reading.language
         if as_json:
             print(json.dumps({
                 "query": question,
-                "answer_id": result.answer_id,
-                "matches": [{"id": m.entry_id, "score": m.score} for m in result.matches],
+                "answer_id": reading.answer_id,
+                "matches": [{"id": m.entry_id, "score": m.score} for m in reading.match.matches],
                 "lang": lang,
             }, ensure_ascii=False), flush=True)
         else:
@@ -93,9 +98,15 @@ def ask(questions: Iterable[str], *, as_json: bool, language: str | None) -> int
 
 
 def evaluate_file(path: Path) -> int:
+    """A question set (dev.yaml's format) or a conversation set (conversations.yaml's)."""
     from bot.cli.startup import load
-    from bot.matching.evaluation import evaluate, format_report, read_questions
+    from bot.evaluation import conversations, questions
 
     loaded = load()
-    print(format_report(evaluate(loaded.matcher, read_questions(path))))
+    if conversations.is_conversation_file(path):
+        outcomes = conversations.evaluate(loaded.conversation, conversations.read_cases(path))
+        print(conversations.format_report(outcomes))
+        return 0
+    print(questions.format_report(questions.evaluate(loaded.reader,
+                                                     questions.read_questions(path))))
     return 0

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from bot.dialog import Conversation
 from bot.dialog.screens import COMMAND_KEYS
-from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, check_screens
+from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, ScreenReport, check_screens
 from bot.knowledge import Knowledge, load_knowledge
 from bot.matching import Matcher
+from bot.matching.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,11 @@ class Loaded:
     knowledge: Knowledge
     matcher: Matcher
     conversation: Conversation
-    screens_checked: int
+    screens: ScreenReport
+
+    @property
+    def reader(self) -> Reader:
+        return self.conversation.reader
 
 
 def load() -> Loaded:
@@ -24,9 +29,9 @@ def load() -> Loaded:
     knowledge = load_knowledge(interface_keys=interface_keys())
     matcher = Matcher(knowledge)
     conversation = Conversation(knowledge, matcher)
-    screens_checked = check_screens(conversation)
-    return Loaded(knowledge, matcher, conversation, screens_checked)
+    return Loaded(knowledge, matcher, conversation, check_screens(conversation))
 
 
 def interface_keys() -> tuple[str, ...]:
-    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values())
+    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values(),
+            *(f"small_talk_{m}" for m in ("greeting", "thanks", "ok", "opened", "swearing")))

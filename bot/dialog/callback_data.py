@@ -1,6 +1,6 @@
 """Button data: short, versioned, and safe to receive forged.
 
-Format: "<format><knowledge version>:<action>[:<arg>...]", e.g. "1a3f0:s:lid-button:2".
+Format: "<format><knowledge version>:<action>[:<arg>...]", e.g. "2a3f0:k:lid-button:2".
 A button carries where it leads, so a tap still works after a restart; the version makes a
 button from before a knowledge change (ids or steps moved) recognisably stale.
 """
@@ -10,22 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-FORMAT = "1"
+FORMAT = "2"
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 
 class Action(StrEnum):
-    MENU = "m"
-    WAYS = "w"
-    FAQ = "f"
-    CAR = "c"  # ask which generation
-    SET_CAR = "g"  # arg: J10 | J11 | J12 | unsure
-    ENTRY = "e"  # arg: entry id
-    STEP = "s"  # args: method id, 0-based step
+    VIEW = "v"  # arg: a screen (bot.dialog.navigation): menu, an answer, its "More"...
+    WALK = "k"  # args: method id, 0-based step
+    BACK = "b"  # arg: the screen the button is on
     WORKED = "y"  # arg: method id
-    FAILED = "n"  # arg: method id
+    FAILED = "n"  # arg: method id: its last step did not open the boot
+    SKIP = "p"  # arg: method id: on to the next way before the last step
     GUIDED = "h"  # start "it won't open"
+    SET_CAR = "g"  # args: J10 | J11 | J12 | unsure, then optionally "h" (start the run)
     LANGUAGE = "l"  # arg: language code
+    TOOLS = "t"  # args: yes | no, method id, step: the answer to "have you got jump leads?"
+    GATE = "q"  # args: yes | no, method id: "does your car have this?" before a way
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from html import unescape
 
 _TAG = re.compile(r"<[^>]+>")
+
+
+class ReplyKind(StrEnum):
+    """What a reply is, in the words of the conversation tests (tests/data/conversations.yaml)."""
+
+    GREETING = "greeting"
+    MENU = "menu"
+    WAYS = "ways"
+    FAQ = "faq"
+    HELP = "help"
+    CAR_QUESTION = "car_question"
+    LANGUAGE_CHOICE = "language_choice"
+    ANSWER = "answer"
+    MORE = "more"
+    SOURCES = "sources"
+    WALK = "walk"  # one step of a way
+    TOOLS_QUESTION = "tools_question"
+    GATE_QUESTION = "gate_question"  # "does your car have this?" before a way
+    WORKED = "worked"
+    NOTHING_WORKED = "nothing_worked"
+    EMERGENCY = "emergency"
+    DID_YOU_MEAN = "did_you_mean"
+    DECLINED = "declined"  # not about the boot: what the bot can help with
+    SMALL_TALK = "small_talk"
+    NOTICE = "notice"  # a line about what just happened (car saved, language switched...)
 
 
 @dataclass(frozen=True)
@@ -21,6 +47,8 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()  # inline keyboard rows
     edit: bool = False  # replace the message whose button was tapped, rather than send anew
     quick_replies: tuple[tuple[str, ...], ...] = ()  # persistent keyboard under the input field
+    kind: ReplyKind = ReplyKind.NOTICE
+    screen: str = ""  # the navigation screen it shows (bot.dialog.navigation), if any
 
     @property
     def plain_text(self) -> str:

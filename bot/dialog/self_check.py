@@ -1,29 +1,39 @@
 """Renders every screen once at start-up, so an over-long answer or an over-long button
-fails `python -m bot check` instead of failing in front of an owner."""
+fails `python -m bot check` instead of failing in front of an owner.
+
+Phone-sized: about 600 visible characters fill a phone's screen (some 16 lines); a screen
+over MAX_SCREEN_CHARS fails the check, and the report counts those over the 600 aim.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
 from bot.dialog.callback_data import Action
 from bot.dialog.conversation import Conversation
-from bot.dialog.events import Command, Tap
+from bot.dialog.events import Command, Tap, TextMessage
 from bot.dialog.reply import Reply
 from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.knowledge import LANGUAGES, Generation, KnowledgeError
 
-MAX_MESSAGE_CHARS = 4096  # Telegram's limit, counted after entity parsing, in UTF-16 units
+MAX_SCREEN_CHARS = 900  # none longer: a phone shows ~600 without scrolling
+AIM_SCREEN_CHARS = 600
 MAX_BUTTON_LABEL_CHARS = 64  # longer labels are cut off on phones
 
 REQUIRED_INTERFACE_KEYS = (
     "greeting", "help", "main_menu", "main_menu_car", "button_guided", "button_ways",
     "button_faq", "button_car", "button_language", "button_menu", "button_back", "button_next",
-    "button_walk", "button_worked", "button_failed", "button_guided_restart", "ways_title",
-    "faq_title", "car_question", "car_unsure", "car_unknown", "car_saved", "car_J10", "car_J11",
-    "car_J12", "car_not_applicable", "step_header", "step_question", "guided_intro",
-    "guided_next", "guided_exhausted", "worked", "worked_prevention", "did_you_mean",
-    "unrelated", "unsupported", "stale_button", "reset_done", "language_switched",
-    "language_offer", "section_steps", "section_tips", "section_table", "table_row",
-    "section_generations", "too_fast", "something_went_wrong", "way_position",
-    "button_another_way", "button_continue",
+    "button_walk", "button_steps", "button_more", "button_sources", "sources_title",
+    "button_worked", "button_failed", "button_skip_way", "button_continue", "ways_title",
+    "faq_title", "car_question", "car_unsure", "car_unknown", "car_saved", "car_noted",
+    "car_J10", "car_J11", "car_J12", "car_not_applicable", "step_header", "step_question",
+    "way_position", "guided_intro", "guided_next", "tried_noted", "tools_question",
+    "button_tools_yes", "button_tools_no", "button_gate_yes", "button_gate_no",
+    "guided_exhausted", "worked", "worked_prevention", "walk_stopped", "did_you_mean",
+    "unrelated", "other_make", "unsupported", "stale_button", "reset_done",
+    "language_question", "language_name", "language_switched", "language_followed",
+    "something_went_wrong", "too_fast", "section_table", "table_row",
 )
 
 
@@ -33,58 +43,97 @@ def visible_length(html_text: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
-def check_reply(reply: Reply, file: str, entry: str | None, field: str) -> None:
+@dataclass
+class ScreenReport:
+    checked: int = 0
+    longest: int = 0
+    over_aim: list[str] = field(default_factory=list)
+
+
+def check_reply(reply: Reply, file: str, entry: str | None, where: str,
+                report: ScreenReport) -> None:
     length = visible_length(reply.text)
-    if length > MAX_MESSAGE_CHARS:
-        raise KnowledgeError(file, entry, field, f"renders to {length} characters, over "
-                             f"Telegram's {MAX_MESSAGE_CHARS}: shorten it")
+    if length > MAX_SCREEN_CHARS:
+        raise KnowledgeError(file, entry, where, f"renders to {length} characters, over the "
+                             f"{MAX_SCREEN_CHARS} a phone screen holds: shorten it or move "
+                             "tips to the More screen")
     for row in reply.buttons:
         for button in row:
             if len(button.label) > MAX_BUTTON_LABEL_CHARS:
-                raise KnowledgeError(file, entry, field, f"button label {button.label!r} is "
+                raise KnowledgeError(file, entry, where, f"button label {button.label!r} is "
                                      f"over {MAX_BUTTON_LABEL_CHARS} characters")
+    report.checked += 1
+    report.longest = max(report.longest, length)
+    if length > AIM_SCREEN_CHARS:
+        report.over_aim.append(f"{entry or file} {where} ({length})")
 
 
-def check_screens(conversation: Conversation) -> int:
-    """Every screen: menus and notices, every entry and every step, in every language, for
-    every generation; returns how many were checked. Rendering them all also fills every
-    interface placeholder, so a misspelt {placeholder} fails here, not in a chat."""
-    screens = conversation.screens
-    checked = 0
-    cars: list[str | None] = [None, CAR_UNSURE, *(g.value for g in Generation)]
-    some_method = conversation.knowledge.methods[0]
+def check_screens(conversation: Conversation) -> ScreenReport:
+    """Every screen: menus and notices, every entry, its More, every step, in every language,
+    for every car. Rendering them all also fills every interface placeholder, so a misspelt
+    {placeholder} fails here, not in a chat."""
+    report = ScreenReport()
     for language in LANGUAGES:
-        for car in cars:
-            state = ChatState(language=language, car=car, method=some_method.id, step=0)
-            menus = [
-                screens.greeting(state, lead="x"), screens.main_menu(state, lead="x"),
-                screens.help(state), screens.ways(state, edit=True),
-                screens.faq(state, edit=True), screens.car_question(state, edit=True),
-                screens.car_question(state, edit=True, then="h"),
-                screens.did_you_mean(state, list(conversation.knowledge.entries)[:3]),
-                screens.worked(state, some_method), screens.guided_exhausted(state),
-                conversation.too_fast(state), conversation.something_went_wrong(state),
-                *(screens.notice(key, state) for key in
-                  ("unrelated", "unsupported", "stale_button", "reset_done",
-                   "language_switched")),
-                *conversation.handle(state, Tap(screens.codec.pack(Action.SET_CAR, "J11")))[1],
-                screens.step(state, some_method, 0, edit=True, way=(1, 2)),
-                *conversation.handle(state, Command("language", language))[1],
-                *conversation.handle(state, Command("reset"))[1],
-            ]
-            for reply in menus:
-                check_reply(reply, "knowledge/interface.yaml", None, f"({language}, {car})")
-                checked += 1
-    for entry in conversation.knowledge.entries.values():
-        file = f"knowledge/entries/{entry.id}.yaml"
-        for language in LANGUAGES:
-            for car in cars:
-                state = ChatState(language=language, car=car)
-                check_reply(screens.entry(state, entry), file, entry.id, f"({language}, {car})")
-                checked += 1
-                if entry.is_method:
-                    for index in range(len(entry.steps_for(state.generation))):
-                        reply = screens.step(state, entry, index, edit=True, lead="x" * 200)
-                        check_reply(reply, file, entry.id, f"steps[{index}] ({language})")
-                        checked += 1
-    return checked
+        for car in [None, CAR_UNSURE, *(g.value for g in Generation)]:
+            state = ChatState(language=language, car=car)
+            for where, reply in _menus(conversation, state):
+                check_reply(reply, "knowledge/interface.yaml", None, f"{where} ({language}, "
+                            f"{car})", report)
+            for entry in conversation.knowledge.entries.values():
+                file = f"knowledge/entries/{entry.id}.yaml"
+                for where, reply in _entry_screens(conversation, state, entry.id):
+                    check_reply(reply, file, entry.id, f"{where} ({language}, {car})", report)
+    return report
+
+
+def _menus(conversation: Conversation, state: ChatState) -> Iterator[tuple[str, Reply]]:
+    menus, articles, codec = conversation.menus, conversation.articles, conversation.kit.codec
+    some_method = conversation.knowledge.methods[0]
+    walking = state.with_(method=some_method.id, step=0)
+    yield "greeting", menus.greeting(state, lead="x" * 80)
+    yield "main menu", menus.main_menu(walking, lead="x" * 80)
+    yield "help", menus.help(state, lead=conversation.kit.ui("other_make", state, make="x" * 20))
+    yield "ways", menus.ways(state, edit=True)
+    yield "faq", menus.faq(state, edit=True)
+    yield "car", menus.car_question(state, edit=True)
+    yield "language choice", menus.language_choice(state)
+    yield "did you mean", menus.did_you_mean(state, list(conversation.knowledge.entries)[:3],
+                                             lead="x" * 80)
+    yield "nothing worked", articles.nothing_worked(state, edit=True)
+    yield "too fast", conversation.too_fast(state)
+    yield "went wrong", conversation.something_went_wrong(state)
+    for key in ("unrelated", "unsupported", "stale_button", "reset_done", "language_switched",
+                "language_followed", "walk_stopped"):
+        yield key, menus.notice(key, state)
+    for meaning in conversation.knowledge.intents.small_talk:
+        if not meaning.startswith("language_"):
+            yield f"small talk {meaning}", menus.small_talk(state, meaning)
+    for event in (Tap(codec.pack(Action.SET_CAR, "J11")), Command("language", "ru"),
+                  Command("reset"), Tap(codec.pack(Action.GUIDED)),
+                  TextMessage("tried the key and the button, still shut")):
+        for reply in conversation.handle(state, event)[1]:
+            yield f"after {event}", reply
+
+
+def _entry_screens(conversation: Conversation, state: ChatState, entry_id: str
+                   ) -> Iterator[tuple[str, Reply]]:
+    knowledge, articles = conversation.knowledge, conversation.articles
+    entry = knowledge.entry(entry_id)
+    lead = "x" * 120  # the longest lead a screen gets (car noted, ways tried...)
+    yield "answer", articles.answer(state, entry, lead=lead)
+    yield "more", articles.more(state, entry, edit=True)
+    yield "sources", articles.sources(state, entry, edit=True)
+    if entry.ask_first is not None:
+        yield "ask_first", articles.gate_question(state, entry, edit=True, lead=lead,
+                                                  way=(9, 9))
+    if entry.is_method:
+        yield "worked", articles.worked(state, entry, edit=True)
+    steps = entry.steps_for(state.generation)
+    for index, step in enumerate(steps):
+        running = state.with_(method=entry.id, step=index, guided=True, shown=(entry.id,),
+                              tools="yes")
+        yield f"steps[{index}]", articles.step(running, entry, index, len(steps), edit=True,
+                                               lead=lead, way=(9, 9))
+        if step.needs_tools:
+            yield f"steps[{index}] tools question", articles.tools_question(
+                state, entry, index, edit=True, lead=lead)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from bot.knowledge import LANGUAGES, Generation
 
 CAR_UNSURE = "unsure"  # the owner was asked and does not know: do not ask again
+HISTORY_LENGTH = 12  # screens remembered for Back: more than anyone taps back through
 
 
 @dataclass(frozen=True)
 class ChatState:
-    language: str | None = None  # None until first contact sets it from Telegram's language_code
+    language: str | None = None  # None until first contact sets it
     car: str | None = None  # a Generation value, CAR_UNSURE, or None when never asked
-    method: str | None = None  # the method being walked, if any
-    step: int = 0  # 0-based step within that method
-    guided: bool = False  # walking the "it won't open" order rather than one chosen method
-    tried: tuple[str, ...] = ()  # methods that did not work this time, so none comes twice
+    method: str | None = None  # the way being walked, if any
+    step: int = 0  # 0-based step within that way
+    guided: bool = False  # in the "it won't open" run rather than one chosen way
+    tried: tuple[str, ...] = ()  # ways that did not work (or were skipped) in this run
+    shown: tuple[str, ...] = ()  # ways this run has shown, for "way k of n"
+    tools: str | None = None  # "yes" / "no" once asked this run: jump leads, a booster
+    history: tuple[str, ...] = ()  # screens seen, oldest first: where Back goes
 
     @property
     def generation(self) -> Generation | None:
@@ -25,8 +29,23 @@ class ChatState:
             return None
         return Generation(self.car)
 
+    @property
+    def screen(self) -> str | None:
+        """The screen the chat shows now (encoded, see bot.dialog.navigation)."""
+        return self.history[-1] if self.history else None
+
     def with_(self, **changes: Any) -> ChatState:
         return replace(self, **changes)
+
+    def showing(self, screen: str) -> ChatState:
+        """This screen is now on show; the one before it is where Back goes."""
+        if self.history and self.history[-1] == screen:
+            return self
+        return replace(self, history=(*self.history, screen)[-HISTORY_LENGTH:])
+
+    def end_walk(self) -> ChatState:
+        """No way on screen and no run in progress: what every ending of a walk leaves."""
+        return replace(self, method=None, step=0, guided=False, tried=(), shown=(), tools=None)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -34,10 +53,18 @@ class ChatState:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatState:
         """Tolerates fields from older or newer versions of the bot: a stored chat never breaks."""
-        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
-        if not isinstance(known.get("tried", ()), list | tuple):
-            known.pop("tried")
-        known["tried"] = tuple(str(t) for t in known.get("tried", ()))
+        known = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        for name in ("tried", "shown", "history"):
+            value = known.get(name, ())
+            known[name] = (tuple(str(v) for v in value) if isinstance(value, list | tuple)
+                           else ())
+        for name in ("language", "car", "method", "tools"):
+            if name in known and not isinstance(known[name], str | None):
+                known.pop(name)
+        if not isinstance(known.get("step", 0), int) or isinstance(known.get("step"), bool):
+            known.pop("step")
+        if not isinstance(known.get("guided", False), bool):
+            known.pop("guided")
         state = cls(**known)
         if state.language is not None and state.language not in LANGUAGES:
             state = state.with_(language=None)

@@ -10,12 +10,16 @@ from bot.knowledge.model import (
     Kind,
     Knowledge,
     QuickReply,
+    Source,
     Step,
     TableRow,
     Text,
+    Urgent,
+    WordRule,
 )
 
 __all__ = [
     "DEFAULT_DIRECTORY", "DEFAULT_LANGUAGE", "LANGUAGES", "Entry", "Generation", "Kind",
-    "Knowledge", "KnowledgeError", "QuickReply", "Step", "TableRow", "Text", "load_knowledge",
+    "Knowledge", "KnowledgeError", "QuickReply", "Source", "Step", "TableRow", "Text", "Urgent",
+    "WordRule", "load_knowledge",
 ]

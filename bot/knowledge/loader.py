@@ -2,89 +2,120 @@
 
 Validation is strict on purpose: a typo in a field name or a missing translation must stop
 start-up with a message that points at the file, the entry and the field, rather than show
-an owner in a car park an empty button.
+an owner in a car park an empty button. The shape of each file is its pydantic model's job
+(bot.knowledge.model); what spans fields or files (ids that must exist, a method's steps,
+the glossary) is checked here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-from bot.knowledge.entry_parser import parse_entry
-from bot.knowledge.errors import KnowledgeError
-from bot.knowledge.fields import (
-    Context,
-    generation,
-    localised_text,
-    read_mapping,
-    strings,
-    yaml_list,
-)
+from bot.knowledge.errors import KnowledgeError, from_validation
 from bot.knowledge.model import (
     LANGUAGES,
-    QUICK_MENUS,
     ConceptRoles,
     Entry,
     Generation,
+    Glossary,
+    Guided,
+    Intents,
     Knowledge,
+    PhraseSet,
     QuickReply,
+    Schema,
+    Source,
     Text,
+    Words,
 )
+from bot.knowledge.user_text import check_glossary
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "knowledge"
 
-_GUIDED_FIELDS = {"order", "offered_by"}
+WALK_INTENTS = ("worked", "failed", "next", "back", "repeat", "skip", "stop")
+ANSWER_INTENTS = ("yes", "no")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class _File:
+    """One knowledge file, and how errors about it name it."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        try:
+            self.shown = str(path.relative_to(root.parent))
+        except ValueError:
+            self.shown = str(path)
+
+    def error(self, entry: str | None, field: str | None, problem: str) -> KnowledgeError:
+        return KnowledgeError(self.shown, entry, field, problem)
+
+    def read(self) -> Any:
+        try:
+            return yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise self.error(None, None, f"not valid YAML: {exc}") from exc
+        except OSError as exc:
+            raise self.error(None, None, f"cannot be read: {exc.strerror}") from exc
+
+    def read_mapping(self) -> Mapping[str, Any]:
+        data = self.read()
+        if not isinstance(data, Mapping):
+            raise self.error(None, None, "must be a mapping of field: value at the top level")
+        return data
+
+    def validate(self, schema: type[Model], data: Any, entry: str | None = None,
+                 prefix: str = "") -> Model:
+        try:
+            return schema.model_validate(data)
+        except ValidationError as error:
+            raise from_validation(error, schema, self.shown, entry, prefix) from None
+
+
 def load_knowledge(
     directory: Path = DEFAULT_DIRECTORY, *, interface_keys: Iterable[str] = ()
 ) -> Knowledge:
     """Load and validate everything; raise KnowledgeError on the first problem found."""
     directory = directory.resolve()
-    entry_files = sorted((directory / "entries").rglob("*.yaml"))  # subfolders group entries
-    if not entry_files:
-        raise KnowledgeError(str(directory / "entries"), None, None, "no entry files (*.yaml)")
 
-    entries: dict[str, Entry] = {}
-    origin: dict[str, Path] = {}
-    for path in entry_files:
-        ctx = Context(path, directory)
-        entry = parse_entry(read_mapping(path, ctx), ctx)
-        if entry.id in entries:
-            first = origin[entry.id].relative_to(directory / "entries")
-            raise ctx.error("id", f"duplicate id '{entry.id}', already used in {first}")
-        entries[entry.id] = entry
-        origin[entry.id] = path
+    def file(name: str) -> _File:
+        return _File(directory / name, directory)
 
-    for entry in entries.values():
-        ctx = Context(origin[entry.id], directory, entry.id)
-        for index, related in enumerate(entry.related):
-            if related not in entries:
-                raise ctx.error(f"related[{index}]", f"unknown id '{related}'; known: "
-                                + ", ".join(sorted(entries)))
-            if related == entry.id:
-                raise ctx.error(f"related[{index}]", "an entry cannot be related to itself")
-
-    guided, offered_by = _parse_guided(directory / "guided.yaml", directory, entries)
-    interface = _parse_interface(directory / "interface.yaml", directory, interface_keys)
-    synonyms = _parse_word_lists(directory / "synonyms.yaml", directory, nested=True)
-    off_topic = _parse_word_lists(directory / "off_topic.yaml", directory, nested=False)
-    stopwords = _parse_word_lists(directory / "stopwords.yaml", directory, nested=False)
-    roles = _parse_concept_roles(directory / "concept_roles.yaml", directory, synonyms)
-    quick = _parse_quick_replies(directory / "quick_replies.yaml", directory, entries, interface)
+    sources = _load_sources(file("sources.yaml"))
+    entries = _load_entries(directory, sources)
+    guided = _load_guided(file("guided.yaml"), entries)
+    interface = _load_interface(file("interface.yaml"), interface_keys)
+    synonyms = _load_synonyms(file("synonyms.yaml"))
+    off_topic = _load_words(file("off_topic.yaml"))
+    stopwords = _load_words(file("stopwords.yaml"))
+    roles = _load_concept_roles(file("concept_roles.yaml"), synonyms)
+    quick = _load_quick_replies(file("quick_replies.yaml"), entries, interface)
+    intents = _load_intents(file("intents.yaml"), entries, synonyms, interface)
+    glossary_file = file("glossary.yaml")
+    glossary = glossary_file.validate(Glossary, glossary_file.read_mapping())
+    check_glossary(glossary, entries, interface, directory)
     return Knowledge(
         entries=entries,
-        guided_order=guided,
-        guided_offered_by=offered_by,
+        guided_order=guided.order,
+        guided_offered_by=frozenset(guided.offered_by),
         interface=interface,
         synonyms=synonyms,
         off_topic=off_topic,
         stopwords=stopwords,
         concept_roles=roles,
         quick_replies=quick,
-        version=_structure_digest(entries, guided),
+        intents=intents,
+        sources=sources,
+        glossary=glossary,
+        version=_structure_digest(entries, guided.order),
     )
 
 
@@ -96,130 +127,218 @@ def _structure_digest(entries: Mapping[str, Entry], guided: tuple[str, ...]) -> 
     return hashlib.sha256(shape.encode()).hexdigest()[:4]
 
 
-def _parse_guided(
-    path: Path, root: Path, entries: Mapping[str, Entry]
-) -> tuple[tuple[str, ...], frozenset[str]]:
-    ctx = Context(path, root)
-    data = read_mapping(path, ctx)
-    unknown = set(data) - _GUIDED_FIELDS
-    if unknown:
-        raise ctx.error(sorted(unknown)[0], "unknown field; valid: "
-                        + ", ".join(sorted(_GUIDED_FIELDS)))
-    order = strings(yaml_list(data, "order", ctx), ctx, "order")
-    if not order:
-        raise ctx.error("order", "list the methods to try, most likely first")
+# -- entries ---------------------------------------------------------------------------------
+
+
+def _load_entries(directory: Path, sources: Mapping[str, Source]) -> dict[str, Entry]:
+    entry_files = sorted((directory / "entries").rglob("*.yaml"))  # subfolders group entries
+    if not entry_files:
+        raise KnowledgeError(str(directory / "entries"), None, None, "no entry files (*.yaml)")
+    entries: dict[str, Entry] = {}
+    origin: dict[str, _File] = {}
+    for path in entry_files:
+        file = _File(path, directory)
+        entry = _load_entry(file)
+        if entry.id in entries:
+            first = origin[entry.id].path.relative_to(directory / "entries")
+            raise file.error(entry.id, "id", f"duplicate id '{entry.id}', already used in {first}")
+        entries[entry.id] = entry
+        origin[entry.id] = file
+    for entry in entries.values():
+        _check_references(entry, entries, sources, origin[entry.id])
+    return entries
+
+
+def _load_entry(file: _File) -> Entry:
+    data = file.read_mapping()
+    entry_id = data.get("id")
+    if not isinstance(entry_id, str) or not entry_id.strip():
+        raise file.error(None, "id", "missing; give the entry an id such as 'lid-button'")
+    if not _ID.fullmatch(entry_id):
+        raise file.error(entry_id, "id", "use 1-40 lower-case letters, digits and dashes, "
+                         "e.g. 'lid-button'")
+    if entry_id != file.path.stem:
+        raise file.error(entry_id, "id", f"must match the file name: rename the file to "
+                         f"{entry_id}.yaml or the id to '{file.path.stem}'")
+    entry = file.validate(Entry, data, entry_id)
+    if entry.is_method and not entry.steps:
+        raise file.error(entry_id, "steps", "a method needs at least one step")
+    if entry.is_method and entry.prevention is None:
+        raise file.error(entry_id, "prevention", "a method needs a prevention tip to show when "
+                         "it worked")
+    if entry.table and not entry.steps and not entry.answer:
+        raise file.error(entry_id, "table", "a table needs an answer to introduce it")
+    return entry
+
+
+def _check_references(entry: Entry, entries: Mapping[str, Entry],
+                      sources: Mapping[str, Source], file: _File) -> None:
+    for index, related in enumerate(entry.related):
+        if related not in entries:
+            raise file.error(entry.id, f"related[{index}]", f"unknown id '{related}'; known: "
+                             + ", ".join(sorted(entries)))
+        if related == entry.id:
+            raise file.error(entry.id, f"related[{index}]", "an entry cannot be related to "
+                             "itself")
+    for index, source in enumerate(entry.sources):
+        if source not in sources:
+            raise file.error(entry.id, f"sources[{index}]", f"unknown source '{source}'; "
+                             "add it to knowledge/sources.yaml or use one of: "
+                             + ", ".join(sorted(sources)))
+
+
+def _load_sources(file: _File) -> dict[str, Source]:
+    data = file.read_mapping()
+    sources = {}
+    for key, value in data.items():
+        if not _ID.fullmatch(str(key)):
+            raise file.error(str(key), None, "a source id is 1-40 lower-case letters, digits "
+                             "and dashes")
+        sources[str(key)] = file.validate(Source, value, str(key))
+    return sources
+
+
+# -- the other files -------------------------------------------------------------------------
+
+
+def _load_guided(file: _File, entries: Mapping[str, Entry]) -> Guided:
+    guided = file.validate(Guided, file.read_mapping())
     seen: set[str] = set()
-    for index, entry_id in enumerate(order):
+    for index, entry_id in enumerate(guided.order):
         where = f"order[{index}]"
         if entry_id not in entries:
-            raise ctx.error(where, f"unknown id '{entry_id}'")
+            raise file.error(None, where, f"unknown id '{entry_id}'")
         if not entries[entry_id].is_method:
-            raise ctx.error(where, f"'{entry_id}' is not a method (kind: method)")
+            raise file.error(None, where, f"'{entry_id}' is not a method (kind: method)")
         if entry_id in seen:
-            raise ctx.error(where, f"'{entry_id}' is listed twice")
+            raise file.error(None, where, f"'{entry_id}' is listed twice")
         seen.add(entry_id)
-    offered_by = strings(yaml_list(data, "offered_by", ctx), ctx, "offered_by")
-    for index, entry_id in enumerate(offered_by):
+    for index, entry_id in enumerate(guided.offered_by):
         if entry_id not in entries:
-            raise ctx.error(f"offered_by[{index}]", f"unknown id '{entry_id}'")
-    return tuple(order), frozenset(offered_by)
+            raise file.error(None, f"offered_by[{index}]", f"unknown id '{entry_id}'")
+    return guided
 
 
-def _parse_interface(path: Path, root: Path, required: Iterable[str]) -> dict[str, Text]:
-    ctx = Context(path, root)
-    data = read_mapping(path, ctx)
-    texts: dict[str, Text] = {}
-    for key, value in data.items():
-        ctx.entry = str(key)
-        texts[str(key)] = localised_text(value, ctx, "text")
-    ctx.entry = None
+def _load_interface(file: _File, required: Iterable[str]) -> dict[str, Text]:
+    texts = {str(key): file.validate(Text, value, str(key), "text")
+             for key, value in file.read_mapping().items()}
     for key in required:
         if key not in texts:
-            raise Context(path, root, key).error(None, "missing: the bot shows this text")
+            raise file.error(key, None, "missing: the bot shows this text")
     return texts
 
 
-def _parse_word_lists(path: Path, root: Path, *, nested: bool) -> dict[str, Any]:
-    """synonyms.yaml: language -> concept -> [variants]; the others: language -> [words]."""
-    ctx = Context(path, root)
-    data = read_mapping(path, ctx)
-    result: dict[str, Any] = {}
+def _load_synonyms(file: _File) -> dict[str, dict[str, tuple[str, ...]]]:
+    """language -> concept -> variants."""
+    data = file.read_mapping()
+    result: dict[str, dict[str, tuple[str, ...]]] = {}
     for language in LANGUAGES:
         block = data.get(language)
-        if nested:
-            if not isinstance(block, Mapping) or not block:
-                raise ctx.error(language, "must map each concept to a list of words")
-            result[language] = {}
-            for concept, words in block.items():
-                ctx.entry = str(concept)
-                if not isinstance(words, list) or not words:
-                    raise ctx.error(language, "needs a non-empty list of words")
-                result[language][str(concept)] = tuple(strings(words, ctx, language))
-            ctx.entry = None
-        else:
-            if not isinstance(block, list) or not block:
-                raise ctx.error(language, "must be a non-empty list of words")
-            result[language] = tuple(strings(block, ctx, language))
+        if not isinstance(block, Mapping) or not block:
+            raise file.error(None, language, "must map each concept to a list of words")
+        result[language] = {}
+        for concept, words in block.items():
+            if not isinstance(words, list) or not words:
+                raise file.error(str(concept), language, "needs a non-empty list of words")
+            result[language][str(concept)] = file.validate(_ConceptWords, {"words": words},
+                                                           str(concept), language).words
+    unknown = set(data) - set(LANGUAGES)
+    if unknown:
+        raise file.error(None, sorted(unknown)[0], "unknown language; valid: en, ru")
     return result
 
 
-def _parse_concept_roles(path: Path, root: Path, synonyms: Mapping[str, Any]) -> ConceptRoles:
-    ctx = Context(path, root)
-    data = read_mapping(path, ctx)
-    concepts = {concept for by_concept in synonyms.values() for concept in by_concept}
+class _ConceptWords(Schema):
+    words: Words
 
-    def names(field: str) -> frozenset[str]:
-        values = strings(yaml_list(data, field, ctx), ctx, field)
-        if not values:
-            raise ctx.error(field, "list at least one concept of synonyms.yaml")
-        for index, name in enumerate(values):
+
+def _load_words(file: _File) -> dict[str, tuple[str, ...]]:
+    """language -> words (off_topic.yaml, stopwords.yaml)."""
+    words = file.validate(PhraseSet, file.read_mapping())
+    return {language: getattr(words, language) for language in LANGUAGES}
+
+
+class _ConceptRolesFile(Schema):
+    trunk_parts: Words
+    subjects: Words
+    generations: Mapping[Generation, str]
+    about_generations: Words
+
+
+def _load_concept_roles(file: _File, synonyms: Mapping[str, Mapping[str, Any]]) -> ConceptRoles:
+    roles = file.validate(_ConceptRolesFile, file.read_mapping())
+    concepts = _concepts(synonyms)
+    for field in ("trunk_parts", "subjects", "about_generations"):
+        for index, name in enumerate(getattr(roles, field)):
             if name not in concepts:
-                raise ctx.error(f"{field}[{index}]", f"'{name}' is not a concept in "
-                                "synonyms.yaml")
-        return frozenset(values)
-
-    unknown = set(data) - {"trunk_parts", "subjects", "generations"}
-    if unknown:
-        raise ctx.error(sorted(unknown)[0], "unknown field; valid: generations, subjects, "
-                        "trunk_parts")
-    raw = data.get("generations")
-    if not isinstance(raw, Mapping) or not raw:
-        raise ctx.error("generations", "map each generation to its concept, e.g. J10: genj10")
-    generations: dict[str, Generation] = {}
-    for key, concept in raw.items():
+                raise file.error(None, f"{field}[{index}]", f"'{name}' is not a concept in "
+                                 "synonyms.yaml")
+    for generation, concept in roles.generations.items():
         if concept not in concepts:
-            raise ctx.error(f"generations.{key}", f"'{concept}' is not a concept in "
-                            "synonyms.yaml")
-        generations[str(concept)] = generation(key, ctx, f"generations.{key}")
-    trunk_parts = names("trunk_parts")
+            raise file.error(None, f"generations.{generation}", f"'{concept}' is not a "
+                             "concept in synonyms.yaml")
+    generations = {concept: generation for generation, concept in roles.generations.items()}
+    trunk_parts = frozenset(roles.trunk_parts)
     return ConceptRoles(
         trunk_parts=trunk_parts,
-        subjects=trunk_parts | names("subjects") | frozenset(generations),
+        subjects=trunk_parts | frozenset(roles.subjects) | frozenset(generations),
         generations=generations,
+        about_generations=frozenset(roles.about_generations),
     )
 
 
-def _parse_quick_replies(path: Path, root: Path, entries: Mapping[str, Entry],
-                         interface: Mapping[str, Text]) -> tuple[QuickReply, ...]:
-    ctx = Context(path, root)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ctx.error(None, f"cannot be read as YAML: {error}") from error
+def _concepts(synonyms: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    return {concept for by_concept in synonyms.values() for concept in by_concept}
+
+
+def _load_quick_replies(file: _File, entries: Mapping[str, Entry],
+                        interface: Mapping[str, Text]) -> tuple[QuickReply, ...]:
+    raw = file.read()
     if not isinstance(raw, list) or not raw:
-        raise ctx.error(None, "must be a list of buttons: {label: ..., walk: ... | menu: ...}")
+        raise file.error(None, None, "must be a list of buttons: {label: ..., walk: ... | "
+                         "menu: ...}")
     buttons = []
     for index, item in enumerate(raw):
-        where = f"[{index}]"
-        if not isinstance(item, Mapping) or set(item) not in ({"label", "walk"},
-                                                               {"label", "menu"}):
-            raise ctx.error(where, "a button has a label and either walk or menu")
-        if item["label"] not in interface:
-            raise ctx.error(f"{where}.label", f"'{item['label']}' is not in interface.yaml")
-        walk, menu = item.get("walk"), item.get("menu")
-        if walk is not None and (walk not in entries or not entries[walk].is_method):
-            raise ctx.error(f"{where}.walk", f"'{walk}' is not a method's entry id")
-        if menu is not None and menu not in QUICK_MENUS:
-            raise ctx.error(f"{where}.menu", f"'{menu}' is not one of: " + ", ".join(QUICK_MENUS))
-        buttons.append(QuickReply(str(item["label"]), walk, menu))
+        button = file.validate(QuickReply, item, prefix=f"[{index}]")
+        if button.label not in interface:
+            raise file.error(None, f"[{index}].label", f"'{button.label}' is not in "
+                             "interface.yaml")
+        if button.walk is not None and (button.walk not in entries
+                                        or not entries[button.walk].is_method):
+            raise file.error(None, f"[{index}].walk", f"'{button.walk}' is not a method's "
+                             "entry id")
+        buttons.append(button)
     return tuple(buttons)
+
+
+def _load_intents(file: _File, entries: Mapping[str, Entry],
+                  synonyms: Mapping[str, Mapping[str, Any]],
+                  interface: Mapping[str, Text]) -> Intents:
+    intents = file.validate(Intents, file.read_mapping())
+    for section, wanted in (("walk", WALK_INTENTS), ("answers", ANSWER_INTENTS)):
+        missing = [name for name in wanted if name not in getattr(intents, section)]
+        unknown = [name for name in getattr(intents, section) if name not in wanted]
+        if missing or unknown:
+            raise file.error(None, section, f"needs exactly: {', '.join(wanted)}")
+    known_meanings = {*WALK_INTENTS, *intents.small_talk}
+    for emoji, meanings in intents.emojis.items():
+        for meaning in meanings:
+            if meaning not in known_meanings:
+                raise file.error(None, f"emojis.{emoji}", f"'{meaning}' is neither a walk "
+                                 "reply nor small talk: " + ", ".join(sorted(known_meanings)))
+    concepts = _concepts(synonyms)
+    for name, urgent in intents.urgent.items():
+        if urgent.entry not in entries:
+            raise file.error(None, f"urgent.{name}.entry", f"unknown entry id '{urgent.entry}'")
+        if urgent.lead is not None and urgent.lead not in interface:
+            raise file.error(None, f"urgent.{name}.lead", f"'{urgent.lead}' is not in "
+                             "interface.yaml")
+    for method, names in intents.tried_ways.items():
+        if method not in entries or not entries[method].is_method:
+            raise file.error(None, f"tried_ways.{method}", f"'{method}' is not a method's "
+                             "entry id")
+        for index, concept in enumerate(names):
+            if concept not in concepts:
+                raise file.error(None, f"tried_ways.{method}[{index}]",
+                                 f"'{concept}' is not a concept in synonyms.yaml")
+    return intents

@@ -1,10 +1,20 @@
-"""Typed knowledge, the only shape the rest of the bot sees (nothing else reads YAML)."""
+"""Typed knowledge, the only shape the rest of the bot sees (nothing else reads YAML).
+
+The file schemas are pydantic models (extra fields forbidden), so the YAML an editor writes
+is checked field by field; bot.knowledge.errors turns pydantic's complaints into messages that
+name file, entry and field. Rules across fields and files (a method needs steps, a related id
+must exist) are checked by bot.knowledge.loader, which can say the same.
+"""
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
 
 LANGUAGES: tuple[str, ...] = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
@@ -22,31 +32,86 @@ ALL_GENERATIONS: frozenset[Generation] = frozenset(Generation)
 
 
 class Kind(StrEnum):
-    METHOD = "method"  # a way to open the trunk, walked one step at a time
+    METHOD = "method"  # a way to open the boot, walked one step at a time
     TOPIC = "topic"
     FAQ = "faq"
 
 
-@dataclass(frozen=True)
-class Text:
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+NonEmpty = Annotated[StrictStr, BeforeValidator(_stripped), Field(min_length=1)]
+
+
+class Schema(BaseModel):
+    """Every knowledge model: immutable, and a misspelt field is an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Schema):
     """One text in every supported language, so a second language never restructures data."""
 
-    by_language: Mapping[str, str]
+    en: NonEmpty
+    ru: NonEmpty
+
+    @model_validator(mode="after")
+    def _same_placeholders(self) -> Text:
+        names = {language: placeholders(self.in_(language), language) for language in LANGUAGES}
+        first = names[LANGUAGES[0]]
+        for language in LANGUAGES[1:]:
+            if names[language] != first:
+                raise ValueError(f"{language}: uses placeholders {sorted(names[language])}, but "
+                                 f"{LANGUAGES[0]} uses {sorted(first)}")
+        return self
 
     def in_(self, language: str) -> str:
-        return self.by_language.get(language) or self.by_language[DEFAULT_LANGUAGE]
+        return str(getattr(self, language, None) or self.en)
+
+    @property
+    def by_language(self) -> dict[str, str]:
+        return {language: self.in_(language) for language in LANGUAGES}
 
 
-@dataclass(frozen=True)
-class Step:
+def placeholders(text: str, language: str = "") -> set[str]:
+    """The {names} a text expects; ValueError on unbalanced braces, as str.format would."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        raise ValueError(f"{language}: unbalanced {{ or }}: write {{name}} for a value the bot "
+                         "fills in, {{{{ or }}}} for a literal brace") from None
+
+
+Generations = Annotated[frozenset[Generation], Field(min_length=1)]
+Words = Annotated[tuple[NonEmpty, ...], Field(min_length=1)]
+
+
+class PhraseSet(Schema):
+    """How people say one thing, per language: matched against a whole short message."""
+
+    en: Words
+    ru: Words
+
+    def in_(self, language: str) -> tuple[str, ...]:
+        return tuple(getattr(self, language, None) or self.en)
+
+    @property
+    def every(self) -> tuple[str, ...]:
+        """All languages' phrases: a reply may come in either language."""
+        return tuple(p for language in LANGUAGES for p in self.in_(language))
+
+
+
+class Step(Schema):
     do: Text
     tip: Text | None = None
-    warning: Text | None = None
-    generations: frozenset[Generation] = ALL_GENERATIONS
+    warning: Text | None = None  # protects people or the car: always shown with this step
+    generations: Generations = ALL_GENERATIONS
+    needs_tools: bool = False  # jump leads, a booster, a multimeter: asked for before it is shown
 
 
-@dataclass(frozen=True)
-class TableRow:
+class TableRow(Schema):
     """One row of "what fails, why, and what fixes it"."""
 
     part: Text
@@ -54,21 +119,24 @@ class TableRow:
     remedy: Text
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: str
+class Entry(Schema):
+    id: NonEmpty
     kind: Kind
     title: Text
-    answer: Text
-    generations: frozenset[Generation]
+    answer: Text  # the short answer: the one thing to try now, two or three lines
+    generations: Generations
     steps: tuple[Step, ...] = ()
     tips: tuple[Text, ...] = ()
     warnings: tuple[Text, ...] = ()
     table: tuple[TableRow, ...] = ()
-    generation_notes: Mapping[Generation, Text] = field(default_factory=dict)
+    generation_notes: Mapping[Generation, Text] = Field(default_factory=dict)
     prevention: Text | None = None
-    phrasings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    related: tuple[str, ...] = ()
+    phrasings: PhraseSet
+    related: tuple[NonEmpty, ...] = ()
+    sources: Annotated[tuple[NonEmpty, ...], Field(min_length=1)]
+    # Asked before this way in an "it won't open" run, because not every car has it:
+    # "Does your tailgate lift by itself?" No skips the way.
+    ask_first: Text | None = None
 
     @property
     def is_method(self) -> bool:
@@ -83,17 +151,83 @@ class Entry:
             return self.steps
         return tuple(step for step in self.steps if generation in step.generations)
 
+    @property
+    def has_more(self) -> bool:
+        """Anything for the "More" screen beyond the short answer and the steps."""
+        return bool(self.tips or self.warnings or self.table or self.generation_notes
+                    or self.prevention)
 
-QUICK_MENUS = ("ways", "faq")
+
+class Source(Schema):
+    """Where a claim comes from: the seed article, a handbook page, an owners' forum."""
+
+    title: NonEmpty
+    url: NonEmpty | None = None
+    note: NonEmpty | None = None  # what it confirms, in a line
 
 
-@dataclass(frozen=True)
-class QuickReply:
+QUICK_MENUS = ("guided", "ways", "faq")
+
+
+class QuickReply(Schema):
     """A button of the keyboard under the input field: walks a method or opens a menu."""
 
-    label: str  # an interface text key
-    walk: str | None = None  # a method's entry id
-    menu: str | None = None  # one of QUICK_MENUS
+    label: NonEmpty  # an interface text key
+    walk: NonEmpty | None = None  # a method's entry id
+    menu: Literal["guided", "ways", "faq"] | None = None
+
+    @model_validator(mode="after")
+    def _walk_or_menu(self) -> QuickReply:
+        if (self.walk is None) == (self.menu is None):
+            raise ValueError("a button has a label and either walk or menu")
+        return self
+
+
+class Guided(Schema):
+    order: Words
+    offered_by: tuple[NonEmpty, ...] = ()
+
+
+class WordRule(Schema):
+    """Holds when a message has a word or phrase from each group, and none from none_of.
+    Plain words, as typed (typos repaired): "in" tells "my dog is in the boot" from "my son
+    can't open the boot", though it means nothing to the matcher. A word ending in "*"
+    matches any ending ("ребен*": ребенок, ребенка)."""
+
+    groups: Annotated[tuple[Words, ...], Field(min_length=1)]
+    none_of: tuple[NonEmpty, ...] = ()
+
+
+class Urgent(Schema):
+    """A message that must be answered before anything else: someone shut in the boot."""
+
+    entry: NonEmpty  # the entry it is answered with
+    lead: NonEmpty | None = None  # an interface text said first, if any
+    emergency: bool = False  # a danger to someone: the reply is an emergency
+    rules: Annotated[tuple[WordRule, ...], Field(min_length=1)]
+
+
+class Intents(Schema):
+    """What a message means besides a question (knowledge/intents.yaml)."""
+
+    walk: Mapping[str, PhraseSet]  # typed replies while a walk is on screen: worked, next ...
+    answers: Mapping[str, PhraseSet]  # yes / no to a question the bot asked
+    small_talk: Mapping[str, PhraseSet]  # greeting, thanks ...
+    emojis: Mapping[str, Words]  # an emoji alone: the walk replies or small talk it means
+    negations: PhraseSet  # words that turn "it worked" into "it didn't"
+    fillers: PhraseSet  # words that may surround a reply without changing it ("sorry", "mate")
+    urgent: Mapping[str, Urgent]  # someone or the keys shut in the boot
+    tried: PhraseSet  # "tried", "пробовал": the ways a message names did not work
+    tried_ways: Mapping[str, Words]  # method id -> the synonym concepts that name it
+    other_makes: PhraseSet  # other makes and models: the answer is for a Qashqai
+
+
+class Glossary(Schema):
+    """The words user-facing text uses, and those it must not (knowledge/glossary.yaml)."""
+
+    terms: Mapping[str, Text]  # concept -> the word used in each language
+    retired: PhraseSet  # mistranslations and other varieties: never in user-facing text
+    explanations: Mapping[str, NonEmpty] = Field(default_factory=dict)  # retired -> why
 
 
 @dataclass(frozen=True)
@@ -103,6 +237,7 @@ class ConceptRoles:
     trunk_parts: frozenset[str]
     subjects: frozenset[str]  # trunk parts and generation concepts included
     generations: Mapping[str, Generation]  # concept -> generation
+    about_generations: frozenset[str]  # concepts that make generations the subject
 
 
 @dataclass(frozen=True)
@@ -118,6 +253,9 @@ class Knowledge:
     stopwords: Mapping[str, tuple[str, ...]]  # language -> words that tell no topic apart
     concept_roles: ConceptRoles
     quick_replies: tuple[QuickReply, ...]
+    intents: Intents
+    sources: Mapping[str, Source]
+    glossary: Glossary
     version: str  # short digest of the files: buttons from another version are stale
 
     def entry(self, entry_id: str) -> Entry:

@@ -15,8 +15,10 @@ How a question is scored, and why:
   full: together they weigh as much as the square root of their number, so the filler of a long,
   rambling message ("just bought it and honestly no clue lol") does not drown what it does say.
 - A generation or model year ("my 2016 j11") says which car, not what the owner wants: it sets
-  MatchResult.generation and weighs as little as the commonest token, so "my 2016 qashqai boot
-  won't open" is still about a trunk that won't open, not about generations.
+  MatchResult.generation and is left out of the comparison, so "my 2016 qashqai boot won't
+  open" is about a trunk that won't open, not about generations. Unless the question is about
+  generations (knowledge/concept_roles.yaml: about_generations, or two generations named):
+  then it stays, and weighs as little as the commonest token.
 - rapidfuzz's token_sort_ratio over the same sorted token strings (30% of the score) adds a
   word-order-free string similarity that rescues near-misses the weights cannot see (a stem
   one letter off). Not token_set_ratio: that gives 100 whenever one token set contains the
@@ -44,7 +46,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz
 
 from bot.knowledge import LANGUAGES, Entry, Generation, Knowledge
-from bot.matching.normalise import Normalised, Normaliser
+from bot.matching.normalise import Normaliser
 
 # Calibrated on tests/data/dev.yaml (python -m bot eval tests/data/dev.yaml) together with the
 # questions of tests/unit/test_matching.py that name a trunk word but are about something else
@@ -88,7 +90,7 @@ class MatchResult:
     language: str
     outcome: Outcome
     matches: tuple[Match, ...]  # best first
-    generation: Generation | None  # a generation the question names ("my 2016 j11")
+    generation: Generation | None  # the one generation the question names ("my 2016 j11")
 
     @property
     def answer_id(self) -> str | None:
@@ -117,13 +119,19 @@ class Matcher:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self._roles = knowledge.concept_roles
-        self._normaliser = Normaliser(
+        self.normaliser = Normaliser(
             knowledge.synonyms, knowledge.stopwords, _vocabulary(knowledge)
         )
         unique: dict[tuple[str, frozenset[str]], float] = {}  # same tokens: keep the higher weight
+        # Someone shut in the boot is told to call for help when the rules of intents.yaml say
+        # so, never on word overlap: "my son can't open the boot" shares most words with "my
+        # kid is locked in the boot".
+        rule_only = {u.entry for u in knowledge.intents.urgent.values() if u.emergency}
         for entry in knowledge.entries.values():
+            if entry.id in rule_only:
+                continue
             for text, weight in _documents_of(entry):
-                if tokens := frozenset(self._normaliser.normalise(text).tokens):
+                if tokens := frozenset(self.normaliser.normalise(text).tokens):
                     key = (entry.id, tokens)
                     unique[key] = max(weight, unique.get(key, 0.0))
         self._documents = [_Document(entry_id, tokens, " ".join(sorted(tokens)), weight)
@@ -141,24 +149,27 @@ class Matcher:
         self._unknown_weight = math.log(1 + entry_count)  # as rare as a token can be
         self._context_weight = min(self._idf.values(), default=1.0)  # as common as any token
         self._document_weights = [sum(self._weight(t) for t in d.tokens) for d in self._documents]
-        self._off_topic = _off_topic_stems(knowledge, self._normaliser)
+        self._off_topic = _off_topic_stems(knowledge, self.normaliser)
         self._entry_order = {entry_id: i for i, entry_id in enumerate(knowledge.entries)}
 
     def match(self, query: str) -> MatchResult:
-        normalised = self._normaliser.normalise(query)
+        normalised = self.normaliser.normalise(query)
         tokens = set(normalised.tokens)
-        generation = next((self._roles.generations[t] for t in normalised.tokens
-                           if t in self._roles.generations), None)
+        named = {self._roles.generations[t] for t in normalised.tokens
+                 if t in self._roles.generations}
+        # one generation names the car; several ("j10 vs j11") are what the question is about
+        generation = named.pop() if len(named) == 1 else None
+        if generation is not None and not tokens & self._roles.about_generations:
+            tokens -= set(self._roles.generations)  # "my 2010 qashqai": which car, not a topic
         if not tokens:
             return MatchResult(query, normalised.language, Outcome.UNRELATED, (), generation)
-        matches, evidence = self._rank(normalised)
+        matches, evidence = self._rank(tokens)
         outcome = self._decide(matches, tokens, evidence)
         return MatchResult(query, normalised.language, outcome, matches, generation)
 
-    def _rank(self, normalised: Normalised) -> tuple[tuple[Match, ...], float]:
+    def _rank(self, query: set[str]) -> tuple[tuple[Match, ...], float]:
         """The best entries, best first, and the evidence for the best one: the summed weight of
         the question's tokens that its best document shares."""
-        query = set(normalised.tokens)
         weight = {t: self._weight(t) for t in query}
         unknown = sum(1 for t in query if t not in self._idf)
         query_weight = (sum(w for t, w in weight.items() if t in self._idf)
@@ -212,7 +223,7 @@ class Matcher:
 def _documents_of(entry: Entry) -> Iterable[tuple[str, float]]:
     for language in LANGUAGES:
         yield entry.title.in_(language), 1.0
-        for phrasing in entry.phrasings.get(language, ()):
+        for phrasing in entry.phrasings.in_(language):
             yield phrasing, 1.0
         yield entry.answer.in_(language), _DESCRIPTION_DISCOUNT
         for step in entry.steps:
@@ -232,6 +243,14 @@ def _vocabulary(knowledge: Knowledge) -> Iterable[str]:
             yield from tip.by_language.values()
     for words_of_language in knowledge.off_topic.values():
         yield from words_of_language
+    intents = knowledge.intents  # replies are repaired with the same vocabulary
+    for phrase_sets in (intents.walk, intents.answers, intents.small_talk):
+        for phrase_set in phrase_sets.values():
+            yield from phrase_set.every
+    for urgent in intents.urgent.values():
+        for rule in urgent.rules:
+            for group in rule.groups:
+                yield from (word for word in group if not word.endswith("*"))
 
 
 def _off_topic_stems(knowledge: Knowledge, normaliser: Normaliser) -> frozenset[str]:

@@ -63,6 +63,7 @@ _WORD = re.compile(r"[a-zа-я0-9]+(?:\.[0-9]+)?")
 _REPEATS = re.compile(r"([a-zа-я])\1{2,}")
 _CYRILLIC = re.compile(r"[а-я]")
 
+_GLUED_NEGATION = "не"
 MIN_TYPO_LENGTH = 4  # shorter words have too many close neighbours to correct safely
 TYPO_SCORE_CUTOFF = 78.0  # Indel ratio: "trnuk" ~ "trunk" is 80, "pancakes" ~ "package" 67
 
@@ -169,9 +170,9 @@ class Normaliser:
         self._vocabulary_by_letter = by_letter
 
     def normalise(self, text: str) -> Normalised:
-        raw = self._repair_script(text)
+        raw = self.repair_script(text)
         language = "ru" if any(is_cyrillic(w) for w in raw) else "en"
-        repaired = [self._repair_typo(w) for w in raw]
+        repaired = self.repair_words(raw)
         stems = [stem(w) for w in repaired]
         tokens = self._concepts(repaired, stems)
         unknown = tuple(
@@ -179,6 +180,24 @@ class Normaliser:
             if s not in self._known_stems and not w.isdigit() and self._prefixed(w) is None
         )
         return Normalised(tokens=tuple(tokens), language=language, unknown=unknown)
+
+    def repair(self, text: str) -> list[str]:
+        """The message's words as meant: script and typos repaired, not stemmed."""
+        return self.repair_words(self.repair_script(text))
+
+    def repair_words(self, raw: list[str]) -> list[str]:
+        """Typos repaired, and a Russian "не" typed onto its verb split off
+        ("неоткрывается" -> "не открывается"): the negation is what matters most."""
+        repaired: list[str] = []
+        for word in raw:
+            rest = word[len(_GLUED_NEGATION):]
+            if (word.startswith(_GLUED_NEGATION) and len(rest) >= MIN_TYPO_LENGTH
+                    and not self.is_known(word)
+                    and (self.is_known(rest) or self._closest(rest) is not None)):
+                repaired += [_GLUED_NEGATION, self._repair_typo(rest)]
+            else:
+                repaired.append(self._repair_typo(word))
+        return repaired
 
     def is_known(self, word: str) -> bool:
         return (word in self._known_words or stem(word) in self._known_stems
@@ -191,7 +210,7 @@ class Normaliser:
                 return concept
         return None
 
-    def _repair_script(self, text: str) -> list[str]:
+    def repair_script(self, text: str) -> list[str]:
         """Choose among reading the Latin text as it is, as a wrong keyboard layout, or as
         transliterated Russian: whichever explains the most words wins, ties go to as-is."""
         as_is = words(clean(text))
@@ -206,7 +225,10 @@ class Normaliser:
         return max(candidates, key=self._explained)  # max keeps the first on ties
 
     def _explained(self, candidate: list[str]) -> int:
-        return sum(1 for w in candidate if self.is_known(w) or self._near_known(w))
+        """Words of two letters or more that we know: a one-letter word explains nothing
+        ("b" read on the Russian layout is "и")."""
+        return sum(1 for w in candidate
+                   if len(w) > 1 and (self.is_known(w) or self._near_known(w)))
 
     def _near_known(self, word: str) -> bool:
         return len(word) >= MIN_TYPO_LENGTH + 1 and self._closest(word) is not None

@@ -128,7 +128,7 @@ def _last_id(server: FakeTelegram, chat_id: int) -> int:
 
 
 def _callback_data(loaded: Loaded, action: Action, *args: str | int) -> str:
-    return loaded.conversation.screens.codec.pack(action, *args)
+    return loaded.conversation.kit.codec.pack(action, *args)
 
 
 def _force_delivery_of_every_kind(server: FakeTelegram, monkeypatch: pytest.MonkeyPatch
@@ -212,7 +212,8 @@ async def _tap_gone_message(server: FakeTelegram, user: User, loaded: Loaded
                             ) -> BotMessageView:
     await user.send("/start", count=2)
     after = _last_id(server, CHAT)
-    query_id = server.user_taps(CHAT, MISSING_MESSAGE_ID, _callback_data(loaded, Action.WAYS))
+    ways = _callback_data(loaded, Action.VIEW, "ways")
+    query_id = server.user_taps(CHAT, MISSING_MESSAGE_ID, ways)
     await server.wait_for_callback_answer(query_id)
     return await server.wait_for_bot_message(CHAT, after_message_id=after)
 
@@ -242,7 +243,7 @@ async def test_tap_from_an_inline_message_without_a_chat(
     """No `message`, only inline_message_id: the spinner stops and nothing else happens."""
     await user.send("/start", count=2)
     before = len(server.bot_messages(CHAT))
-    data = _callback_data(loaded, Action.MENU)
+    data = _callback_data(loaded, Action.VIEW, "menu")
     _register_query(server, "880001", 0, data)
     server.add_raw_update({"callback_query": {
         "id": "880001", "from": _person(), "chat_instance": "-42",
@@ -369,7 +370,7 @@ async def test_forged_step_buttons_get_a_menu_not_an_error(
         forge: Callable[[str], str], server: FakeTelegram, running_bot: RunningBot,
         user: User, loaded: Loaded, errors: Callable[[], list[str]]) -> None:
     _, menu = await user.send("/start", count=2)
-    data = forge(_callback_data(loaded, Action.STEP, "lid-button", 0))
+    data = forge(_callback_data(loaded, Action.WALK, "lid-button", 0))
     shown = await user.tap_data(menu, data)
     assert shown.text and shown.buttons
     await _still_answers_start(server, loaded)
@@ -380,7 +381,7 @@ async def test_forged_step_button_with_a_superscript_digit(
         server: FakeTelegram, running_bot: RunningBot, user: User, loaded: Loaded,
         errors: Callable[[], list[str]]) -> None:
     _, menu = await user.send("/start", count=2)
-    data = _callback_data(loaded, Action.STEP, "lid-button", 0)[:-1] + "²"
+    data = _callback_data(loaded, Action.WALK, "lid-button", 0)[:-1] + "²"
     shown = await user.tap_data(menu, data)
     await _settled(server)
     assert errors() == []

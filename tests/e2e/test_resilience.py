@@ -100,7 +100,7 @@ async def test_fast_taps_in_one_chat_leave_state_and_screen_in_agreement(
     server: FakeTelegram, fast_bot: RunningBot
 ) -> None:
     user = User(server, chat_id=8001)
-    (step1,) = await user.send("🔘 Lid button")
+    (step1,) = await user.send("🔘 Opener above the plate")
     data = {b["text"]: b["callback_data"] for row in step1.buttons for b in row}
     nxt = data["Next ▶️"]
     for _ in range(3):  # a user drumming on Next: each tap sees the previous one's state

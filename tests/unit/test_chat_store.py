@@ -20,7 +20,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 # Every field set to something other than its default.
 MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guided=True,
-                     tried=("key-fob",))
+                     tried=("key-fob",), shown=("safety-lock", "lid-button"), tools="no",
+                     history=("menu", "step.lid-button.2", "step.lid-button.3"))
 
 
 @pytest.fixture

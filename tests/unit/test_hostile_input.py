@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from bot.dialog import ChatState, Command, Conversation, Reply, Tap, TextMessage, Unsupported
 from bot.dialog.callback_data import MAX_BYTES, Action
 from bot.dialog.events import Event
-from bot.dialog.self_check import MAX_MESSAGE_CHARS, visible_length
+from bot.dialog.self_check import MAX_SCREEN_CHARS, visible_length
 from bot.dialog.state import CAR_UNSURE
 from bot.knowledge import LANGUAGES, Generation
 from tests.fake_telegram.telegram_html import HtmlError, parse_html
@@ -75,7 +75,7 @@ def texts(conversation: Conversation) -> st.SearchStrategy[str]:
     knowledge = conversation.knowledge
     known = sorted({
         *(phrase for entry in knowledge.entries.values()
-          for phrases in entry.phrasings.values() for phrase in phrases),
+          for phrase in entry.phrasings.every),
         *(entry.title.in_(language) for entry in knowledge.entries.values()
           for language in LANGUAGES),
         *(knowledge.ui(button.label, language)
@@ -118,7 +118,7 @@ def mutations(data: str) -> st.SearchStrategy[str]:
 
 def forged(conversation: Conversation) -> st.SearchStrategy[str]:
     """Data in the bot's own format (right version), with any action and any arguments."""
-    prefix = conversation.screens.codec.pack(Action.MENU).split(":")[0]
+    prefix = conversation.kit.codec.pack(Action.GUIDED).split(":")[0]
     codes = st.one_of(st.sampled_from([a.value for a in Action]), st.text(max_size=2))
     args = st.lists(st.one_of(st.sampled_from(TRICKY_ARGS), st.text(max_size=8)), max_size=4)
     return st.tuples(codes, args).map(lambda ca: ":".join([prefix, ca[0], *ca[1]]))
@@ -216,7 +216,7 @@ def check_reply(reply: Reply, event: Event) -> None:
     assert isinstance(reply, Reply), reply
     assert isinstance(reply.text, str)
     length = visible_length(reply.text)
-    assert 1 <= length <= MAX_MESSAGE_CHARS, f"visible length {length}: {reply.text[:200]!r}"
+    assert 1 <= length <= MAX_SCREEN_CHARS, f"visible length {length}: {reply.text[:200]!r}"
     problems = html_problems(reply.text)
     assert not problems, f"{problems} in {reply.text[:300]!r}"
     plain, _ = parse_html(reply.text)
@@ -241,15 +241,17 @@ def check_state(conversation: Conversation, state: ChatState) -> None:
     assert ChatState.from_dict(state.to_dict()) == state
     stored = json.loads(json.dumps(state.to_dict()))  # what the chat store does
     assert ChatState.from_dict(stored) == state
-    assert state.language in LANGUAGES, state
+    assert state.language in (None, *LANGUAGES), state  # None: asked, not chosen yet
     assert state.car in CARS, state
     assert all(conversation.knowledge.entry(m).is_method for m in state.tried), state
+    assert all(conversation.knowledge.entry(m).is_method for m in state.shown), state
+    assert state.tools in (None, "yes", "no"), state
     assert isinstance(state.guided, bool), state
     if state.method is None:
         assert state.step == 0, state
         return
     entry = conversation.knowledge.entries.get(state.method)
-    assert entry is not None and entry.is_method, f"{state.method!r} is no method: {state}"
+    assert entry is not None and entry.steps, f"{state.method!r} has no steps: {state}"
     steps = entry.steps_for(state.generation)
     assert 0 <= state.step < len(steps), f"step {state.step} of {len(steps)}: {state}"
 
@@ -272,7 +274,7 @@ def run_events(conversation: Conversation, data: st.DataObject, state: ChatState
         state, replies = conversation.handle(state, event)
         note_event(kind)
         if kind == "real tap":
-            tapped = conversation.screens.codec.unpack(event.data)  # type: ignore[union-attr]
+            tapped = conversation.kit.codec.unpack(event.data)  # type: ignore[union-attr]
             note_event(f"real tap: {tapped.action.name if tapped else None}")
         if state.method is not None:
             note_event(f"walking, guided={state.guided}")
@@ -294,11 +296,12 @@ def forward_buttons(conversation: Conversation, state: ChatState, latest: list[s
                     ) -> list[str]:
     forward = []
     for data in latest:
-        unpacked = conversation.screens.codec.unpack(data)
+        unpacked = conversation.kit.codec.unpack(data)
         if unpacked is None:
             continue
-        if unpacked.action in (Action.WORKED, Action.FAILED) or (
-                unpacked.action is Action.STEP and unpacked.args[0] == state.method
+        if unpacked.action in (Action.WORKED, Action.FAILED, Action.SKIP, Action.TOOLS,
+                               Action.GATE) or (
+                unpacked.action is Action.WALK and unpacked.args[0] == state.method
                 and int(unpacked.args[1]) > state.step):
             forward.append(data)
     return forward
@@ -328,10 +331,10 @@ def test_deep_in_a_guided_walk_hostile_events_still_get_valid_replies(
         conversation: Conversation, data: st.DataObject, depth: int) -> None:
     """Start from the middle of a guided walk (real taps only), then anything goes."""
     state, replies = conversation.handle(ChatState(), Command("start", "", "en"))
-    codec = conversation.screens.codec
-    state, replies = conversation.handle(state, Tap(codec.pack(Action.GUIDED), "en"))
+    codec = conversation.kit.codec
     car = data.draw(st.sampled_from([g.value for g in Generation] + [CAR_UNSURE]))
     state, replies = conversation.handle(state, Tap(codec.pack(Action.SET_CAR, car), "en"))
+    state, replies = conversation.handle(state, Tap(codec.pack(Action.GUIDED), "en"))
     for _ in range(depth):
         latest = [b.data for r in replies for row in r.buttons for b in row]
         forward = forward_buttons(conversation, state, latest)
@@ -353,6 +356,10 @@ STORED_FIELDS = st.fixed_dictionaries({}, optional={
     "guided": st.booleans(),
     "tried": st.one_of(st.none(), st.just("key-fob"),
                        st.lists(st.sampled_from(["key-fob", "gone-method", "overview"]))),
+    "shown": st.lists(st.sampled_from(["key-fob", "gone-method", "overview"])),
+    "tools": st.one_of(st.none(), st.sampled_from(["yes", "no", "maybe", ""])),
+    "history": st.lists(st.sampled_from(["menu", "step.lid-button.0", "step.lid-button.99",
+                                         "answer.gone", "more.key-fob", "junk", ""])),
 })
 
 
@@ -380,8 +387,8 @@ def test_a_stored_state_from_another_version_never_breaks_the_chat(
 
 @pytest.mark.parametrize("index", ["²", "①"])
 def test_step_button_with_superscript_digit(conversation: Conversation, index: str) -> None:
-    codec = conversation.screens.codec
-    forged_data = codec.pack(Action.STEP, "lid-button", 0)[:-1] + index
+    codec = conversation.kit.codec
+    forged_data = codec.pack(Action.WALK, "lid-button", 0)[:-1] + index
     _, replies = conversation.handle(ChatState(language="en"), Tap(forged_data, "en"))
     assert len(replies) == 1
     check_reply(replies[0], Tap(forged_data))
@@ -390,9 +397,9 @@ def test_step_button_with_superscript_digit(conversation: Conversation, index: s
 
 def test_decimal_digits_of_other_scripts_are_no_crash(conversation: Conversation) -> None:
     """'٣' and '６' are decimal digits of other scripts: forged, so they get the stale menu."""
-    codec = conversation.screens.codec
+    codec = conversation.kit.codec
     for index in ("٣", "６"):
-        data = codec.pack(Action.STEP, "lid-button", 0)[:-1] + index
+        data = codec.pack(Action.WALK, "lid-button", 0)[:-1] + index
         state, replies = conversation.handle(ChatState(language="en"), Tap(data, "en"))
         check_reply(replies[0], Tap(data))
         check_state(conversation, state)

@@ -1,4 +1,6 @@
-"""The seed article's key facts reach the user, in both languages, in the right entry.
+"""The seed article's key facts reach the user, in both languages, in the right entry; the
+ones that are wrong for a Nissan reach the user corrected (knowledge/CORRECTIONS.md says why,
+with sources), and the wrong versions never do.
 
 Each row says: this entry, in this language, shows text matching this pattern somewhere in
 what the bot renders for it (title, answer, steps, tips, warnings, table, generation notes,
@@ -29,8 +31,9 @@ FACTS: list[tuple[str, str, str]] = [
     ("power-failure", "ru", r"предохранител"),
     ("power-failure", "en", rf"negative \(−\) battery terminal for 10{RANGE}15 minutes"),
     ("power-failure", "ru", rf"минусовую \(−\) клемму аккумулятора на 10{RANGE}15 минут"),
-    ("power-failure", "en", r"ignition off and take the key out"),
-    ("power-failure", "ru", r"выключите зажигание и выньте ключ"),
+    # ignition off before touching the battery; not "take the key out" (push-button cars)
+    ("power-failure", "en", r"switch the ignition off"),
+    ("power-failure", "ru", r"выключите зажигание"),
     ("power-failure", "en", r"won't fix a mechanical fault"),
     ("power-failure", "ru", r"механическую неисправность не устранит"),
     # The mechanical key opens the driver's door, not the tailgate.
@@ -41,19 +44,21 @@ FACTS: list[tuple[str, str, str]] = [
     # The "system reboot" of a tailgate that won't close: same safe procedure.
     ("faq-wont-close", "en", rf"negative \(−\) battery terminal for 10{RANGE}15 minutes"),
     ("faq-wont-close", "ru", rf"минусовую \(−\) клемму аккумулятора на 10{RANGE}15 минут"),
-    ("faq-wont-close", "en", r"ignition off and take the key out"),
-    ("faq-wont-close", "ru", r"выключите зажигание и выньте ключ"),
+    ("faq-wont-close", "en", r"ignition off"),
+    ("faq-wont-close", "ru", r"выключите зажигание"),
     ("faq-wont-close", "en", r"won't fix a mechanical fault"),
     ("faq-wont-close", "ru", r"механическую неисправность не устранит"),
-    # Smart Pedal: foot 10-15 cm ABOVE the ground, comfort package, the settings menu.
-    ("hands-free", "en", rf"10{RANGE}15 cm above the ground"),
-    ("hands-free", "ru", rf"10{RANGE}15 см над землёй"),
-    ("hands-free", "en", r"comfort package"),
-    ("hands-free", "ru", r"пакетом «Комфорт»"),
-    ("hands-free", "en", r"Vehicle settings → Access system"),
-    ("hands-free", "ru", r"Настройки автомобиля → Система доступа"),
-    ("hands-free", "en", r"J10 generally has no Smart Pedal"),
-    ("hands-free", "ru", r"J10 умной педали, как правило, нет"),
+    # Hands-free: only on some J12s (a J11 never had it), checked in the car's settings; the
+    # seed's height and menu path are not confirmed, so the handbook shows them.
+    ("hands-free", "en", r"some J12"),
+    ("hands-free", "ru", r"J12"),
+    ("hands-free", "en", r"settings"),
+    ("hands-free", "ru", r"настройк"),
+    ("hands-free", "en", r"handbook"),
+    ("hands-free", "ru", r"руководств"),
+    # A powered tailgate and a kick sensor: check the space around it, keep hands clear.
+    ("hands-free", "en", r"space above and behind"),
+    ("hands-free", "ru", r"сверху и сзади"),
     # Maintenance: silicone lubricant every six months.
     ("maintenance", "en", r"every six months.*silicone lubricant"),
     ("maintenance", "ru", r"раз в полгода.*силиконовую смазку"),
@@ -69,37 +74,56 @@ FACTS: list[tuple[str, str, str]] = [
     ("generations", "ru", rf"J11 \(2013{RANGE}2021\)"),
     ("generations", "en", r"J12 \(from 2021\)"),
     ("generations", "ru", r"J12 \(с 2021\)"),
-    # Emergency release: middle, low down, maybe behind a trim cover, glowing on newer cars.
+    # Emergency release: middle, low down, behind a trim cover, a lever (not a glowing handle).
     ("interior-release", "en", r"middle, low down"),
     ("interior-release", "ru", r"посередине внизу"),
     ("interior-release", "en", r"trim cover"),
     ("interior-release", "ru", r"декоративной накладкой"),
-    ("interior-release", "en", r"glowing handle"),
-    ("interior-release", "ru", r"светящаяся ручка"),
+    ("interior-release", "en", r"lever"),
+    ("interior-release", "ru", r"рычаг"),
+    # A person or animal shut in: call for help first.
+    ("emergency-shut-in", "en", r"^Call 112"),
+    ("emergency-shut-in", "ru", r"^Позвоните 112|^Звоните 112|^Сразу звоните 112"),
+    # Jump-starting: positive first, the last clamp on bare metal away from the battery.
+    ("power-failure", "en",
+     r"red lead to \+ on the flat battery.*bare metal.*away from the battery"),
+    ("power-failure", "ru", r"красный.*«\+» севшего.*голый металл.*подальше от аккумулятора"),
+    # Fuses: the same rating only; if it blows again, stop.
+    ("power-failure", "en", r"same rating.*blows again"),
+    ("power-failure", "ru", r"такой же номинал.*сгорит снова"),
+    # Never drive with the tailgate open: exhaust fumes.
+    ("faq-wont-close", "en", r"exhaust"),
+    ("faq-wont-close", "ru", r"выхлоп"),
 ]
 
-# The failure table: (part, cause, remedy) per row, in both languages, in the article's order.
+# The failure table: the article's five rows (part, cause, remedy), in its order, among the
+# rows a service advisor adds (the wires to the tailgate, the lock actuator).
 TABLE: dict[str, list[tuple[str, str, str]]] = {
     "en": [
-        (r"Lid button", r"Worn contacts, dirt", r"Clean or replace the button"),
+        (r"Opener", r"Worn contacts, dirt", r"Clean or replace"),
         (r"Electric drive", r"Burnt-out motor, broken wire", r"Replace the drive, repair"),
-        (r"Smart pedal sensor", r"Dirt, ice", r"Clean the bumper, check the settings"),
-        (r"Car battery", r"Fully discharged", r"Charge or replace the battery"),
+        (r"Kick sensor", r"Dirt, ice", r"Clean the bumper, check the settings"),
+        (r"battery", r"Fully discharged", r"Charge or replace the battery"),
         (r"Key fob", r"Dead battery", r"Replace the battery"),
     ],
     "ru": [
-        (r"Кнопка на крышке", r"Износ контактов, грязь", r"Очистка или замена кнопки"),
+        (r"Кнопка над номером", r"Износ контактов, грязь", r"Очистка или замена кнопки"),
         (r"Электропривод", r"Сгорел мотор, обрыв провода", r"Замена привода, ремонт"),
-        (r"Датчик умной педали", r"Грязь, лёд", r"Очистка бампера, проверка настроек"),
+        (r"Датчик открытия ногой", r"Грязь, лёд", r"Очистка бампера, проверка настроек"),
         (r"Аккумулятор", r"Полный разряд", r"Зарядка или замена аккумулятора"),
         (r"Брелок", r"Села батарейка", r"Замена батарейки"),
     ],
 }
+# Rows added beyond the article: where a dead opener usually is.
+ADDED_ROWS = {"en": (r"[Ww]ires|[Ww]iring", r"[Ll]ock"), "ru": (r"[Пп]ровод", r"[Зз]ам")}
 
 FAQS = ("faq-wont-close", "faq-dead-battery", "faq-smart-pedal", "faq-fob-battery")
 
-# The article's machine-translation slips; none may reach an English-speaking user.
-MISTRANSLATIONS = ("cigarette", "below ground", "keychain", "sash", "crankcase")
+# The article's machine-translation slips and the claims that are wrong for a Nissan; none may
+# reach an English-speaking user (knowledge/glossary.yaml retires them for the check too).
+MISTRANSLATIONS = ("cigarette", "below ground", "keychain", "sash", "crankcase", "glowing handle",
+                   "comfort package", "lock switch", "child lock", "release hatch",
+                   "emergency buttons", "take the key out")
 
 
 def rendered(entry: Entry) -> list[Text]:
@@ -129,14 +153,19 @@ def test_seed_fact_reaches_the_user(knowledge: Knowledge, entry_id: str, languag
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_failure_table_has_the_articles_five_rows(knowledge: Knowledge, language: str) -> None:
-    table = knowledge.entry("maintenance").table
-    expected = TABLE[language]
-    assert len(table) == len(expected)
-    for row, (part, cause, remedy) in zip(table, expected, strict=True):
-        assert re.search(part, row.part.by_language[language])
-        assert re.search(cause, row.cause.by_language[language])
-        assert re.search(remedy, row.remedy.by_language[language])
+def test_failure_table_keeps_the_articles_five_rows_in_order(knowledge: Knowledge,
+                                                             language: str) -> None:
+    table = list(knowledge.entry("maintenance").table)
+    position = 0
+    for part, cause, remedy in TABLE[language]:
+        found = next(i for i, row in enumerate(table[position:], position)
+                     if re.search(part, row.part.in_(language)))
+        row = table[found]
+        assert re.search(cause, row.cause.in_(language)), row
+        assert re.search(remedy, row.remedy.in_(language)), row
+        position = found + 1
+    parts = " ".join(row.part.in_(language) for row in table)
+    assert all(re.search(added, parts) for added in ADDED_ROWS[language])
 
 
 @pytest.mark.parametrize("entry_id", FAQS)

@@ -251,8 +251,8 @@ def test_phrasing_yaml_reads_as_a_bool_or_number(
 
 def test_table_row_missing_a_column(kb: KnowledgeCopy) -> None:
     kb.edit(MAINTENANCE, lambda data: data["table"][2].pop("remedy"))
-    assert_points_at(kb.error(), MAINTENANCE, "maintenance", "table[2]",
-                     "part, cause, remedy")
+    assert_points_at(kb.error(), MAINTENANCE, "maintenance", "table[2].remedy", "missing",
+                     "en, ru")
 
 
 # ---------------------------------------------------------------- guided.yaml
@@ -354,7 +354,7 @@ def test_interface_unbalanced_braces(kb: KnowledgeCopy) -> None:
 
 
 def test_text_yaml_reads_as_a_number(kb: KnowledgeCopy) -> None:
-    kb.replace_text(LID, 'title: {en: "Button on the tailgate"', "title: {en: 2016")
+    kb.replace_text(LID, 'title: {en: "Opener above the number plate"', "title: {en: 2016")
     assert_points_at(kb.error(), LID, "lid-button", "title.en", "quotes")
 
 
@@ -380,8 +380,10 @@ def test_concept_roles_name_only_synonym_concepts(kb: KnowledgeCopy) -> None:
 
 def test_quick_reply_must_walk_a_method(kb: KnowledgeCopy) -> None:
     path = kb.path("knowledge/quick_replies.yaml")
+    index = kb.read("knowledge/quick_replies.yaml").index({"label": "quick_key_fob",
+                                                          "walk": "key-fob"})
     path.write_text(path.read_text(encoding="utf-8").replace("walk: key-fob", "walk: overview"),
                     encoding="utf-8")
     error = kb.error()
     assert error.file.endswith("quick_replies.yaml")
-    assert error.field == "[1].walk" and "overview" in str(error)
+    assert error.field == f"[{index}].walk" and "overview" in str(error)

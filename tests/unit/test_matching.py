@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli.startup import Loaded
+from bot.evaluation.questions import evaluate, read_questions
 from bot.knowledge import Generation, Knowledge
 from bot.matching import Matcher, MatchResult, Outcome
-from bot.matching.evaluation import evaluate, read_questions
 
 DEV = Path(__file__).parents[1] / "data" / "dev.yaml"
 
@@ -182,7 +182,9 @@ def test_a_year_or_generation_names_the_car(matcher: Matcher, question: str,
 
 def test_a_question_about_generations_still_finds_them(matcher: Matcher) -> None:
     result = assert_answers(matcher, "difference between j11 and j12 tailgate", "generations")
-    assert result.generation is Generation.J11
+    assert result.generation is None, "two generations compared say nothing of the owner's car"
+    result = assert_answers(matcher, "J12 tailgate features", "generations")
+    assert result.generation is Generation.J12
 
 
 @pytest.mark.parametrize("question", [
@@ -240,8 +242,8 @@ def test_a_long_rambling_question_is_still_understood(matcher: Matcher) -> None:
 # -- guards ----------------------------------------------------------------------------------------
 
 
-def test_dev_set_holds(matcher: Matcher) -> None:
-    report = evaluate(matcher, read_questions(DEV))
+def test_dev_set_holds(loaded: Loaded) -> None:
+    report = evaluate(loaded.reader, read_questions(DEV))
     assert report.top1("en") >= 0.90, report.misses
     assert report.top1("ru") >= 0.90, report.misses
     assert report.rejection >= 0.85, report.misses
@@ -253,7 +255,11 @@ def test_every_generation_can_be_named_in_a_question(knowledge: Knowledge) -> No
 
 def test_every_entry_can_be_reached_by_its_own_title(matcher: Matcher,
                                                      knowledge: Knowledge) -> None:
+    """Emergencies are reached by their rules (test_people.py), not by word overlap."""
+    rule_only = {u.entry for u in knowledge.intents.urgent.values() if u.emergency}
     for entry in knowledge.entries.values():
+        if entry.id in rule_only:
+            continue
         for language in ("en", "ru"):
             result = matcher.match(entry.title.in_(language))
             assert entry.id in [m.entry_id for m in result.matches[:3]], explain(result)

@@ -1,4 +1,8 @@
-"""Scores the matcher on a labelled question set (tests/data/dev.yaml's format)."""
+"""Scores what the bot answers on a labelled question set (tests/data/dev.yaml's format).
+
+The answer is the reader's (bot.matching.reader): the matcher's best entry, unless the
+message is urgent (someone shut in the boot), small talk, or about another make.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.reader import Reader, Reading
 
 NONE = "none"
 
@@ -36,7 +40,7 @@ class Report:
     by_language: dict[str, LanguageScore] = field(default_factory=dict)
     out_of_domain: int = 0
     rejected: int = 0
-    misses: list[tuple[LabelledQuestion, MatchResult]] = field(default_factory=list)
+    misses: list[tuple[LabelledQuestion, Reading]] = field(default_factory=list)
 
     def top1(self, language: str) -> float:
         score = self.by_language[language]
@@ -57,12 +61,12 @@ def read_questions(path: Path) -> list[LabelledQuestion]:
             for i in items]
 
 
-def evaluate(matcher: Matcher, questions: Sequence[LabelledQuestion]) -> Report:
+def evaluate(reader: Reader, questions: Sequence[LabelledQuestion]) -> Report:
     """Top-1 counts what the bot would actually answer (a "did you mean" is not an answer);
     top-3 counts whether an acceptable entry is among the first three ranked."""
     report = Report()
     for item in questions:
-        result = matcher.match(item.question)
+        result = reader.read(item.question)
         if not item.in_domain:
             report.out_of_domain += 1
             if result.answer_id is None:
@@ -74,7 +78,7 @@ def evaluate(matcher: Matcher, questions: Sequence[LabelledQuestion]) -> Report:
         score.asked += 1
         hit = result.answer_id in item.expect
         score.top1 += hit
-        score.top3 += any(m.entry_id in item.expect for m in result.matches[:3])
+        score.top3 += any(m.entry_id in item.expect for m in result.match.matches[:3])
         if not hit:
             report.misses.append((item, result))
     return report
@@ -83,9 +87,10 @@ def evaluate(matcher: Matcher, questions: Sequence[LabelledQuestion]) -> Report:
 def format_report(report: Report) -> str:
     lines = ["misses:"] if report.misses else []
     for item, result in report.misses:
-        ranked = ", ".join(f"{m.entry_id} {m.score:.2f}" for m in result.matches[:3]) or "-"
+        ranked = ", ".join(f"{m.entry_id} {m.score:.2f}"
+                           for m in result.match.matches[:3]) or "-"
         lines.append(f"  [{item.language}] {item.question!r}: expected {'/'.join(item.expect)}, "
-                     f"got {result.answer_id or 'no answer'} ({result.outcome}; {ranked})")
+                     f"got {result.answer_id or 'no answer'} ({result.match.outcome}; {ranked})")
     for language, score in sorted(report.by_language.items()):
         lines.append(f"{language}: top-1 {report.top1(language):.3f} ({score.top1}/{score.asked}), "
                      f"top-3 {report.top3(language):.3f} ({score.top3}/{score.asked})")

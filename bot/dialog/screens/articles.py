@@ -1,0 +1,185 @@
+"""Screens made of knowledge: an entry's short answer, its "More", where it comes from, one
+step of a way, the questions asked on the way, and how a walk ends.
+
+Phone-sized on purpose: an answer is the one thing to try now; steps come one per screen;
+tips, tables and notes wait behind "More". A warning that protects people or the car stays
+on the step it belongs to.
+"""
+
+from __future__ import annotations
+
+from bot.dialog.callback_data import Action
+from bot.dialog.navigation import Kind, Screen
+from bot.dialog.reply import Button, Reply, ReplyKind
+from bot.dialog.screens.kit import Kit, Rows, bold, language_of, plain
+from bot.dialog.state import ChatState
+from bot.knowledge import Entry
+
+MAX_RELATED_BUTTONS = 2  # more would push the answer off a phone's screen
+
+
+class Articles:
+    def __init__(self, kit: Kit) -> None:
+        self.kit = kit
+
+    # -- an entry ------------------------------------------------------------------------------
+
+    def answer(self, state: ChatState, entry: Entry, *, edit: bool = False, lead: str = "",
+               kind: ReplyKind = ReplyKind.ANSWER, extra_rows: Rows = ()) -> Reply:
+        kit, language = self.kit, language_of(state)
+        screen = Screen(Kind.ANSWER, entry.id)
+        parts = [plain(lead)] if lead else []
+        if kind is ReplyKind.EMERGENCY:  # the first line says what to do: call for help
+            parts.append(bold(entry.answer.in_(language)))
+        else:
+            parts.append(bold(entry.title.in_(language)))
+        if not entry.applies_to(state.generation):
+            parts.append("ℹ️ " + plain(kit.ui("car_not_applicable", state,
+                                               car=kit.car_name(state))))
+        if kind is not ReplyKind.EMERGENCY:
+            parts.append(plain(entry.answer.in_(language)))
+        rows: list[tuple[Button, ...]] = []
+        if entry.is_method:
+            rows.append((kit.button("button_walk", state, Action.WALK, entry.id, 0),))
+        elif entry.steps:
+            rows.append((kit.button("button_steps", state, Action.VIEW,
+                                    Screen(Kind.STEP, entry.id, 0).code()),))
+        if entry.id in kit.knowledge.guided_offered_by:
+            rows.append((kit.button("button_guided", state, Action.GUIDED),))
+        if entry.has_more:
+            rows.append((kit.view("button_more", state, Screen(Kind.MORE, entry.id)),))
+        rows.extend((kit.entry_button(kit.knowledge.entry(r), state),)
+                    for r in entry.related[:MAX_RELATED_BUTTONS])
+        rows.extend(extra_rows)
+        rows.append(kit.menu_row(state, screen))
+        return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=kind, screen=screen.code())
+
+    def more(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
+        """Tips, warnings, the failure table and the note for this car, behind one tap."""
+        kit, language = self.kit, language_of(state)
+        screen = Screen(Kind.MORE, entry.id)
+        parts = [bold(entry.title.in_(language))]
+        lines = [f"⚠️ {plain(w.in_(language))}" for w in entry.warnings]
+        lines += [f"💡 {plain(t.in_(language))}" for t in entry.tips]
+        if entry.prevention is not None:
+            lines.append(f"🛡️ {plain(entry.prevention.in_(language))}")
+        if lines:
+            parts.append("\n".join(lines))
+        if entry.table:
+            table = [f"• {plain(kit.ui('table_row', state, part=r.part.in_(language), cause=r.cause.in_(language), remedy=r.remedy.in_(language)))}"  # noqa: E501
+                     for r in entry.table]
+            parts.append("\n".join([bold(kit.ui("section_table", state)), *table]))
+        notes = {g: t for g, t in entry.generation_notes.items()
+                 if state.generation is None or g is state.generation}
+        if notes:
+            parts.append("\n".join(f"📅 {bold(g.value)}: {plain(t.in_(language))}"
+                                   for g, t in sorted(notes.items())))
+        rows: list[tuple[Button, ...]] = [
+            (kit.view("button_sources", state, Screen(Kind.SOURCES, entry.id)),),
+            kit.menu_row(state, screen)]
+        if entry.is_method:
+            rows.insert(0, (kit.button("button_walk", state, Action.WALK, entry.id, 0),))
+        return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=ReplyKind.MORE,
+                     screen=screen.code())
+
+    def sources(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
+        """Where the entry's claims come from: a title and an address per source."""
+        kit = self.kit
+        screen = Screen(Kind.SOURCES, entry.id)
+        lines = [bold(kit.ui("sources_title", state, title=kit.title(entry, state)))]
+        for source_id in entry.sources:
+            source = kit.knowledge.sources[source_id]
+            lines.append("• " + plain(source.title) + (f"\n  {plain(source.url)}"
+                                                       if source.url else ""))
+        return Reply("\n".join(lines), (kit.menu_row(state, screen),), edit=edit,
+                     kind=ReplyKind.SOURCES, screen=screen.code())
+
+    # -- a walk --------------------------------------------------------------------------------
+
+    def step(self, state: ChatState, method: Entry, index: int, steps_shown: int, *,
+             edit: bool, lead: str = "", way: tuple[int, int] | None = None) -> Reply:
+        """One step of the steps this walk shows (`steps_shown` of them); `way` is (k, n)
+        when this is way k of n of an "it won't open" run."""
+        kit, language = self.kit, language_of(state)
+        steps = method.steps_for(state.generation)
+        step = steps[index]
+        screen = Screen(Kind.STEP, method.id, index)
+        position = sum(1 for s in steps[:index] if state.tools != "no" or not s.needs_tools)
+        header = kit.ui("step_header", state, title=method.title.in_(language),
+                        number=position + 1, total=steps_shown)
+        parts = [plain(lead)] if lead else []
+        if way is not None:
+            parts.append(plain(kit.ui("way_position", state, number=way[0], total=way[1])))
+        parts.append(bold(header))
+        if index == 0 and not method.applies_to(state.generation):
+            parts.append("ℹ️ " + plain(kit.ui("car_not_applicable", state,
+                                               car=kit.car_name(state))))
+        parts.append(plain(step.do.in_(language)))
+        if step.warning:
+            parts.append(f"⚠️ {plain(step.warning.in_(language))}")
+        if step.tip:
+            parts.append(f"💡 {plain(step.tip.in_(language))}")
+        last = position + 1 >= steps_shown
+        if last and method.is_method:
+            parts.append(bold(kit.ui("step_question", state)))
+        back = kit.button("button_back", state, Action.BACK, screen.code())
+        navigation = (back,) if last else (
+            back, kit.button("button_next", state, Action.WALK, method.id, index + 1))
+        menu = (kit.button("button_menu", state, Action.VIEW, "menu"),)
+        if not method.is_method:  # the steps of an answer: nothing to open or fail
+            rows: tuple[tuple[Button, ...], ...] = (navigation, menu)
+        else:
+            # "It opened" on every step: the boot may pop at step two of five.
+            outcome = (kit.button("button_worked", state, Action.WORKED, method.id),
+                       kit.button("button_failed", state, Action.FAILED, method.id) if last
+                       else kit.button("button_skip_way", state, Action.SKIP, method.id))
+            rows = (outcome, navigation, menu) if last else (navigation, outcome, menu)
+        return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.WALK,
+                     screen=screen.code())
+
+    def tools_question(self, state: ChatState, method: Entry, index: int, *, edit: bool,
+                       lead: str = "") -> Reply:
+        """Before the first step that needs jump leads or a booster: an explicit branch."""
+        kit = self.kit
+        screen = Screen(Kind.TOOLS, method.id, index)
+        parts = [plain(lead)] if lead else []
+        parts += [bold(kit.title(method, state)), plain(kit.ui("tools_question", state))]
+        rows = ((kit.button("button_tools_yes", state, Action.TOOLS, "yes", method.id, index),
+                 kit.button("button_tools_no", state, Action.TOOLS, "no", method.id, index)),
+                kit.menu_row(state, screen))
+        return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.TOOLS_QUESTION,
+                     screen=screen.code())
+
+    def gate_question(self, state: ChatState, method: Entry, *, edit: bool, lead: str = "",
+                      way: tuple[int, int] | None = None) -> Reply:
+        """Before a way only some cars have: ask about the feature rather than the car."""
+        kit = self.kit
+        assert method.ask_first is not None
+        screen = Screen(Kind.GATE, method.id)
+        parts = [plain(lead)] if lead else []
+        if way is not None:
+            parts.append(plain(kit.ui("way_position", state, number=way[0], total=way[1])))
+        parts += [bold(kit.title(method, state)),
+                  plain(method.ask_first.in_(language_of(state)))]
+        rows = ((kit.button("button_gate_yes", state, Action.GATE, "yes", method.id),
+                 kit.button("button_gate_no", state, Action.GATE, "no", method.id)),
+                kit.menu_row(state, screen))
+        return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.GATE_QUESTION,
+                     screen=screen.code())
+
+    def worked(self, state: ChatState, method: Entry, *, edit: bool) -> Reply:
+        text = bold(self.kit.ui("worked", state))
+        if method.prevention is not None:
+            tip = method.prevention.in_(language_of(state))
+            text += "\n\n" + plain(self.kit.ui("worked_prevention", state, tip=tip))
+        return Reply(text, (self.kit.menu_row(state),), edit=edit, kind=ReplyKind.WORKED,
+                     screen=Screen(Kind.WORKED, method.id).code())
+
+    def nothing_worked(self, state: ChatState, *, edit: bool) -> Reply:
+        """The honest end of a run: what is most likely broken and who can help, without
+        offering again what failed."""
+        kit = self.kit
+        rows = ((kit.view("button_ways", state, Screen(Kind.WAYS)),), kit.menu_row(state))
+        return Reply(plain(kit.ui("guided_exhausted", state)), rows, edit=edit,
+                     kind=ReplyKind.NOTHING_WORKED,
+                     screen=Screen(Kind.NOTHING_WORKED).code())

@@ -1,0 +1,117 @@
+"""Walking a way step by step, and the "it won't open" run through the ways.
+
+A run goes through knowledge/guided.yaml's order, most likely first, for a car park:
+- ways the person says they tried, and ways this car cannot have, are left out;
+- a way only some cars have (knowledge: ask_first) is asked about first, so the car
+  itself is never asked for;
+- steps that need jump leads or a booster (needs_tools) wait for an explicit "yes, I have
+  them"; "no" skips them;
+- each way comes once, so the release from inside (last in the order) is offered once, and
+  the run ends honestly rather than starting again.
+"Way k of n" counts this run's ways: those shown so far and those still to come.
+"""
+
+from __future__ import annotations
+
+from bot.dialog.navigation import Kind, Screen
+from bot.dialog.reply import Reply
+from bot.dialog.screens import Articles
+from bot.dialog.state import ChatState
+from bot.knowledge import Entry, Knowledge
+
+Result = tuple[ChatState, list[Reply]]
+
+
+class Walks:
+    def __init__(self, knowledge: Knowledge, articles: Articles) -> None:
+        self.knowledge = knowledge
+        self.articles = articles
+
+    # -- one way -------------------------------------------------------------------------------
+
+    def step(self, state: ChatState, entry: Entry, index: int, *, edit: bool,
+             lead: str = "") -> Result:
+        """Step `index` of a way, or the tools question before it, or, when the steps this
+        walk can show are over, on to the next way."""
+        steps = entry.steps_for(state.generation)
+        if state.tools == "no":
+            index = next((i for i in range(index, len(steps)) if not steps[i].needs_tools),
+                         len(steps))
+        if index >= len(steps):
+            return self.next_way(state, entry.id, edit=edit, lead=lead)
+        guided = state.guided and entry.id in state.shown
+        state = state.with_(method=entry.id, step=index, guided=guided)
+        if steps[index].needs_tools and state.tools is None:
+            reply = self.articles.tools_question(state, entry, index, edit=edit, lead=lead)
+        else:
+            reply = self.articles.step(state, entry, index, self.steps_shown(state, entry),
+                                       edit=edit, lead=lead, way=self.position(state))
+        return state.showing(reply.screen), [reply]
+
+    def steps_shown(self, state: ChatState, entry: Entry) -> int:
+        return sum(1 for s in entry.steps_for(state.generation)
+                   if state.tools != "no" or not s.needs_tools)
+
+    def answer_tools(self, state: ChatState, entry: Entry, index: int, has_tools: bool, *,
+                     edit: bool) -> Result:
+        return self.step(state.with_(tools="yes" if has_tools else "no"), entry, index,
+                         edit=edit)
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def start(self, state: ChatState, *, tried: tuple[str, ...] = (), edit: bool,
+              lead: str = "") -> Result:
+        state = state.end_walk().with_(guided=True, tried=tried)
+        return self._advance(state, edit=edit, lead=lead)
+
+    def next_way(self, state: ChatState, failed_id: str, *, edit: bool, lead: str = "") -> Result:
+        """After a way did not work: the next in the run. A way picked from the list that
+        fails starts a run from there, so the most likely untried way comes next."""
+        tried = state.tried if failed_id in state.tried else (*state.tried, failed_id)
+        shown = state.shown if state.guided else ()
+        state = state.with_(guided=True, tried=tried, shown=shown, method=None, step=0)
+        lead = lead or self.articles.kit.ui("guided_next", state)
+        return self._advance(state, edit=edit, lead=lead)
+
+    def answer_gate(self, state: ChatState, entry: Entry, has_it: bool, *, edit: bool) -> Result:
+        if not has_it:
+            return self._advance(state.with_(tried=(*state.tried, entry.id)), edit=edit)
+        return self._show_way(state, entry, edit=edit, lead="")
+
+    def remaining(self, state: ChatState) -> list[str]:
+        """The run's ways still to come, in order."""
+        return [m for m in self.knowledge.guided_order
+                if m not in state.tried and m not in state.shown
+                and self.knowledge.entry(m).applies_to(state.generation)]
+
+    def position(self, state: ChatState) -> tuple[int, int] | None:
+        """(k, n) for the way on screen in a run, else None."""
+        if not state.guided or state.method not in state.shown:
+            return None
+        number = state.shown.index(state.method) + 1
+        later = len(state.shown) - number + len(self.remaining(state))
+        return number, number + later
+
+    def _advance(self, state: ChatState, *, edit: bool, lead: str = "") -> Result:
+        remaining = self.remaining(state)
+        if not remaining:
+            reply = self.articles.nothing_worked(state.end_walk(), edit=edit)
+            return state.end_walk().showing(reply.screen), [reply]
+        entry = self.knowledge.entry(remaining[0])
+        if entry.ask_first is not None:
+            way = (len(state.shown) + 1, len(state.shown) + len(remaining))
+            state = state.with_(method=None, step=0)
+            reply = self.articles.gate_question(state, entry, edit=edit, lead=lead, way=way)
+            return state.showing(reply.screen), [reply]
+        return self._show_way(state, entry, edit=edit, lead=lead)
+
+    def _show_way(self, state: ChatState, entry: Entry, *, edit: bool, lead: str) -> Result:
+        state = state.with_(shown=(*state.shown, entry.id), guided=True)
+        return self.step(state, entry, 0, edit=edit, lead=lead)
+
+    def screen_of(self, state: ChatState) -> Screen | None:
+        parsed = Screen.parse(state.screen) if state.screen else None
+        return parsed if parsed is not None and parsed.kind in WALK_SCREENS else None
+
+
+WALK_SCREENS = frozenset({Kind.STEP, Kind.TOOLS, Kind.GATE})

@@ -1,0 +1,1 @@
+"""Measuring the bot: accuracy on labelled questions, and behaviour on scripted conversations."""

@@ -1,0 +1,220 @@
+"""Scores the conversation on multi-turn cases (tests/data/conversations.yaml's format).
+
+Each case is a short conversation: typed messages, button taps named by what they mean
+("didnt_work", "back"), and commands, each with what must hold afterwards: which kind of
+screen is shown, which way and step, the language, the car, what the text mentions. The
+pure conversation is driven exactly as the Telegram layer drives it, so a case passes here
+if and only if it would pass in a chat. Scores are per behaviour (typed replies, small talk,
+emergencies...): a case passes when every turn does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.dialog import ChatState, Command, Conversation, Event, Reply, Tap, TextMessage
+from bot.dialog.callback_data import Action
+from bot.dialog.navigation import Kind, Screen
+from bot.dialog.reply import Button, ReplyKind
+from bot.dialog.screens import language_of
+
+# Tap meanings, and the button actions that carry them.
+TAPS: Mapping[str, tuple[Action, ...]] = {
+    "it_opened": (Action.WORKED,),
+    "didnt_work": (Action.FAILED, Action.SKIP),
+    "another_way": (Action.SKIP, Action.FAILED),
+    "next": (Action.WALK,),
+    "back": (Action.BACK,),
+    "menu": (Action.VIEW,),
+    "more": (Action.VIEW,),
+}
+# What the cases call a walk: a step, or a question asked on the way ("does your car have it?").
+WALK_KINDS = {ReplyKind.WALK, ReplyKind.GATE_QUESTION}
+WAY_SCREENS = {Kind.STEP, Kind.TOOLS, Kind.GATE}
+
+
+@dataclass(frozen=True)
+class Turn:
+    event: str  # user | tap | command
+    value: str
+    expect: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    behaviour: str
+    language_code: str
+    car: str | None
+    turns: tuple[Turn, ...]
+
+
+@dataclass
+class Outcome:
+    case: Case
+    failures: list[str] = field(default_factory=list)  # "turn 2: expected ..., got ..."
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def read_cases(path: Path) -> list[Case]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    cases = []
+    for item in items:
+        turns = []
+        for raw in item["turns"]:
+            kind = next(k for k in ("user", "tap", "command") if k in raw)
+            turns.append(Turn(kind, str(raw[kind]), raw.get("expect") or {}))
+        cases.append(Case(str(item["id"]), str(item["behaviour"]),
+                          str(item.get("language_code", "en")), item.get("car"), tuple(turns)))
+    return cases
+
+
+def is_conversation_file(path: Path) -> bool:
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return bool(items) and isinstance(items[0], dict) and "turns" in items[0]
+
+
+class _Chat:
+    """One chat driven through the pure conversation, as the Telegram layer would."""
+
+    def __init__(self, conversation: Conversation, case: Case) -> None:
+        self.conversation = conversation
+        self.code = case.language_code
+        self.state = ChatState(car=case.car)
+        self.replies: list[Reply] = []
+
+    def event_for(self, turn: Turn) -> Event | str:
+        """The event, or why there is none (a tap on a button that is not there)."""
+        if turn.event == "user":
+            return TextMessage(turn.value, self.code)
+        if turn.event == "command":
+            name, _, argument = turn.value.lstrip("/").partition(" ")
+            return Command(name.lower(), argument, self.code)
+        button = self._button(turn.value)
+        return Tap(button.data, self.code) if button else f"no '{turn.value}' button to tap"
+
+    def _button(self, meaning: str) -> Button | None:
+        codec = self.conversation.kit.codec
+        for reply in reversed(self.replies):
+            for row in reply.buttons:
+                for button in row:
+                    data = codec.unpack(button.data)
+                    if data is None or data.action not in TAPS.get(meaning, ()):
+                        continue
+                    code = data.args[0] if data.args else ""
+                    if meaning == "menu" and code != "menu":
+                        continue
+                    if meaning == "more" and not code.startswith("more."):
+                        continue
+                    return button
+            if reply.buttons:
+                return None  # only the newest message with buttons is in reach
+        return None
+
+
+def evaluate(conversation: Conversation, cases: Sequence[Case]) -> list[Outcome]:
+    outcomes = []
+    for case in cases:
+        chat = _Chat(conversation, case)
+        outcome = Outcome(case)
+        for number, turn in enumerate(case.turns, 1):
+            event = chat.event_for(turn)
+            if isinstance(event, str):
+                outcome.failures.append(f"turn {number} ({turn.value}): {event}")
+                break
+            before = chat.state
+            chat.state, chat.replies = conversation.handle(chat.state, event)
+            for problem in _check(turn.expect, before, chat.state, chat.replies):
+                outcome.failures.append(f"turn {number} ({turn.value!r}): {problem}")
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _main_reply(replies: Sequence[Reply]) -> Reply | None:
+    """The reply that answers: not a notice about the language or the keyboard."""
+    shown = [r for r in replies if r.kind is not ReplyKind.NOTICE or r.buttons]
+    return shown[-1] if shown else (replies[-1] if replies else None)
+
+
+def _way(state: ChatState) -> tuple[str | None, int | None]:
+    screen = Screen.parse(state.screen or "")
+    if screen is None or screen.kind not in WAY_SCREENS:
+        return None, None
+    return screen.entry, screen.index + 1 if screen.kind is Kind.STEP else None
+
+
+def _check(expect: Mapping[str, Any], before: ChatState, after: ChatState,
+           replies: Sequence[Reply]) -> list[str]:
+    main = _main_reply(replies)
+    kind = main.kind if main is not None else None
+    text = "\n".join(r.plain_text for r in replies).lower()
+    first_line = (main.plain_text.strip().splitlines() or [""])[0].lower() if main else ""
+    way, step = _way(after)
+    old_way, old_step = _way(before)
+    shown = Screen.parse(main.screen) if main is not None else None
+    answered = shown.entry if shown is not None else None
+
+    def screen_is(name: str) -> bool:
+        if name == "walk":
+            return kind in WALK_KINDS
+        return kind is not None and kind.value == name
+
+    checks: dict[str, Callable[[Any], bool]] = {
+        "screen": screen_is,
+        "not_screen": lambda names: not any(screen_is(n) for n in names),
+        "way": lambda wanted: way == wanted,
+        "not_way": lambda unwanted: way not in unwanted,
+        "way_changed": lambda changed: (way != old_way) == bool(changed),
+        "step": lambda wanted: step == int(wanted),
+        "step_changed": lambda delta: (way == old_way and step is not None
+                                       and old_step is not None
+                                       and step - old_step == int(delta)),
+        "topic": lambda wanted: answered == wanted or way == wanted,
+        "language": lambda wanted: language_of(after) == wanted,
+        "car": lambda wanted: after.car == wanted,
+        "mentions_any": lambda words: any(str(w).lower() in text for w in words),
+        "first_line_mentions_any": lambda words: any(str(w).lower() in first_line
+                                                     for w in words),
+    }
+    problems = []
+    for key, wanted in expect.items():
+        check = checks.get(key)
+        if check is None:
+            problems.append(f"unknown expectation {key!r}")
+        elif not check(wanted):
+            got = {"screen": kind, "not_screen": kind, "way": way, "not_way": way,
+                   "way_changed": f"{old_way} -> {way}", "step": step,
+                   "step_changed": f"{old_way}:{old_step} -> {way}:{step}",
+                   "topic": answered or way, "language": language_of(after), "car": after.car,
+                   "mentions_any": text[:80], "first_line_mentions_any": first_line[:80]}[key]
+            problems.append(f"{key} {wanted!r}, got {got!r}")
+    return problems
+
+
+def format_report(outcomes: Sequence[Outcome], *, show_failures: bool = True) -> str:
+    lines = []
+    if show_failures:
+        for outcome in outcomes:
+            if not outcome.passed:
+                lines.append(f"  {outcome.case.id} [{outcome.case.behaviour}]")
+                lines.extend(f"      {failure}" for failure in outcome.failures)
+        if lines:
+            lines.insert(0, "failed:")
+    by_behaviour: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        by_behaviour.setdefault(outcome.case.behaviour, []).append(outcome)
+    for behaviour, group in by_behaviour.items():
+        passed = sum(o.passed for o in group)
+        lines.append(f"{behaviour}: {passed / len(group):.3f} ({passed}/{len(group)})")
+    passed = sum(o.passed for o in outcomes)
+    lines.append(f"all: {passed / len(outcomes) if outcomes else 0:.3f} "
+                 f"({passed}/{len(outcomes)})")
+    return "\n".join(lines)

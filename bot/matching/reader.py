@@ -1,0 +1,151 @@
+"""What a message says, beyond which entry it matches: someone shut in the boot, ways
+already tried, another make of car, small talk, or a reply to what is on screen.
+
+One message often says several things ("my 2010 qashqai, tried the fob and the button, boot
+still shut"): the reader reports each, and the conversation decides what to do with them.
+Knows nothing of chats; every rule's words are data (knowledge/intents.yaml, synonyms.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.knowledge import LANGUAGES, Knowledge, Urgent, WordRule
+from bot.knowledge.model import PhraseSet
+from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.normalise import clean, words
+from bot.matching.phrases import PhraseMatcher
+
+# A message naming our car as well as another ("I had a Ford, how does the Qashqai open?")
+# is about ours.
+_OUR_CAR = re.compile(r"\b(qashqai|qashqay|кашка[йяюе]\w*)\b")
+
+
+@dataclass(frozen=True)
+class Reading:
+    match: MatchResult
+    urgent: Urgent | None = None  # someone or the keys shut in the boot: answered first
+    tried: tuple[str, ...] = ()  # methods the message says did not work, in guided order
+    other_make: str | None = None  # another make or model named, and not the Qashqai
+    small_talk: str | None = None  # greeting, thanks ...: the whole message is that
+    language_confident: bool = False  # enough words to tell the language by
+
+    @property
+    def language(self) -> str:
+        return self.match.language
+
+    @property
+    def answer_id(self) -> str | None:
+        """The entry the bot answers with, None when it asks, declines or chats."""
+        if self.urgent is not None:
+            return self.urgent.entry
+        if self.small_talk is not None or self.other_make is not None:
+            return None
+        return self.match.answer_id
+
+
+class Reader:
+    """Built once from the knowledge; `read` is then pure."""
+
+    def __init__(self, knowledge: Knowledge, matcher: Matcher) -> None:
+        intents = knowledge.intents
+        self._matcher = matcher
+        normaliser = matcher.normaliser
+        self._normalise = normaliser.normalise
+        repair = normaliser.repair_script
+        self._repair = repair
+
+        fillers = [*intents.fillers.every,
+                   *(w for language in LANGUAGES for w in knowledge.stopwords[language])]
+
+        def phrase_matcher(meanings: Mapping[str, PhraseSet]) -> PhraseMatcher:
+            return PhraseMatcher({name: phrases.every for name, phrases in meanings.items()},
+                                 negations=intents.negations.every, fillers=fillers,
+                                 emojis=intents.emojis, repair=repair)
+
+        self._walk_replies = phrase_matcher(intents.walk)
+        self._answers = phrase_matcher(intents.answers)
+        self._small_talk = phrase_matcher(intents.small_talk)
+        self._urgent = list(intents.urgent.values())
+        self._repair_words = normaliser.repair
+        self._is_known = normaliser.is_known
+        self._tried_markers = [tuple(words(clean(m))) for m in intents.tried.every]
+        self._way_concepts = {method: frozenset(concepts)
+                              for method, concepts in intents.tried_ways.items()}
+        self._guided_order = {m: i for i, m in enumerate(knowledge.guided_order)}
+        makes = sorted(set(intents.other_makes.every), key=len, reverse=True)
+        self._other_makes = re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(clean(m)) for m in makes) + r")(?!\w)")
+
+    def read(self, text: str) -> Reading:
+        match = self._matcher.match(text)
+        tokens = set(self._normalise(text).tokens)
+        cleaned = clean(text)
+        spelled = tuple(self._repair_words(text))
+        urgent = next((u for u in self._urgent if any(_holds(r, spelled) for r in u.rules)),
+                      None)
+        small_talk = self._small_talk.meaning(text) if urgent is None else None
+        return Reading(
+            match=match,
+            urgent=urgent,
+            tried=self._tried(cleaned, tokens),
+            other_make=self._other_make(cleaned),
+            small_talk=small_talk,
+            language_confident=self._says_language(text),
+        )
+
+    def walk_reply(self, text: str) -> str | None:
+        """worked / failed / next / back / repeat / skip / stop, or None."""
+        return self._walk_replies.meaning(text)
+
+    def answer(self, text: str) -> str | None:
+        """yes / no to a question on screen, or None."""
+        return self._answers.meaning(text)
+
+    def _tried(self, cleaned: str, tokens: set[str]) -> tuple[str, ...]:
+        """The ways named in a message that says it tried them ("tried the fob and the
+        button", "ни кнопкой ни брелоком")."""
+        spelled = tuple(words(cleaned))
+        if not any(_contains(spelled, marker) for marker in self._tried_markers if marker):
+            return ()
+        named = [m for m, concepts in self._way_concepts.items() if tokens & concepts]
+        return tuple(sorted(named, key=lambda m: self._guided_order.get(m, len(named))))
+
+    def _says_language(self, text: str) -> bool:
+        """A word we know, of three letters or more, in the language detected: "ok", "J11"
+        or a string of symbols say nothing about which language the person prefers."""
+        return any(len(word) >= 3 and not word.isdigit() and self._is_known(word)
+                   for word in self._repair(text))
+
+    def _other_make(self, cleaned: str) -> str | None:
+        found = self._other_makes.search(cleaned)
+        if found is None or _OUR_CAR.search(cleaned):
+            return None
+        return found.group(1)
+
+
+def _holds(rule: WordRule, spelled: tuple[str, ...]) -> bool:
+    return (all(any(_has(spelled, phrase) for phrase in group) for group in rule.groups)
+            and not any(_has(spelled, phrase) for phrase in rule.none_of))
+
+
+def _has(spelled: tuple[str, ...], phrase: str) -> bool:
+    """The phrase's words in a row; a last word ending in "*" matches any ending."""
+    wanted = words(clean(phrase.rstrip("*")))
+    if not wanted:
+        return False
+    prefix = phrase.endswith("*")
+    size = len(wanted)
+    for start in range(len(spelled) - size + 1):
+        window = spelled[start:start + size]
+        if list(window[:-1]) == wanted[:-1] and (
+                window[-1].startswith(wanted[-1]) if prefix else window[-1] == wanted[-1]):
+            return True
+    return False
+
+
+def _contains(spelled: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(spelled[i:i + size] == phrase for i in range(len(spelled) - size + 1))
