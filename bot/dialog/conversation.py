@@ -40,6 +40,8 @@ class Conversation:
         self.articles = Articles(self.kit)
         self.walks = Walks(knowledge, self.articles)
         self.typed = TypedText(self)
+        self.wont_open = knowledge.guided_entry  # the commonest problem: starts the run
+        self.emergencies = {u.entry for u in knowledge.intents.urgent.values() if u.emergency}
         self.quick_replies = {knowledge.ui(button.label, language): button
                               for button in knowledge.quick_replies for language in LANGUAGES}
 
@@ -159,7 +161,7 @@ class Conversation:
             case Kind.TOOLS if entry is not None:
                 reply = articles.tools_question(state, entry, screen.index, edit=edit, lead=lead)
             case Kind.GATE if entry is not None and entry.ask_first is not None:
-                reply = articles.gate_question(state, entry, edit=edit, lead=lead)
+                return self.walks.gate(state, entry, edit=edit, lead=lead)
             case Kind.WORKED if entry is not None:
                 reply = articles.worked(state, entry, edit=edit)
             case Kind.NOTHING_WORKED:

@@ -16,22 +16,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.dialog.callback_data import Action, CallbackData
 from bot.dialog.navigation import MENU, Kind, Screen
 from bot.dialog.reply import Reply, ReplyKind
+from bot.dialog.screen_replies import ScreenReplies
 from bot.dialog.screens import language_of
 from bot.dialog.state import ChatState
 from bot.dialog.walks import Result
-from bot.knowledge import Entry
 from bot.matching import Outcome
 from bot.matching.reader import Reading
 
 if TYPE_CHECKING:
     from bot.dialog.conversation import Conversation
 
-END = Screen(Kind.NOTHING_WORKED)
+
 MAX_QUESTION_CHARS = 500  # longer messages are read from their start: enough for any question
-WONT_OPEN = "trunk-wont-open"  # the commonest problem: it starts the run at once
 LANGUAGE_REQUEST = "language_"  # small talk "language_ru": "можно по-русски?"
 
 
@@ -40,6 +38,7 @@ class TypedText:
         self.conversation = conversation
         self.kit = conversation.kit
         self.reader = conversation.reader
+        self.screen_replies = ScreenReplies(conversation)
 
     def handle(self, state: ChatState, text: str) -> Result:
         conversation, menus = self.conversation, self.conversation.menus
@@ -61,7 +60,7 @@ class TypedText:
                 state, entry, lead=lead,
                 kind=ReplyKind.EMERGENCY if urgent.emergency else ReplyKind.ANSWER)
             return state.showing(reply.screen), [*notices, reply]
-        replied = self._reply_to_screen(state, message, reading)
+        replied = self.screen_replies.reply(state, message, reading)
         if replied is not None:
             return replied[0], [*notices, *replied[1]]
         if reading.small_talk is not None and reading.small_talk.startswith(LANGUAGE_REQUEST):
@@ -74,26 +73,41 @@ class TypedText:
 
     def _question(self, state: ChatState, reading: Reading) -> Result:
         conversation, kit = self.conversation, self.kit
-        if reading.other_make is not None:
-            lead = kit.ui("other_make", state, make=reading.other_make.title())
-            return state, [conversation.menus.help(state, lead=lead)]
         leads = []
+        if reading.other_make is not None:
+            make = kit.ui("other_make", state, make=reading.other_make.title())
+            if not reading.about_qashqai:
+                return state, [conversation.menus.help(state, lead=make)]
+            leads.append(make)  # "it's basically a qashqai": the answer, with that said
         generation = reading.match.generation
         if generation is not None and state.car != generation.value:
             state = state.with_(car=generation.value)
             leads.append(kit.ui("car_noted", state, car=kit.car_name(state)))
+        if reading.no_tools:
+            state = state.with_(tools="no")
+        match = reading.match
+        walk = conversation.walks.screen_of(state)
         if reading.tried:
             names = ", ".join(kit.title(conversation.knowledge.entry(m), state)
                               for m in reading.tried)
             leads.append(kit.ui("tried_noted", state, ways=names))
             return conversation.walks.start(state, tried=reading.tried, edit=False,
-                                            lead="\n".join(leads))
-        match = reading.match
-        if match.outcome is Outcome.ANSWER and match.answer_id == WONT_OPEN:
+                                            lead="\n".join(leads), tools=state.tools)
+        if match.outcome is Outcome.ANSWER and match.answer_id == conversation.wont_open:
             leads.append(kit.ui("guided_intro", state))
-            return conversation.walks.start(state, edit=False, lead="\n".join(leads))
+            return conversation.walks.start(state, edit=False, lead="\n".join(leads),
+                                            tools=state.tools)
         if match.outcome is Outcome.ANSWER and match.answer_id is not None:
             return conversation.view(state, Screen(Kind.ANSWER, match.answer_id), edit=False,
+                                     lead="\n".join(leads))
+        if walk is not None and leads and match.outcome is not Outcome.CLOSE_CALL:
+            # "it's a 2023 if that matters": noted, and the walk on screen stays
+            return conversation.view(state, walk, edit=False, lead="\n".join(leads))
+        if walk is not None and match.outcome is Outcome.CLOSE_CALL:
+            # "do I hold it or press it?" mid-walk: the walk makes the likeliest reading
+            # likelier still; the way on screen if it is among them
+            suggested = walk.entry if walk.entry in match.suggestions else match.suggestions[0]
+            return conversation.view(state, Screen(Kind.ANSWER, suggested), edit=False,
                                      lead="\n".join(leads))
         if match.outcome is Outcome.CLOSE_CALL:
             return state, [conversation.menus.did_you_mean(state, match.suggestions,
@@ -101,82 +115,6 @@ class TypedText:
         if leads:  # a model year alone: noted, and what next
             return conversation.view(state, MENU, edit=False, lead="\n".join(leads))
         return state, [conversation.menus.notice("unrelated", state, kind=ReplyKind.DECLINED)]
-
-    def _reply_to_screen(self, state: ChatState, message: str,
-                         reading: Reading) -> Result | None:
-        """A typed reply to the walk or question on screen, as if its button was tapped."""
-        if state.screen == END.code():
-            return self._reply_to_end(state, message, reading)
-        screen = self.conversation.walks.screen_of(state)
-        if screen is None:
-            return None
-        entry = self.conversation.knowledge.entries.get(screen.entry)
-        if entry is None:
-            return None
-        meaning = self.reader.walk_reply(message)
-        answer = self.reader.answer(message)
-        if screen.kind in (Kind.TOOLS, Kind.GATE) and meaning not in ("back", "stop", "repeat"):
-            if answer is None:
-                answer = "no" if meaning in ("failed", "skip") else (
-                    "yes" if meaning == "worked" else None)
-            if answer is None:
-                return None
-            args = (answer, entry.id, str(screen.index)) if screen.kind is Kind.TOOLS else (
-                answer, entry.id)
-            action = Action.TOOLS if screen.kind is Kind.TOOLS else Action.GATE
-            return self.conversation.act(state, CallbackData(action, args), edit=False)
-        last = self._is_last_step(state, entry, screen)
-        if meaning is None and answer is not None:
-            meaning = {"yes": "worked" if last else "next", "no": "failed"}[answer]
-        if meaning is None:
-            return None
-        return self._walk_reply(state, entry.id, screen, meaning, last=last)
-
-    def _walk_reply(self, state: ChatState, entry_id: str, screen: Screen, meaning: str, *,
-                    last: bool) -> Result | None:
-        conversation = self.conversation
-        is_method = conversation.knowledge.entry(entry_id).is_method
-        match meaning:
-            case "worked" if is_method:
-                data = CallbackData(Action.WORKED, (entry_id,))
-            case "failed" | "skip" if is_method:
-                data = CallbackData(Action.FAILED if last else Action.SKIP, (entry_id,))
-            case "next" if last and is_method:
-                data = CallbackData(Action.FAILED, (entry_id,))
-            case "next":
-                data = CallbackData(Action.WALK, (entry_id, str(screen.index + 1)))
-            case "back":
-                data = CallbackData(Action.BACK, (screen.code(),))
-            case "repeat":
-                data = CallbackData(Action.VIEW, (screen.code(),))
-            case "stop":
-                done = state.end_walk()
-                return conversation.view(done, MENU, edit=False,
-                                         lead=self.kit.ui("walk_stopped", done))
-            case _:
-                return None
-        return conversation.act(state, data, edit=False)
-
-    def _reply_to_end(self, state: ChatState, message: str, reading: Reading) -> Result | None:
-        """After a run ended with nothing working, "no", "what now" or anything else that
-        is not a new question gets the same honest answer again, not a run through what
-        failed."""
-        meaning = self.reader.walk_reply(message)
-        if meaning in ("back", "stop"):
-            return self.conversation.view(state, MENU, edit=False)
-        if meaning == "worked" or (meaning is None and reading.small_talk is not None):
-            return None
-        if meaning is not None or reading.match.outcome is not Outcome.ANSWER:
-            return self.conversation.view(state, END, edit=False)
-        return None
-
-    @staticmethod
-    def _is_last_step(state: ChatState, entry: Entry, screen: Screen) -> bool:
-        if screen.kind is not Kind.STEP:
-            return False
-        steps = entry.steps_for(state.generation)
-        later = [s for s in steps[screen.index + 1:] if state.tools != "no" or not s.needs_tools]
-        return not later
 
     def _follow_language(self, state: ChatState, reading: Reading) -> tuple[ChatState,
                                                                             list[Reply]]:

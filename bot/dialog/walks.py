@@ -60,8 +60,9 @@ class Walks:
     # -- the run -------------------------------------------------------------------------------
 
     def start(self, state: ChatState, *, tried: tuple[str, ...] = (), edit: bool,
-              lead: str = "") -> Result:
-        state = state.end_walk().with_(guided=True, tried=tried)
+              lead: str = "", tools: str | None = None) -> Result:
+        """A new run; `tools` is "no" when the person said they have none."""
+        state = state.end_walk().with_(guided=True, tried=tried, tools=tools)
         return self._advance(state, edit=edit, lead=lead)
 
     def next_way(self, state: ChatState, failed_id: str, *, edit: bool, lead: str = "") -> Result:
@@ -99,11 +100,16 @@ class Walks:
             return state.end_walk().showing(reply.screen), [reply]
         entry = self.knowledge.entry(remaining[0])
         if entry.ask_first is not None:
-            way = (len(state.shown) + 1, len(state.shown) + len(remaining))
-            state = state.with_(method=None, step=0)
-            reply = self.articles.gate_question(state, entry, edit=edit, lead=lead, way=way)
-            return state.showing(reply.screen), [reply]
+            return self.gate(state.with_(method=None, step=0), entry, edit=edit, lead=lead)
         return self._show_way(state, entry, edit=edit, lead=lead)
+
+    def gate(self, state: ChatState, entry: Entry, *, edit: bool, lead: str = "") -> Result:
+        """"Does your car have it?" before a way only some cars have, as way k of n."""
+        remaining = self.remaining(state)
+        way = ((len(state.shown) + 1, len(state.shown) + len(remaining))
+               if state.guided and entry.id in remaining else None)
+        reply = self.articles.gate_question(state, entry, edit=edit, lead=lead, way=way)
+        return state.showing(reply.screen), [reply]
 
     def _show_way(self, state: ChatState, entry: Entry, *, edit: bool, lead: str) -> Result:
         state = state.with_(shown=(*state.shown, entry.id), guided=True)

@@ -104,6 +104,7 @@ def load_knowledge(
     check_glossary(glossary, entries, interface, directory)
     return Knowledge(
         entries=entries,
+        guided_entry=guided.entry,
         guided_order=guided.order,
         guided_offered_by=frozenset(guided.offered_by),
         interface=interface,
@@ -203,6 +204,8 @@ def _load_sources(file: _File) -> dict[str, Source]:
 
 def _load_guided(file: _File, entries: Mapping[str, Entry]) -> Guided:
     guided = file.validate(Guided, file.read_mapping())
+    if guided.entry not in entries:
+        raise file.error(None, "entry", f"unknown id '{guided.entry}'")
     seen: set[str] = set()
     for index, entry_id in enumerate(guided.order):
         where = f"order[{index}]"
@@ -263,12 +266,13 @@ class _ConceptRolesFile(Schema):
     subjects: Words
     generations: Mapping[Generation, str]
     about_generations: Words
+    off_topic: Words
 
 
 def _load_concept_roles(file: _File, synonyms: Mapping[str, Mapping[str, Any]]) -> ConceptRoles:
     roles = file.validate(_ConceptRolesFile, file.read_mapping())
     concepts = _concepts(synonyms)
-    for field in ("trunk_parts", "subjects", "about_generations"):
+    for field in ("trunk_parts", "subjects", "about_generations", "off_topic"):
         for index, name in enumerate(getattr(roles, field)):
             if name not in concepts:
                 raise file.error(None, f"{field}[{index}]", f"'{name}' is not a concept in "
@@ -284,6 +288,7 @@ def _load_concept_roles(file: _File, synonyms: Mapping[str, Mapping[str, Any]]) 
         subjects=trunk_parts | frozenset(roles.subjects) | frozenset(generations),
         generations=generations,
         about_generations=frozenset(roles.about_generations),
+        off_topic=frozenset(roles.off_topic),
     )
 
 
@@ -333,6 +338,11 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
         if urgent.lead is not None and urgent.lead not in interface:
             raise file.error(None, f"urgent.{name}.lead", f"'{urgent.lead}' is not in "
                              "interface.yaml")
+    for field in ("failure", "about", "none_of", "specific"):
+        for index, concept in enumerate(getattr(intents.wont_open, field)):
+            if concept not in concepts:
+                raise file.error(None, f"wont_open.{field}[{index}]",
+                                 f"'{concept}' is not a concept in synonyms.yaml")
     for method, names in intents.tried_ways.items():
         if method not in entries or not entries[method].is_method:
             raise file.error(None, f"tried_ways.{method}", f"'{method}' is not a method's "

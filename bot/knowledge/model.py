@@ -184,6 +184,7 @@ class QuickReply(Schema):
 
 
 class Guided(Schema):
+    entry: NonEmpty  # the problem the run answers: "it won't open" lands here and starts it
     order: Words
     offered_by: tuple[NonEmpty, ...] = ()
 
@@ -207,6 +208,18 @@ class Urgent(Schema):
     rules: Annotated[tuple[WordRule, ...], Field(min_length=1)]
 
 
+class WontOpen(Schema):
+    """A message that says the boot won't open: it names a failure concept and one of
+    `about`, and none of `none_of` (synonyms.yaml concepts). When it names nothing more
+    `specific` either (a way, a part, a cause), it is the commonest problem whatever entry
+    the matcher prefers; otherwise only when the matcher is unsure."""
+
+    failure: Words
+    about: Words
+    none_of: tuple[NonEmpty, ...] = ()
+    specific: tuple[NonEmpty, ...] = ()
+
+
 class Intents(Schema):
     """What a message means besides a question (knowledge/intents.yaml)."""
 
@@ -218,8 +231,11 @@ class Intents(Schema):
     fillers: PhraseSet  # words that may surround a reply without changing it ("sorry", "mate")
     urgent: Mapping[str, Urgent]  # someone or the keys shut in the boot
     tried: PhraseSet  # "tried", "пробовал": the ways a message names did not work
+    tried_with_two: PhraseSet  # weaker signs of trying: only with two ways named
     tried_ways: Mapping[str, Words]  # method id -> the synonym concepts that name it
     other_makes: PhraseSet  # other makes and models: the answer is for a Qashqai
+    wont_open: WontOpen  # "boot. stuck.", "still won't open": the run, whatever the match
+    no_tools: PhraseSet  # "no jump leads with me": the run skips the steps that need tools
 
 
 class Glossary(Schema):
@@ -238,6 +254,7 @@ class ConceptRoles:
     subjects: frozenset[str]  # trunk parts and generation concepts included
     generations: Mapping[str, Generation]  # concept -> generation
     about_generations: frozenset[str]  # concepts that make generations the subject
+    off_topic: frozenset[str]  # concepts that name something other than the boot
 
 
 @dataclass(frozen=True)
@@ -245,6 +262,7 @@ class Knowledge:
     """Everything the bot knows, loaded and validated once at start-up."""
 
     entries: Mapping[str, Entry]
+    guided_entry: str  # "it won't open": a question landing here starts the run
     guided_order: tuple[str, ...]
     guided_offered_by: frozenset[str]  # entries whose answer offers to start the guided run
     interface: Mapping[str, Text]

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from rapidfuzz import fuzz
@@ -71,6 +71,9 @@ _STRING_SCORER = fuzz.ratio
 # n unknown words weigh as much as sqrt(n) rarest known tokens (0.5 to 1 score alike on dev.yaml;
 # 0.5 is the choice that does not punish a long message for its filler)
 _UNKNOWN_EXPONENT = 0.5
+# An entry that does not apply to the car the question names ("my 2009 qashqai hasn't got a
+# kick sensor") yields to one that does, when they are close.
+_OTHER_CAR_DISCOUNT = 0.85
 
 class Outcome(StrEnum):
     ANSWER = "answer"
@@ -91,10 +94,18 @@ class MatchResult:
     outcome: Outcome
     matches: tuple[Match, ...]  # best first
     generation: Generation | None  # the one generation the question names ("my 2016 j11")
+    tokens: frozenset[str] = frozenset()  # the question's concepts and stems, as compared
+    off_topic: bool = False  # it names another part of the car, or something else entirely
 
     @property
     def answer_id(self) -> str | None:
         return self.matches[0].entry_id if self.outcome is Outcome.ANSWER else None
+
+    def answering(self, entry_id: str) -> MatchResult:
+        """The same question, answered with `entry_id` (another reading settled it)."""
+        rest = tuple(m for m in self.matches if m.entry_id != entry_id)
+        best = next((m for m in self.matches if m.entry_id == entry_id), Match(entry_id, 0.0))
+        return replace(self, outcome=Outcome.ANSWER, matches=(best, *rest))
 
     @property
     def suggestions(self) -> tuple[str, ...]:
@@ -149,8 +160,10 @@ class Matcher:
         self._unknown_weight = math.log(1 + entry_count)  # as rare as a token can be
         self._context_weight = min(self._idf.values(), default=1.0)  # as common as any token
         self._document_weights = [sum(self._weight(t) for t in d.tokens) for d in self._documents]
-        self._off_topic = _off_topic_stems(knowledge, self.normaliser)
+        self._off_topic = (_off_topic_stems(knowledge, self.normaliser)
+                           | knowledge.concept_roles.off_topic)
         self._entry_order = {entry_id: i for i, entry_id in enumerate(knowledge.entries)}
+        self._generations = {e.id: e.generations for e in knowledge.entries.values()}
 
     def match(self, query: str) -> MatchResult:
         normalised = self.normaliser.normalise(query)
@@ -163,11 +176,13 @@ class Matcher:
             tokens -= set(self._roles.generations)  # "my 2010 qashqai": which car, not a topic
         if not tokens:
             return MatchResult(query, normalised.language, Outcome.UNRELATED, (), generation)
-        matches, evidence = self._rank(tokens)
+        matches, evidence = self._rank(tokens, generation)
         outcome = self._decide(matches, tokens, evidence)
-        return MatchResult(query, normalised.language, outcome, matches, generation)
+        return MatchResult(query, normalised.language, outcome, matches, generation,
+                           frozenset(tokens), bool(tokens & self._off_topic))
 
-    def _rank(self, query: set[str]) -> tuple[tuple[Match, ...], float]:
+    def _rank(self, query: set[str], generation: Generation | None
+              ) -> tuple[tuple[Match, ...], float]:
         """The best entries, best first, and the evidence for the best one: the summed weight of
         the question's tokens that its best document shares."""
         weight = {t: self._weight(t) for t in query}
@@ -192,6 +207,8 @@ class Matcher:
             string_score = _STRING_SCORER(query_text, document.text) / 100
             score = document.weight * ((1 - _STRING_SIMILARITY_SHARE) * f_score
                                        + _STRING_SIMILARITY_SHARE * string_score)
+            if generation is not None and generation not in self._generations[document.entry_id]:
+                score *= _OTHER_CAR_DISCOUNT
             if score > best.get(document.entry_id, (0.0, 0.0))[0]:
                 best[document.entry_id] = (score, shared)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._entry_order[item[0]]))

@@ -65,7 +65,9 @@ _CYRILLIC = re.compile(r"[а-я]")
 
 _GLUED_NEGATION = "не"
 MIN_TYPO_LENGTH = 4  # shorter words have too many close neighbours to correct safely
-TYPO_SCORE_CUTOFF = 78.0  # Indel ratio: "trnuk" ~ "trunk" is 80, "pancakes" ~ "package" 67
+TYPO_SCORE_CUTOFF = 78.0
+# A typo adds, drops or changes a letter or two; "costco" is not "cost", "bungee" not "bung"
+MAX_TYPO_LENGTH_CHANGE = 1  # Indel ratio: "trnuk" ~ "trunk" is 80, "pancakes" ~ "package" 67
 
 
 def clean(text: str) -> str:
@@ -243,10 +245,10 @@ class Normaliser:
             swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
             if swapped in self._known_words:
                 return swapped
-        found = process.extractOne(
-            word, self._vocabulary_by_letter.get(word[0], ()), scorer=fuzz.ratio,
-            score_cutoff=TYPO_SCORE_CUTOFF,
-        )
+        candidates = [w for w in self._vocabulary_by_letter.get(word[0], ())
+                      if abs(len(w) - len(word)) <= MAX_TYPO_LENGTH_CHANGE]
+        found = process.extractOne(word, candidates, scorer=fuzz.ratio,
+                                   score_cutoff=TYPO_SCORE_CUTOFF)
         return found[0] if found else None
 
     def _concepts(self, spelled: list[str], stems: list[str]) -> list[str]:

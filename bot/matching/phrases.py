@@ -40,7 +40,12 @@ class PhraseMatcher:
 
     def __init__(self, meanings: Mapping[str, Iterable[str]], *, negations: Iterable[str],
                  fillers: Iterable[str], emojis: Mapping[str, Iterable[str]],
-                 repair: Callable[[str], list[str]] | None = None) -> None:
+                 repair: Callable[[str], list[str]] | None = None,
+                 mixed: bool = False) -> None:
+        """`mixed`: a message may combine phrases of several meanings ("awesome, thanks!",
+        small talk); it then means the one of its longest phrase. Walk replies are not mixed:
+        "next, it didn't work" is no reply at all."""
+        self._mixed = mixed
         self._negations = frozenset(w for n in negations for w in words(clean(n)))
         self._fillers = frozenset(w for f in fillers for w in words(clean(f)))
         self._emojis = {  # an emoji means the first of its meanings this matcher knows
@@ -75,27 +80,35 @@ class PhraseMatcher:
             phrase = self._phrases[index]
             if phrase.negated == negated:
                 return phrase.meaning
-        for meaning, phrases in self._by_meaning.items():
-            if self._only_phrases_of(spelled, phrases):
-                return meaning
+        if self._mixed:
+            found = self._only_phrases_of(spelled, self._phrases)
+            return found.meaning if found is not None else None
+        for phrases in self._by_meaning.values():
+            found = self._only_phrases_of(spelled, phrases)
+            if found is not None:
+                return found.meaning
         return None
 
-    def _only_phrases_of(self, spelled: list[str], phrases: list[_Phrase]) -> bool:
-        """Some of these phrases appear whole, and every other word is filler. A negation
-        left over turns a positive phrase around ("не" + "помогло"), so it is filler only
-        next to negative ones ("нет" + "ничего")."""
-        rest, found, all_negative = list(spelled), False, True
+    def _only_phrases_of(self, spelled: list[str], phrases: list[_Phrase]) -> _Phrase | None:
+        """The longest of these phrases, if some appear whole and every other word is
+        filler. A negation left over turns a positive phrase around ("не" + "помогло"), so it
+        is filler only next to negative ones ("нет" + "ничего")."""
+        rest, longest, all_negative = list(spelled), None, True
         for phrase in sorted(phrases, key=lambda p: -len(p.words)):
             size = len(phrase.words)
             start = 0
             while start <= len(rest) - size:
                 if tuple(rest[start:start + size]) == phrase.words:
                     del rest[start:start + size]
-                    found, all_negative = True, all_negative and phrase.negated
+                    longest = longest or phrase
+                    all_negative = all_negative and phrase.negated
                 else:
                     start += 1
-        return found and all((w in self._fillers and w not in self._negations)
-                             or (all_negative and w in self._negations) for w in rest)
+        if longest is None or not all(
+                (w in self._fillers and w not in self._negations)
+                or (all_negative and w in self._negations) for w in rest):
+            return None
+        return longest
 
     def _emoji(self, message: str) -> str | None:
         """An emoji the intents know, when the message is nothing but emoji."""

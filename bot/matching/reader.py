@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.knowledge import LANGUAGES, Knowledge, Urgent, WordRule
 from bot.knowledge.model import PhraseSet
-from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.matcher import Matcher, MatchResult, Outcome
 from bot.matching.normalise import clean, words
 from bot.matching.phrases import PhraseMatcher
 
@@ -28,21 +28,27 @@ class Reading:
     match: MatchResult
     urgent: Urgent | None = None  # someone or the keys shut in the boot: answered first
     tried: tuple[str, ...] = ()  # methods the message says did not work, in guided order
-    other_make: str | None = None  # another make or model named, and not the Qashqai
+    other_make: str | None = None  # another make or model named
     small_talk: str | None = None  # greeting, thanks ...: the whole message is that
+    about_qashqai: bool = False  # names the Qashqai itself (then another make is a side note)
+    no_tools: bool = False  # says there are no jump leads or booster at hand
     language_confident: bool = False  # enough words to tell the language by
 
     @property
     def language(self) -> str:
         return self.match.language
 
+    wont_open: str = ""  # the entry of "it won't open", which ways already tried lead to
+
     @property
     def answer_id(self) -> str | None:
         """The entry the bot answers with, None when it asks, declines or chats."""
         if self.urgent is not None:
             return self.urgent.entry
-        if self.small_talk is not None or self.other_make is not None:
+        if self.small_talk is not None or (self.other_make and not self.about_qashqai):
             return None
+        if self.tried:  # "tried the fob and the button": the run, from the next way
+            return self.wont_open
         return self.match.answer_id
 
 
@@ -60,40 +66,55 @@ class Reader:
         fillers = [*intents.fillers.every,
                    *(w for language in LANGUAGES for w in knowledge.stopwords[language])]
 
-        def phrase_matcher(meanings: Mapping[str, PhraseSet]) -> PhraseMatcher:
+        def phrase_matcher(meanings: Mapping[str, PhraseSet], *,
+                           mixed: bool = False) -> PhraseMatcher:
             return PhraseMatcher({name: phrases.every for name, phrases in meanings.items()},
                                  negations=intents.negations.every, fillers=fillers,
-                                 emojis=intents.emojis, repair=repair)
+                                 emojis=intents.emojis, repair=normaliser.repair, mixed=mixed)
 
         self._walk_replies = phrase_matcher(intents.walk)
         self._answers = phrase_matcher(intents.answers)
-        self._small_talk = phrase_matcher(intents.small_talk)
+        self._small_talk = phrase_matcher(intents.small_talk, mixed=True)
         self._urgent = list(intents.urgent.values())
         self._repair_words = normaliser.repair
         self._is_known = normaliser.is_known
         self._tried_markers = [tuple(words(clean(m))) for m in intents.tried.every]
+        self._weak_markers = [tuple(words(clean(m))) for m in intents.tried_with_two.every]
         self._way_concepts = {method: frozenset(concepts)
                               for method, concepts in intents.tried_ways.items()}
         self._guided_order = {m: i for i, m in enumerate(knowledge.guided_order)}
+        self._wont_open = knowledge.guided_entry
+        rule = intents.wont_open
+        self._wont_open_rule = _ConceptSets(frozenset(rule.failure), frozenset(rule.about),
+                                            frozenset(rule.none_of), frozenset(rule.specific))
+        self._no_tools = intents.no_tools.every
+
         makes = sorted(set(intents.other_makes.every), key=len, reverse=True)
         self._other_makes = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(clean(m)) for m in makes) + r")(?!\w)")
 
     def read(self, text: str) -> Reading:
         match = self._matcher.match(text)
-        tokens = set(self._normalise(text).tokens)
+        tokens = set(match.tokens)
         cleaned = clean(text)
         spelled = tuple(self._repair_words(text))
         urgent = next((u for u in self._urgent if any(_holds(r, spelled) for r in u.rules)),
                       None)
         small_talk = self._small_talk.meaning(text) if urgent is None else None
+        says_wont_open = self._says_wont_open(match)
+        if says_wont_open and (match.outcome is not Outcome.ANSWER
+                               or not tokens & self._wont_open_rule.specific):
+            match = match.answering(self._wont_open)  # "boot. stuck.": the commonest problem
         return Reading(
             match=match,
             urgent=urgent,
-            tried=self._tried(cleaned, tokens),
-            other_make=self._other_make(cleaned),
+            tried=self._tried(spelled, tokens, says_wont_open),
+            other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
+            about_qashqai=bool(_OUR_CAR.search(cleaned)),
+            no_tools=any(_has(spelled, phrase) for phrase in self._no_tools),
             language_confident=self._says_language(text),
+            wont_open=self._wont_open,
         )
 
     def walk_reply(self, text: str) -> str | None:
@@ -104,13 +125,25 @@ class Reader:
         """yes / no to a question on screen, or None."""
         return self._answers.meaning(text)
 
-    def _tried(self, cleaned: str, tokens: set[str]) -> tuple[str, ...]:
+    def _says_wont_open(self, match: MatchResult) -> bool:
+        rule, tokens = self._wont_open_rule, match.tokens
+        return (bool(tokens & rule.failure) and bool(tokens & rule.about)
+                and not tokens & rule.none_of and not match.off_topic)
+
+    def _tried(self, spelled: tuple[str, ...], tokens: set[str],
+               says_wont_open: bool) -> tuple[str, ...]:
         """The ways named in a message that says it tried them ("tried the fob and the
-        button", "ни кнопкой ни брелоком")."""
-        spelled = tuple(words(cleaned))
-        if not any(_contains(spelled, marker) for marker in self._tried_markers if marker):
-            return ()
+        button", "ни кнопкой ни брелоком", "ni s knopki ni s brelka"). A weaker sign
+        ("pressed", "тоже") counts with two ways named, or with one in a message that says
+        the boot won't open ("pressed the thing on the key, trunk's not opening")."""
         named = [m for m, concepts in self._way_concepts.items() if tokens & concepts]
+        if not named:
+            return ()
+        said = any(_contains(spelled, marker) for marker in self._tried_markers if marker) or (
+            (len(named) >= 2 or says_wont_open)
+            and any(_contains(spelled, marker) for marker in self._weak_markers if marker))
+        if not said:
+            return ()
         return tuple(sorted(named, key=lambda m: self._guided_order.get(m, len(named))))
 
     def _says_language(self, text: str) -> bool:
@@ -119,11 +152,17 @@ class Reader:
         return any(len(word) >= 3 and not word.isdigit() and self._is_known(word)
                    for word in self._repair(text))
 
-    def _other_make(self, cleaned: str) -> str | None:
+    def _other_makes_named(self, cleaned: str) -> str | None:
         found = self._other_makes.search(cleaned)
-        if found is None or _OUR_CAR.search(cleaned):
-            return None
-        return found.group(1)
+        return found.group(1) if found is not None else None
+
+
+@dataclass(frozen=True)
+class _ConceptSets:
+    failure: frozenset[str]
+    about: frozenset[str]
+    none_of: frozenset[str]
+    specific: frozenset[str]
 
 
 def _holds(rule: WordRule, spelled: tuple[str, ...]) -> bool:

@@ -120,9 +120,11 @@ class Menus:
                               kind=kind)
 
     def small_talk(self, state: ChatState, meaning: str) -> Reply:
-        """A short human answer, and the two ways on from it."""
+        """A short human answer, and the ways on from it: back to the walk under way, or
+        "it won't open" and the menu."""
         kit = self.kit
-        rows = ((kit.button("button_guided", state, Action.GUIDED),), kit.menu_row(state))
+        rows = (*self.continue_row(state), (kit.button("button_guided", state, Action.GUIDED),),
+                kit.menu_row(state))
         return Reply(plain(kit.ui(f"small_talk_{meaning}", state)), rows,
                      kind=ReplyKind.SMALL_TALK)
 
