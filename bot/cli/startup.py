@@ -34,4 +34,5 @@ def load() -> Loaded:
 
 def interface_keys() -> tuple[str, ...]:
     return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values(),
-            *(f"small_talk_{m}" for m in ("greeting", "thanks", "ok", "opened", "swearing")))
+            *(f"small_talk_{m}" for m in ("greeting", "thanks", "ok", "opened", "swearing",
+                                          "wait", "language_other")))

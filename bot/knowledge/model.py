@@ -234,6 +234,7 @@ class Intents(Schema):
     tried_with_two: PhraseSet  # weaker signs of trying: only with two ways named
     tried_ways: Mapping[str, Words]  # method id -> the synonym concepts that name it
     other_makes: PhraseSet  # other makes and models: the answer is for a Qashqai
+    comparisons: PhraseSet  # "like on my old honda": another make beside ours, not instead
     wont_open: WontOpen  # "boot. stuck.", "still won't open": the run, whatever the match
     no_tools: PhraseSet  # "no jump leads with me": the run skips the steps that need tools
 

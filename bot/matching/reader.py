@@ -30,7 +30,7 @@ class Reading:
     tried: tuple[str, ...] = ()  # methods the message says did not work, in guided order
     other_make: str | None = None  # another make or model named
     small_talk: str | None = None  # greeting, thanks ...: the whole message is that
-    about_qashqai: bool = False  # names the Qashqai itself (then another make is a side note)
+    about_qashqai: bool = False  # names the Qashqai, or another car only in passing
     no_tools: bool = False  # says there are no jump leads or booster at hand
     language_confident: bool = False  # enough words to tell the language by
 
@@ -88,6 +88,7 @@ class Reader:
         self._wont_open_rule = _ConceptSets(frozenset(rule.failure), frozenset(rule.about),
                                             frozenset(rule.none_of), frozenset(rule.specific))
         self._no_tools = intents.no_tools.every
+        self._comparisons = intents.comparisons.every
 
         makes = sorted(set(intents.other_makes.every), key=len, reverse=True)
         self._other_makes = re.compile(
@@ -111,7 +112,8 @@ class Reader:
             tried=self._tried(spelled, tokens, says_wont_open),
             other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
-            about_qashqai=bool(_OUR_CAR.search(cleaned)),
+            about_qashqai=bool(_OUR_CAR.search(cleaned))
+            or any(_has(spelled, phrase) for phrase in self._comparisons),
             no_tools=any(_has(spelled, phrase) for phrase in self._no_tools),
             language_confident=self._says_language(text),
             wont_open=self._wont_open,
