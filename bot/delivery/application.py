@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
+from bot.delivery.http import AiohttpRequest
 from bot.delivery.rate_limit import RetryingRateLimiter
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -30,6 +31,8 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second,
                                           transient_retries=settings.send_retries))
         .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONCURRENT_UPDATES + 2)  # + answers and edits of one update
+        # + answers and edits of one update; getUpdates has its own connection
+        .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES + 2))
+        .get_updates_request(AiohttpRequest())
         .build()
     )

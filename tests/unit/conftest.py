@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.storage import SqliteStorage
+from tests.fake_telegram import FakeTelegram
 from tests.unit.clocks import Clock
+
+KNOWN_CHAT = 5005  # a private chat the `server` knows, so the bot may write to it
 
 
 @pytest.fixture
@@ -23,3 +26,12 @@ async def storage(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStorage]:
     opened = SqliteStorage(tmp_path, clock=clock)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeTelegram]:
+    """The local Bot API server; a test that expects a refusal clears `rejections`."""
+    async with FakeTelegram("123456:unit-tests") as fake:
+        fake.add_chat(KNOWN_CHAT)
+        yield fake
+        assert fake.rejections == [], "the bot sent something Telegram would reject"

@@ -14,16 +14,11 @@ from bot.storage import SqliteStorage
 from bot.telegram_layer.replies import ReplySender
 from tests.fake_telegram import FakeTelegram
 from tests.unit.clocks import Clock
+from tests.unit.conftest import KNOWN_CHAT
 
-CHAT = 5005
+CHAT = KNOWN_CHAT
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram("123456:chat-turn-tests") as fake:
-        fake.add_chat(CHAT)
-        yield fake
-        assert fake.rejections == []
 
 
 

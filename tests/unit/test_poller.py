@@ -16,8 +16,6 @@ from bot.storage import SqliteStorage
 from tests.fake_telegram import FakeTelegram
 from tests.unit.clocks import Clock
 
-TOKEN = "123456:poller-unit-tests"
-
 
 class Handling:
     """Stands in for handle-then-confirm: records each update; `hold` keeps one in progress."""
@@ -38,10 +36,6 @@ class Handling:
         await self.storage.journal.mark_handled(update.update_id)
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture
@@ -139,6 +133,7 @@ async def test_a_rejected_token_ends_the_poller(
     with pytest.raises(InvalidToken):
         await poller.wait()
     await wrong.shutdown()
+    server.rejections.clear()  # "Unauthorized": the refusal this test asked for
 
 
 async def test_stopping_leaves_what_is_unfinished_unconfirmed(
