@@ -16,7 +16,7 @@ from telegram import Message
 from telegram.error import TelegramError
 
 from bot.delivery.flood_guard import FloodGuard, Verdict
-from bot.delivery.retries import Sleep, redelivery, refused
+from bot.delivery.retries import Sleep, call_retrying, redelivery, refused
 from bot.dialog import Conversation, Event, Reply
 from bot.storage import ChatStates
 from bot.telegram_layer.replies import ReplySender
@@ -57,13 +57,18 @@ class ChatTurns:
     async def _deliver(self, chat_id: int, replies: list[Reply],
                        tapped: Message | None = None) -> None:
         pending = list(replies)
+
+        async def show_pending() -> None:
+            nonlocal tapped
+            while pending:
+                if await self._sender.show(chat_id, pending[0], tapped):
+                    tapped = None  # the tapped message now shows that reply
+                pending.pop(0)
+
         try:
-            async for attempt in redelivery(sleep=self._sleep, what=f"reply to chat {chat_id}"):
-                with attempt:
-                    while pending:
-                        if await self._sender.show(chat_id, pending[0], tapped):
-                            tapped = None  # the tapped message now shows that reply
-                        pending.pop(0)
+            await call_retrying(
+                lambda: redelivery(sleep=self._sleep, what=f"reply to chat {chat_id}"),
+                show_pending)
         except TelegramError as error:
             if refused(error):  # blocked by the user, or a request Telegram will never take
                 log.warning("reply to chat %s refused: %s", chat_id, error)

@@ -25,14 +25,20 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.delivery import retries
+from bot.delivery.application import CONCURRENT_UPDATES
 from bot.storage import UpdateJournal
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 25
 BATCH_LIMIT = 100  # Telegram's maximum per getUpdates
-# While updates are in progress, Telegram answers at once, re-sending them: ask again only
-# this often, so a burst costs a few polls rather than one per finished update.
+# While updates are in progress, every poll returns them again (the offset is held at the
+# oldest), and parsing them again was the costliest part of a burst. So while a backlog is
+# in progress, more are fetched only once fewer than REFILL_BELOW remain (twice the
+# concurrency: the pipeline never runs dry) or after BACKLOG_WAIT_SECONDS; with fewer in
+# progress, new updates wait at most REPOLL_SECONDS. A burst of 500 updates costs ~6 polls.
+REFILL_BELOW = 2 * CONCURRENT_UPDATES
+BACKLOG_WAIT_SECONDS = 1.0
 REPOLL_SECONDS = 0.1
 DRAIN_SECONDS = 7.0  # on shutdown: finish what is in progress, within Docker's 10 s grace
 
@@ -98,10 +104,19 @@ class Poller:
             if self._in_progress:
                 if not started and len(updates) >= BATCH_LIMIT:
                     await self._set_aside_oldest()
-                # New updates wait at most REPOLL_SECONDS; if everything finishes sooner,
-                # the next poll is a long poll again.
-                await asyncio.wait(list(self._in_progress.values()), timeout=REPOLL_SECONDS)
+                await self._until_time_to_poll()
         await self._drain()
+
+    async def _until_time_to_poll(self) -> None:
+        """If everything finishes meanwhile, the next poll is a long poll again."""
+        loop = asyncio.get_running_loop()
+        backlog_deadline = loop.time() + BACKLOG_WAIT_SECONDS
+        while (len(self._in_progress) >= REFILL_BELOW
+               and (left := backlog_deadline - loop.time()) > 0):
+            await asyncio.wait(list(self._in_progress.values()), timeout=left,
+                               return_when=asyncio.FIRST_COMPLETED)
+        if self._in_progress:
+            await asyncio.wait(list(self._in_progress.values()), timeout=REPOLL_SECONDS)
 
     def _offset(self) -> int | None:
         """Everything below the oldest update holding the offset has been handled."""

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from telegram.ext import AIORateLimiter
 
-from bot.delivery.retries import TRANSIENT_RETRIES, Sleep, in_transit
+from bot.delivery.retries import TRANSIENT_RETRIES, Sleep, call_retrying, in_transit
 
 RETRY_AFTER_RETRIES = 5
 
@@ -39,9 +40,7 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> ApiResult:
-        async for attempt in in_transit(self._transient_retries, sleep=self._sleep,
-                                        what=endpoint):
-            with attempt:
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args)
-        raise AssertionError("unreachable: the last failure is re-raised")
+        return await call_retrying(
+            partial(in_transit, self._transient_retries, sleep=self._sleep, what=endpoint),
+            partial(super().process_request, callback, args, kwargs, endpoint, data,
+                    rate_limit_args))

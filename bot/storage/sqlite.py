@@ -100,6 +100,8 @@ class SqliteUpdateJournal:
         self._db = db
         self._clock = clock
         self._marks = 0
+        # Set aside is rare: remembering which are saves a DELETE on every handled update.
+        self._set_aside = {row[0] for row in db.execute("SELECT update_id FROM set_aside_update")}
 
     async def is_handled(self, update_id: int) -> bool:
         row = self._db.execute(
@@ -113,7 +115,9 @@ class SqliteUpdateJournal:
             "INSERT OR IGNORE INTO handled_update (update_id, handled_at) VALUES (?, ?)",
             (update_id, now),
         )
-        self._db.execute("DELETE FROM set_aside_update WHERE update_id = ?", (update_id,))
+        if update_id in self._set_aside:
+            self._db.execute("DELETE FROM set_aside_update WHERE update_id = ?", (update_id,))
+            self._set_aside.discard(update_id)
         self._marks += 1
         if self._marks % PRUNE_EVERY == 0:
             self._db.execute("DELETE FROM handled_update WHERE handled_at < ?",
@@ -124,6 +128,7 @@ class SqliteUpdateJournal:
             "INSERT OR IGNORE INTO set_aside_update (update_id, payload) VALUES (?, ?)",
             (update_id, json.dumps(payload)),
         )
+        self._set_aside.add(update_id)
 
     async def set_aside_updates(self) -> list[dict[str, Any]]:
         rows = self._db.execute(

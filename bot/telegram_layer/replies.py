@@ -9,30 +9,41 @@ from __future__ import annotations
 
 import logging
 
-from cachetools import LRUCache
+from cachetools import LRUCache, cached
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.dialog import Reply
+from bot.dialog import Button, Reply
 
 log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 EDITED_MESSAGES_REMEMBERED = 10_000
+# Keyboards are few (one per screen, and screens repeat across chats), while building the
+# framework's objects for one is a good part of a reply's cost: each is built once. The
+# framework's objects are frozen, so sharing one between replies is safe.
+KEYBOARDS_REMEMBERED = 2_000
 
 
 def markup_for(reply: Reply) -> Markup | None:
     if reply.buttons:
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-             for row in reply.buttons]
-        )
+        return _inline_keyboard(reply.buttons)
     if reply.quick_replies:
-        return ReplyKeyboardMarkup(
-            [list(row) for row in reply.quick_replies], resize_keyboard=True, is_persistent=True
-        )
+        return _quick_reply_keyboard(reply.quick_replies)
     return None
+
+
+@cached(LRUCache(maxsize=KEYBOARDS_REMEMBERED))
+def _inline_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows])
+
+
+@cached(LRUCache(maxsize=KEYBOARDS_REMEMBERED))
+def _quick_reply_keyboard(rows: tuple[tuple[str, ...], ...]) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup([list(row) for row in rows], resize_keyboard=True,
+                               is_persistent=True)
 
 
 class ShownScreens:

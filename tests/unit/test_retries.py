@@ -95,3 +95,11 @@ async def test_redelivery_gives_up_at_once_on_a_refusal() -> None:
             with attempt:
                 await call()
     assert call.attempts == 1 and clock.slept == []
+
+
+async def test_a_call_that_succeeds_at_once_never_builds_the_policy() -> None:
+    """The first attempt runs outside tenacity, whose loop costs more than a reply's CPU."""
+    def no_policy() -> retries.AsyncRetrying:
+        raise AssertionError("built a retry policy for a call that succeeded")
+
+    assert await retries.call_retrying(no_policy, Flaky()) == {"ok": True}
