@@ -74,6 +74,10 @@ RATE_ENV = "TELEGRAM_MAX_SENDS_PER_SECOND"
 HIGH_RATE = "100000"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 REPLY_METHODS = frozenset({"sendMessage"})
+# Issue 11's targets for ours against the echo bot, from medians of one run (the default
+# rate limit is Telegram's 30 messages/s by design, so it is reported, not judged).
+THROUGHPUT_TARGET = 1.0
+STREAM_P99_TARGET = 1.5
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -402,6 +406,10 @@ BOT_GROUPS = (
     ("own code of httpx / httpcore / anyio", SELF, ("/httpx/", "/httpcore/", "/anyio/"), None),
     ("  httpcore's failed `import sniffio` per request", STACK,
      ("httpcore/_synchronization.py",), "current_async_library"),
+    ("own code of aiohttp (client), orjson", SELF, ("/aiohttp/", "/orjson/"), None),
+    ("own code of tenacity (retries)", SELF, ("/tenacity/",), None),
+    ("own code of our shell (bot/delivery, bot/telegram_layer)", SELF,
+     ("bot/delivery/", "bot/telegram_layer/"), None),
     ("own code of asyncio", SELF, ("asyncio/",), None),
 )
 SERVER_GROUPS = (
@@ -619,13 +627,15 @@ def report(figures: dict[str, Figures], ceilings: dict[str, float], args: argpar
             continue
         ratio = median(f.throughput) / median(echo.throughput)
         per_round = [o / e for o, e in zip(f.throughput, echo.throughput, strict=False)]
+        stream_p99 = median(f.stream_p99) / median(echo.stream_p99)
         print(f"\n{name} / echo: throughput x{ratio:.2f} (per round: "
-              f"{', '.join(f'{r:.2f}' for r in per_round)}); target >= 0.80: "
-              f"{'met' if ratio >= 0.8 else 'MISSED'}")
+              f"{', '.join(f'{r:.2f}' for r in per_round)}); target >= {THROUGHPUT_TARGET}: "
+              f"{'met' if ratio >= THROUGHPUT_TARGET else 'MISSED'}")
         print(f"  burst p50 x{median(f.burst_p50) / median(echo.burst_p50):.2f}, "
               f"burst p99 x{median(f.burst_p99) / median(echo.burst_p99):.2f}, "
               f"stream p50 x{median(f.stream_p50) / median(echo.stream_p50):.2f}, "
-              f"stream p99 x{median(f.stream_p99) / median(echo.stream_p99):.2f}")
+              f"stream p99 x{stream_p99:.2f}; target <= {STREAM_P99_TARGET}: "
+              f"{'met' if stream_p99 <= STREAM_P99_TARGET else 'MISSED'}")
     echo_tp = median(echo.throughput)
     top = ceilings["sendMessage/8"]
     print(f"\nserver ceiling: sendMessage {top:.0f} req/s (8 connections), "
