@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import sys
@@ -13,7 +12,7 @@ from telegram.error import InvalidToken
 from bot.cli.startup import load
 from bot.config import ConfigError, Settings
 from bot.delivery.redaction import configure_logging
-from bot.delivery.runner import serve as serve_until_signalled
+from bot.delivery.runner import run_until_signalled
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ def serve() -> int:
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
              settings.data_dir, settings.api_url)
     try:
-        return asyncio.run(serve_until_signalled(settings, loaded.conversation))
+        return run_until_signalled(settings, loaded.conversation)
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.
         print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
