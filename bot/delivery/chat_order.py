@@ -48,7 +48,3 @@ class ChatOrder:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
             yield
-
-    @property
-    def chats_in_progress(self) -> int:
-        return len(self._locks)

@@ -25,8 +25,6 @@ class ChatStates(Protocol):
         """Durable once it returns: a crash after it never loses the state."""
         ...
 
-    async def forget(self, chat_id: int) -> None: ...
-
 
 class UpdateJournal(Protocol):
     """Which Telegram updates have been handled, and which were set aside to handle later.

@@ -89,9 +89,6 @@ class SqliteChatStates:
             (chat_id, json.dumps(state.to_dict(), separators=(",", ":")), self._clock()),
         )
 
-    async def forget(self, chat_id: int) -> None:
-        self._db.execute("DELETE FROM chat_state WHERE chat_id = ?", (chat_id,))
-
 
 class SqliteUpdateJournal:
     """Handled ids older than Telegram's 24-hour retention are pruned as new ones come."""

@@ -77,17 +77,6 @@ async def test_state_survives_a_restart(tmp_path: Path) -> None:
         await reopened.close()
 
 
-async def test_forget_clears_only_that_chat(storage: SqliteStorage) -> None:
-    await storage.chats.save(1, MID_WALK)
-    await storage.chats.save(2, MID_WALK)
-    await storage.chats.forget(1)
-    assert await storage.chats.load(1) == ChatState()
-    assert await storage.chats.load(2) == MID_WALK
-    assert rows(storage.path) == 1
-    await storage.chats.forget(999)  # forgetting a chat never seen is harmless
-    assert rows(storage.path) == 1
-
-
 @pytest.mark.parametrize("payload", ['{"language": "ru", "st', "", "null", "42", "[1, 2]",
                                      '"text"'])
 async def test_damaged_row_loads_as_default(storage: SqliteStorage, payload: str) -> None:
@@ -119,7 +108,7 @@ async def test_a_second_store_on_the_same_file_sees_saves(tmp_path: Path) -> Non
     try:
         await first.chats.save(7, MID_WALK)
         assert await second.chats.load(7) == MID_WALK
-        await second.chats.forget(7)
+        await second.chats.save(7, ChatState())
         assert await first.chats.load(7) == ChatState()
     finally:
         await first.close()
