@@ -126,10 +126,8 @@ class Poller:
         return self._next_offset
 
     async def _fetch(self, stop: asyncio.Event) -> Sequence[Update]:
-        async for attempt in retries.polling(stop, sleep=self._sleep):
-            with attempt:
-                return await self._get_updates(stop)
-        return ()
+        return await retries.call_retrying(lambda: retries.polling(stop, sleep=self._sleep),
+                                           lambda: self._get_updates(stop))
 
     async def _get_updates(self, stop: asyncio.Event) -> Sequence[Update]:
         timeout = 0 if self._in_progress else self._long_poll
