@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import yarl
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.delivery.http import AiohttpRequest
+from bot.delivery.http import AiohttpRequest, _proxy_for
 from tests.fake_telegram import FakeTelegram
 from tests.unit.conftest import KNOWN_CHAT
 
@@ -74,3 +75,16 @@ async def test_a_long_poll_waits_longer_than_the_read_timeout(
         server: FakeTelegram, bot: Bot) -> None:
     """getUpdates asks for its own read timeout (poll time + margin): it must be honoured."""
     assert await bot.get_updates(timeout=1) == ()
+
+
+def test_proxy_settings_are_honoured_as_the_frameworks_httpx_layer_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    _proxy_for.cache_clear()
+    try:
+        proxy, _ = _proxy_for(yarl.URL("https://api.telegram.org"))
+        assert proxy == yarl.URL("http://proxy.internal:3128")
+        assert _proxy_for(yarl.URL("http://127.0.0.1:8081")) == (None, None)
+    finally:
+        _proxy_for.cache_clear()
