@@ -1,4 +1,4 @@
-# Qashqai Trunk Assistant: a slim, non-root image that polls Telegram.
+# Qashqai Trunk Assistant: a slim, non-root image that polls Telegram (or serves a webhook when WEBHOOK_URL is set).
 # docker build -t qashqai-trunk . && docker run -e TELEGRAM_BOT_TOKEN=... -v trunk-data:/data qashqai-trunk
 FROM python:3.12-slim
 
@@ -20,7 +20,7 @@ RUN pip install --no-cache-dir . \
 USER bot
 VOLUME ["/data"]
 EXPOSE 8443
-# The serving loop touches /data/heartbeat; stale for 90 s means stuck.
+# The poller (or, in webhook mode, a timer) touches /data/heartbeat; stale for 90 s means stuck.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "bot", "health"]
 # The bot finishes updates in progress within 7 s of SIGTERM, inside Docker's 10 s grace.

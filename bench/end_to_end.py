@@ -13,7 +13,10 @@ What it measures
   * stream: --stream-rate messages/s (default 20) for --stream-seconds (default 5) spread over
     the same number of chats: latency at a load both bots can carry, without queueing.
   The rounds (--rounds, default 3) alternate the order of the bots; the figures are medians
-  over rounds and the ratio ours/echo is taken from those medians.
+  over rounds and the ratio ours/echo is taken from those medians. The machine is shared: a
+  bot's round is measured again (--attempts, default 3, the last counts) when other
+  processes used more than --max-others (default 25) % of a core during its burst; both
+  bots are treated alike, and the report counts the repeats.
 - CPU use of the bot process (/proc/<pid>/stat) and of this process (the fake server plus the
   load generator and observer, time.process_time) during each burst, as % of one core: the
   component at ~100% is the one limiting throughput. The server's own ceiling is measured
@@ -74,6 +77,10 @@ RATE_ENV = "TELEGRAM_MAX_SENDS_PER_SECOND"
 HIGH_RATE = "100000"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 REPLY_METHODS = frozenset({"sendMessage"})
+# Issue 11's targets for ours against the echo bot, from medians of one run (the default
+# rate limit is Telegram's 30 messages/s by design, so it is reported, not judged).
+THROUGHPUT_TARGET = 1.0
+STREAM_P99_TARGET = 1.5
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -211,6 +218,7 @@ class Figures:
     polls: list[float] = field(default_factory=list)
     startup: list[float] = field(default_factory=list)
     mismatches: int = 0
+    repeated: int = 0  # bursts measured again because other processes were busy
 
 
 class ChatIds:
@@ -402,6 +410,10 @@ BOT_GROUPS = (
     ("own code of httpx / httpcore / anyio", SELF, ("/httpx/", "/httpcore/", "/anyio/"), None),
     ("  httpcore's failed `import sniffio` per request", STACK,
      ("httpcore/_synchronization.py",), "current_async_library"),
+    ("own code of aiohttp (client), orjson", SELF, ("/aiohttp/", "/orjson/"), None),
+    ("own code of tenacity (retries)", SELF, ("/tenacity/",), None),
+    ("own code of our shell (bot/delivery, bot/telegram_layer)", SELF,
+     ("bot/delivery/", "bot/telegram_layer/"), None),
     ("own code of asyncio", SELF, ("asyncio/",), None),
 )
 SERVER_GROUPS = (
@@ -554,17 +566,25 @@ async def run(args: argparse.Namespace) -> None:
                         env = bot_env(api, data_dir, extra)
                         slug = name.replace(" ", "_").replace("(", "").replace(")", "")
                         bot = BotProcess(name, argv, env, workdir / f"{slug}.log")
-                        startup = await bot.start(server, args.timeout)
-                        try:
-                            await warm_up(server, observer, ids.take(20), texts, args.timeout)
-                            b = await burst(server, observer, bot, ids.take(args.chats),
-                                            args.messages, texts, args.timeout)
-                            s = await stream(server, observer, ids.take(args.chats),
-                                             args.stream_rate, args.stream_seconds, texts,
-                                             args.timeout)
-                        finally:
-                            await bot.stop()
                         f = figures[name]
+                        for attempt in range(1, args.attempts + 1):
+                            startup = await bot.start(server, args.timeout)
+                            try:
+                                await warm_up(server, observer, ids.take(20), texts,
+                                              args.timeout)
+                                b = await burst(server, observer, bot, ids.take(args.chats),
+                                                args.messages, texts, args.timeout)
+                                s = await stream(server, observer, ids.take(args.chats),
+                                                 args.stream_rate, args.stream_seconds, texts,
+                                                 args.timeout)
+                            finally:
+                                await bot.stop()
+                            if b["other_cpu"] <= args.max_others or attempt == args.attempts:
+                                break
+                            f.repeated += 1
+                            print(f"  round {round_number + 1} {name:27s} again: other "
+                                  f"processes used {b['other_cpu']:.0f}% of a core during "
+                                  "the burst", flush=True)
                         f.startup.append(startup)
                         f.throughput.append(b["throughput"])
                         f.burst_p50.append(b["p50"])
@@ -610,6 +630,8 @@ def report(figures: dict[str, Figures], ceilings: dict[str, float], args: argpar
         if f.mismatches:
             print(f"    ! {f.mismatches} chat(s) got a different number of replies than "
                   "messages (latency pairing is approximate there)")
+        if f.repeated:
+            print(f"    {f.repeated} burst(s) measured again: other processes were busy")
     print("\nCPU per update during the burst (no profiler): "
           + "; ".join(f"{name}: bot {median(f.bot_ms):.2f} ms, server process "
                       f"{median(f.server_ms):.2f} ms" for name, f in figures.items()))
@@ -619,13 +641,15 @@ def report(figures: dict[str, Figures], ceilings: dict[str, float], args: argpar
             continue
         ratio = median(f.throughput) / median(echo.throughput)
         per_round = [o / e for o, e in zip(f.throughput, echo.throughput, strict=False)]
+        stream_p99 = median(f.stream_p99) / median(echo.stream_p99)
         print(f"\n{name} / echo: throughput x{ratio:.2f} (per round: "
-              f"{', '.join(f'{r:.2f}' for r in per_round)}); target >= 0.80: "
-              f"{'met' if ratio >= 0.8 else 'MISSED'}")
+              f"{', '.join(f'{r:.2f}' for r in per_round)}); target >= {THROUGHPUT_TARGET}: "
+              f"{'met' if ratio >= THROUGHPUT_TARGET else 'MISSED'}")
         print(f"  burst p50 x{median(f.burst_p50) / median(echo.burst_p50):.2f}, "
               f"burst p99 x{median(f.burst_p99) / median(echo.burst_p99):.2f}, "
               f"stream p50 x{median(f.stream_p50) / median(echo.stream_p50):.2f}, "
-              f"stream p99 x{median(f.stream_p99) / median(echo.stream_p99):.2f}")
+              f"stream p99 x{stream_p99:.2f}; target <= {STREAM_P99_TARGET}: "
+              f"{'met' if stream_p99 <= STREAM_P99_TARGET else 'MISSED'}")
     echo_tp = median(echo.throughput)
     top = ceilings["sendMessage/8"]
     print(f"\nserver ceiling: sendMessage {top:.0f} req/s (8 connections), "
@@ -650,6 +674,11 @@ def main() -> None:
     parser.add_argument("--stream-seconds", type=float, default=5.0)
     parser.add_argument("--hammer-seconds", type=float, default=3.0)
     parser.add_argument("--timeout", type=float, default=120.0, help="per phase, seconds")
+    parser.add_argument("--max-others", type=float, default=25.0,
+                        help="%% of a core other processes may use during a burst before "
+                        "that bot's round is measured again (the machine is shared)")
+    parser.add_argument("--attempts", type=int, default=3,
+                        help="measurements of one bot in one round at most; the last counts")
     parser.add_argument("--profile", action="store_true",
                         help="also profile one burst of our bot and the server side")
     args = parser.parse_args()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATA_DIR = "./data"
@@ -14,6 +16,17 @@ DEFAULT_DATA_DIR = "./data"
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message tells the operator what to do."""
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(env: dict[str, str], name: str, default: str, kind: Callable[[str], N]) -> N:
+    given = env.get(name, default).strip() or default
+    try:
+        return kind(given)
+    except ValueError:
+        raise ConfigError(f"{name}={given!r} is not a number") from None
 
 
 @dataclass(frozen=True)
@@ -44,16 +57,21 @@ class Settings:
         if level is None:
             raise ConfigError(f"LOG_LEVEL={level_name!r} is not a level; use DEBUG, INFO, "
                               "WARNING or ERROR")
-        try:
-            port = int(env.get("WEBHOOK_PORT", "8443"))
-            rate = float(env.get("TELEGRAM_MAX_SENDS_PER_SECOND", "30"))
-        except ValueError as error:
-            raise ConfigError(f"WEBHOOK_PORT and TELEGRAM_MAX_SENDS_PER_SECOND must be numbers: "
-                              f"{error}") from None
+        port = _number(env, "WEBHOOK_PORT", "8443", int)
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"WEBHOOK_PORT={port} is not a TCP port; use 1-65535")
+        rate = _number(env, "TELEGRAM_MAX_SENDS_PER_SECOND", "30", float)
+        if not rate > 0:
+            raise ConfigError(f"TELEGRAM_MAX_SENDS_PER_SECOND={rate:g} must be above 0 "
+                              "(Telegram's own limit is 30)")
         secret = env.get("WEBHOOK_SECRET", "").strip() or None
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise ConfigError("WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and -, "
                               "1-256 characters (Telegram's rule)")
+        webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+        if webhook_url is not None and not re.match(r"https?://[^/\s]+", webhook_url):
+            raise ConfigError(f"WEBHOOK_URL={webhook_url!r} is not a URL; Telegram needs the "
+                              "public https:// address it should post updates to")
         return cls(
             token=token,
             api_url=env.get("TELEGRAM_API_URL", DEFAULT_API_URL).strip().rstrip("/")
@@ -61,7 +79,7 @@ class Settings:
             data_dir=Path(env.get("BOT_DATA_DIR", DEFAULT_DATA_DIR)),
             log_level=level,
             max_sends_per_second=rate,
-            webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
+            webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
             webhook_port=port,
             webhook_secret=secret,

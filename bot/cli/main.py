@@ -15,7 +15,8 @@ from bot.knowledge import KnowledgeError
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="serve Telegram (polling); needs TELEGRAM_BOT_TOKEN")
+    commands.add_parser("run", help="serve Telegram (polling, or a webhook when WEBHOOK_URL "
+                        "is set); needs TELEGRAM_BOT_TOKEN")
     commands.add_parser("chat", help="the same conversation in this terminal, no Telegram")
     commands.add_parser("check", help="validate knowledge/ and exit 0 (ok) or 1")
     commands.add_parser("health", help="exit 0 if the running bot polled or served recently")
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return check()
             case "health":
                 from bot.config import DEFAULT_DATA_DIR
-                from bot.telegram_layer.health import is_alive
+                from bot.delivery.health import is_alive
 
                 return 0 if is_alive(Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR))) else 1
             case "ask":

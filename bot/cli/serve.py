@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
-import signal
 import sys
 from dataclasses import replace
 
@@ -13,10 +11,8 @@ from telegram.error import InvalidToken
 
 from bot.cli.startup import load
 from bot.config import ConfigError, Settings
-from bot.dialog import Conversation
-from bot.telegram_layer.health import Heartbeat
-from bot.telegram_layer.redaction import configure_logging
-from bot.telegram_layer.runtime import PollingBot
+from bot.delivery.redaction import configure_logging
+from bot.delivery.runner import run_until_signalled
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +30,7 @@ def serve() -> int:
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
              settings.data_dir, settings.api_url)
     try:
-        if settings.webhook_url:
-            from bot.telegram_layer.webhook import serve_webhook
-
-            return asyncio.run(serve_webhook(settings, loaded.conversation))
-        return asyncio.run(_poll(settings, loaded.conversation))
+        return run_until_signalled(settings, loaded.conversation)
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.
         print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
@@ -47,24 +39,3 @@ def serve() -> int:
     except Exception:
         log.exception("the bot stopped on an unexpected error")  # redacted by the formatter
         return 1
-
-
-async def _poll(settings: Settings, conversation: Conversation) -> int:
-    heartbeat = Heartbeat(settings.data_dir)
-    bot = PollingBot(settings, conversation, on_poll=heartbeat.beat)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    await bot.start()
-    log.info("polling; SIGTERM or Ctrl-C stops after finishing updates in progress")
-    waiting = asyncio.create_task(bot.wait())
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    await bot.stop()
-    for task in (waiting, stopping):
-        task.cancel()
-    if waiting.done() and not waiting.cancelled() and waiting.exception() is not None:
-        raise waiting.exception()  # type: ignore[misc]
-    log.info("stopped cleanly")
-    return 0

@@ -1,5 +1,19 @@
-"""Where chat state lives between updates: one SQLite file under BOT_DATA_DIR."""
+"""Where chat state and the journal of handled updates live, between updates and restarts.
 
-from bot.storage.chat_store import ChatStore
+The rest of the bot reaches them only through `Storage` (interface.py), opened by
+`open_storage`. SQLite (sqlite.py) is the default and needs nothing but a directory; another
+backend, such as PostgreSQL, is one more module implementing the same protocols, chosen here.
+"""
 
-__all__ = ["ChatStore"]
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.storage.interface import ChatStates, Storage, UpdateJournal
+from bot.storage.sqlite import SqliteStorage
+
+__all__ = ["ChatStates", "SqliteStorage", "Storage", "UpdateJournal", "open_storage"]
+
+
+async def open_storage(settings: Settings) -> Storage:
+    """The backend the settings ask for; today always SQLite under BOT_DATA_DIR."""
+    return SqliteStorage(settings.data_dir)

@@ -1,5 +1,8 @@
-"""The thin Telegram shell: updates in, conversation replies out, nothing decided here."""
+"""Translation between python-telegram-bot's objects and the dialog's events and replies.
 
-from bot.telegram_layer.application import build_application
-
-__all__ = ["build_application"]
+Nothing is decided here and nothing is stored: events.py turns an Update into an Event,
+handlers.py registers one framework handler per kind of user action and hands the event on,
+replies.py turns a Reply into Bot API calls (the delivery seam), and persistence_marks.py
+holds the one workaround for the framework. Getting updates in and replies out (polling,
+webhook, retries, ordering, the journal) is bot/delivery's job.
+"""

@@ -1,56 +1,52 @@
-"""One handler per kind of user action: translate the update, run the conversation, deliver.
+"""One framework handler per kind of user action: translate the update, hand the event on.
 
-Each handler loads the chat's state, runs the pure conversation and saves the result with no
-await in between, so within the event loop that read-modify-write is atomic: two fast taps
-in one chat each see the other's state rather than overwrite it.
+What happens next (the chat's state, the conversation, sending the replies, retrying) is the
+`Chat` the handlers are given: bot.delivery.chat_turn.ChatTurns in the running bot.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
+from typing import Any, Protocol
 
-from telegram import Message, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram import BotCommand, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.dialog import Command, Conversation, Event, Reply, Tap, TextMessage, Unsupported
-from bot.storage import ChatStore
-from bot.telegram_layer.delivery import ShownScreens, deliver
-from bot.telegram_layer.flood_guard import FloodGuard, Verdict
-from bot.telegram_layer.handling_outcome import HandlingOutcome
+from bot.dialog import Event
+from bot.dialog.screens import COMMAND_KEYS
+from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
+from bot.telegram_layer import events
 
 log = logging.getLogger(__name__)
 
-_MESSAGE_KINDS = ("sticker", "photo", "voice", "video_note", "video", "animation", "audio",
-                  "document", "location", "venue", "contact", "poll", "dice")
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class Chat(Protocol):
+    async def take_turn(self, chat_id: int, event: Event, tapped: Message | None = None
+                        ) -> None: ...
+
+    async def apologise(self, chat_id: int) -> None:
+        """Tell the owner something went wrong, rather than leave them waiting in silence."""
+        ...
 
 
 class ChatHandlers:
-    def __init__(self, conversation: Conversation, store: ChatStore,
-                 outcome: HandlingOutcome | None = None,
-                 flood_guard: FloodGuard | None = None) -> None:
-        self.conversation = conversation
-        self.store = store
-        self.outcome = outcome or HandlingOutcome()
-        self.flood_guard = flood_guard or FloodGuard()
-        self.shown = ShownScreens()
+    def __init__(self, chat: Chat) -> None:
+        self._chat = chat
 
-    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is None or message.text is None:
-            return
-        head, _, argument = message.text.partition(" ")
-        name = head.lstrip("/").split("@", 1)[0].lower()
-        await self._run(update, context, Command(name, argument.strip(), _language(update)))
+    async def on_command(self, update: Update, _: Context) -> None:
+        if update.effective_chat and update.effective_message:
+            await self._chat.take_turn(update.effective_chat.id, events.command(
+                update.effective_message, events.language_code(update)))
 
-    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is None or message.text is None:
-            return
-        await self._run(update, context, TextMessage(message.text, _language(update)))
+    async def on_text(self, update: Update, _: Context) -> None:
+        if update.effective_chat and update.effective_message:
+            await self._chat.take_turn(update.effective_chat.id, events.text(
+                update.effective_message, events.language_code(update)))
 
-    async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_tap(self, update: Update, _: Context) -> None:
         query = update.callback_query
         if query is None:
             return
@@ -58,60 +54,44 @@ class ChatHandlers:
             await query.answer()  # stop the button's spinner first, whatever follows
         except TelegramError as error:  # cosmetic: the reply below matters more
             log.info("callback query %s not answered: %s", query.id, error)
-        message = query.message
-        tapped = message if isinstance(message, Message) and message.is_accessible else None
-        await self._run(update, context, Tap(query.data or "", _language(update)), tapped)
+        if update.effective_chat:
+            await self._chat.take_turn(
+                update.effective_chat.id,
+                events.tap(query.data, events.language_code(update)),
+                events.tapped_message(update),
+            )
 
-    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        kind = next((k for k in _MESSAGE_KINDS if message and getattr(message, k, None)),
-                    "other")
-        await self._run(update, context, Unsupported(kind, _language(update)))
+    async def on_other(self, update: Update, _: Context) -> None:
+        if update.effective_chat:
+            await self._chat.take_turn(update.effective_chat.id, events.unsupported(
+                update.effective_message, events.language_code(update)))
 
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log it, and tell the owner once rather than leave them waiting in silence."""
+    async def on_error(self, update: object, context: Context) -> None:
         log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         if isinstance(context.error, TelegramError):
             return  # Telegram itself is failing: another message would fail the same way
-        state = self.store.load(update.effective_chat.id)
-        with contextlib.suppress(TelegramError):
-            await deliver(context.bot, update.effective_chat.id,
-                          [self.conversation.something_went_wrong(state)])
-
-    async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event,
-                   tapped: Message | None = None) -> None:
-        chat = update.effective_chat
-        if chat is None:
-            return
-        verdict = self.flood_guard.check(chat.id)
-        if verdict is not Verdict.ALLOW:
-            if verdict is Verdict.WARN:
-                state = self.store.load(chat.id)
-                await self._deliver(update, context, [self.conversation.too_fast(state)])
-            return
-        state = self.store.load(chat.id)
-        new_state, replies = self.conversation.handle(state, event)
-        if new_state != state:
-            self.store.save(chat.id, new_state)
-        await self._deliver(update, context, replies, tapped)
-
-    async def _deliver(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
-                       replies: list[Reply], tapped: Message | None = None) -> None:
-        """A reply Telegram would not take (after the rate limiter's retries) is noted, so
-        the poller handles the update again later instead of confirming it."""
-        chat = update.effective_chat
-        assert chat is not None
-        try:
-            await deliver(context.bot, chat.id, replies, tapped, self.shown)
-        except (Forbidden, BadRequest) as error:  # blocked by the user, or refused: final
-            log.warning("reply to chat %s refused: %s", chat.id, error)
-        except TelegramError as error:
-            log.warning("reply to chat %s not delivered: %s", chat.id, error)
-            self.outcome.note_undelivered(update.update_id)
+        await self._chat.apologise(update.effective_chat.id)
 
 
-def _language(update: Update) -> str | None:
-    user = update.effective_user
-    return user.language_code if user else None
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: Chat) -> None:
+    """Private chats only: the bot stays silent in groups and channels."""
+    handlers = ChatHandlers(chat)
+    private_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private_message & filters.COMMAND,
+                                           handlers.on_command))
+    application.add_handler(MessageHandler(private_message & filters.TEXT, handlers.on_text))
+    application.add_handler(CallbackQueryHandler(handlers.on_tap))
+    application.add_handler(MessageHandler(private_message, handlers.on_other))
+    application.add_error_handler(handlers.on_error)
+
+
+async def publish_commands(application: Application[Any, Any, Any, Any, Any, Any],
+                           knowledge: Knowledge) -> None:
+    """The command menu in every language: the default list, and one per language code."""
+    for language in LANGUAGES:
+        commands = [BotCommand(name, knowledge.ui(key, language))
+                    for name, key in COMMAND_KEYS.items()]
+        code = None if language == DEFAULT_LANGUAGE else language
+        await application.bot.set_my_commands(commands, language_code=code)

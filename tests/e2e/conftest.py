@@ -11,8 +11,8 @@ from telegram.ext import Application
 
 from bot.cli.startup import Loaded
 from bot.config import Settings
-from bot.storage import ChatStore
-from bot.telegram_layer.runtime import PollingBot
+from bot.delivery.runner import Runner
+from bot.storage import Storage
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.views import BotMessageView
 
@@ -20,7 +20,8 @@ TOKEN = "123456:TEST-token-never-logged"
 
 
 class RunningBot:
-    """The bot as `python -m bot run` runs it (PollingBot), started and stopped in-process."""
+    """The bot as `python -m bot run` runs it (Runner, polling), started and stopped
+    in-process."""
 
     def __init__(self, server: FakeTelegram, loaded: Loaded, data_dir: Path,
                  max_sends_per_second: float = 30.0, send_retries: int = 8) -> None:
@@ -30,11 +31,11 @@ class RunningBot:
                                  data_dir=data_dir, log_level=20,
                                  max_sends_per_second=max_sends_per_second,
                                  send_retries=send_retries)
-        self.bot = PollingBot(self.settings, loaded.conversation, long_poll_seconds=1)
+        self.bot = Runner(self.settings, loaded.conversation, long_poll_seconds=1)
 
     @property
-    def store(self) -> ChatStore | None:
-        return self.bot.store
+    def store(self) -> Storage | None:
+        return self.bot.storage
 
     @property
     def application(self) -> Application | None:  # type: ignore[type-arg]

@@ -276,7 +276,7 @@ async def test_7_a_year_and_ways_tried_in_one_message(
                    if re.search(r"(?:step|шаг) 1 (?:of|из)", line))
     assert not any(title in heading for title in titles), "the walk starts at an untried way"
     assert running_bot.store is not None
-    assert running_bot.store.load(user.chat_id).car == "J10"
+    assert (await running_bot.store.chats.load(user.chat_id)).car == "J10"
 
 
 # -- 8. a guided run that fits a car park ----------------------------------------------------------

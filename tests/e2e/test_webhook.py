@@ -11,7 +11,8 @@ import pytest
 
 from bot.cli.startup import Loaded
 from bot.config import Settings
-from bot.telegram_layer.webhook import SECRET_HEADER, WebhookServer
+from bot.delivery.runner import Runner
+from bot.delivery.webhook import SECRET_HEADER
 from tests.fake_telegram import FakeTelegram
 
 SECRET = "s3cret-token_for-tests"
@@ -25,30 +26,30 @@ def free_port() -> int:
 
 @pytest.fixture
 async def webhook_bot(server: FakeTelegram, loaded: Loaded, tmp_path: Path
-                      ) -> AsyncIterator[WebhookServer]:
+                      ) -> AsyncIterator[Runner]:
     port = free_port()
     settings = Settings(token=server.token, api_url=server.base_url, data_dir=tmp_path,
                         log_level=20, webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
                         webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=SECRET)
-    bot = WebhookServer(settings, loaded.conversation)
+    bot = Runner(settings, loaded.conversation)
     await bot.start()
     yield bot
     await bot.stop()
 
 
-def hook_url(bot: WebhookServer) -> str:
+def hook_url(bot: Runner) -> str:
     assert bot.settings.webhook_url is not None
     return bot.settings.webhook_url
 
 
 async def test_webhook_is_registered_with_its_secret(server: FakeTelegram,
-                                                     webhook_bot: WebhookServer) -> None:
+                                                     webhook_bot: Runner) -> None:
     assert server.webhook.url == hook_url(webhook_bot)
     assert server.webhook.secret_token == SECRET
 
 
 async def test_an_update_posted_to_the_webhook_is_answered(server: FakeTelegram,
-                                                           webhook_bot: WebhookServer) -> None:
+                                                           webhook_bot: Runner) -> None:
     server.user_sends(4242, "which battery does the key fob take")
     assert await server.deliver_webhook() == 200
     reply = await server.wait_for_bot_message(4242)
@@ -56,7 +57,7 @@ async def test_an_update_posted_to_the_webhook_is_answered(server: FakeTelegram,
 
 
 async def test_a_redelivered_update_is_not_answered_twice(server: FakeTelegram,
-                                                          webhook_bot: WebhookServer) -> None:
+                                                          webhook_bot: Runner) -> None:
     message = server.user_sends(4343, "/menu")
     update = server.pending_updates[0]
     assert await server.deliver_webhook() == 200
@@ -73,7 +74,7 @@ async def test_a_redelivered_update_is_not_answered_twice(server: FakeTelegram,
 
 @pytest.mark.parametrize("secret", [None, "wrong", SECRET + "x"])
 async def test_a_request_without_the_right_secret_is_refused_unprocessed(
-    server: FakeTelegram, webhook_bot: WebhookServer, secret: str | None
+    server: FakeTelegram, webhook_bot: Runner, secret: str | None
 ) -> None:
     server.user_sends(4444, "/start")
     update = server.pending_updates[0]
@@ -85,7 +86,7 @@ async def test_a_request_without_the_right_secret_is_refused_unprocessed(
     assert not any(call.method == "sendMessage" for call in server.calls)
 
 
-async def test_health_endpoint_answers(webhook_bot: WebhookServer) -> None:
+async def test_health_endpoint_answers(webhook_bot: Runner) -> None:
     url = hook_url(webhook_bot).replace("/telegram/hook", "/health")
     async with aiohttp.ClientSession() as session:
         response = await session.get(url)

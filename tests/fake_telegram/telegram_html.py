@@ -10,6 +10,7 @@ happens to tolerate it). Offsets are in UTF-16 code units; errors give byte offs
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +79,9 @@ def decode_entity(text: str, index: int) -> tuple[str, int] | None:
     return char, pos
 
 
+_PLAIN_RUN = re.compile(r"[^&<]+")
+
+
 class _Parser:
     def __init__(self, source: str) -> None:
         self.src = source
@@ -90,9 +94,9 @@ class _Parser:
     def byte_offset(self, index: int) -> int:
         return len(self.src[:index].encode())
 
-    def emit(self, char: str) -> None:
-        self.out.append(char)
-        self.units += utf16_len(char)
+    def emit(self, text: str) -> None:
+        self.out.append(text)
+        self.units += utf16_len(text)
 
     def at_end(self) -> bool:
         return self.pos >= len(self.src)
@@ -113,9 +117,10 @@ class _Parser:
                     )
                 self.emit(decoded[0])
                 self.pos = decoded[1]
-            elif char != "<":
-                self.emit(char)
-                self.pos += 1
+            elif char != "<":  # a run of plain text, copied in one step
+                end = _PLAIN_RUN.match(self.src, self.pos).end()  # type: ignore[union-attr]
+                self.emit(self.src[self.pos : end])
+                self.pos = end
             elif self.src.startswith("</", self.pos):
                 self.close_tag()
             else:

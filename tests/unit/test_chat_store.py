@@ -1,20 +1,24 @@
-"""A chat keeps its place (language, car, step) across restarts, crashes and damaged rows."""
+"""A chat keeps its place (language, car, step) across restarts, crashes and damaged rows.
+
+Through the storage interface (bot/storage/interface.py), on the default SQLite backend.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.dialog.state import CAR_UNSURE, ChatState
-from bot.storage.chat_store import DATABASE_NAME, ChatStore
+from bot.storage import SqliteStorage
+from bot.storage.sqlite import DATABASE_NAME
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -24,16 +28,16 @@ MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guid
                      history=("menu", "step.lid-button.2", "step.lid-button.3"))
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ChatStore]:
-    chat_store = ChatStore(tmp_path)
-    yield chat_store
-    chat_store.close()
 
 
 def integrity(path: Path) -> str:
     with sqlite3.connect(path) as db:
         return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def rows(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT COUNT(*) FROM chat_state").fetchone()[0])
 
 
 def write_raw_row(path: Path, chat_id: int, payload: str) -> None:
@@ -43,61 +47,51 @@ def write_raw_row(path: Path, chat_id: int, payload: str) -> None:
                    "VALUES (?, ?, 0)", (chat_id, payload))
 
 
-def test_unknown_chat_gets_a_fresh_state_and_nothing_is_written(store: ChatStore) -> None:
-    assert store.load(424242) == ChatState()
-    assert store.count() == 0
+async def test_unknown_chat_gets_a_fresh_state_and_nothing_is_written(
+        storage: SqliteStorage) -> None:
+    assert await storage.chats.load(424242) == ChatState()
+    assert rows(storage.path) == 0
 
 
-def test_save_then_load_round_trips_every_field(store: ChatStore) -> None:
+async def test_save_then_load_round_trips_every_field(storage: SqliteStorage) -> None:
     assert all(getattr(MID_WALK, name) != getattr(ChatState(), name)
                for name in ChatState.__dataclass_fields__)  # the sample really sets every field
-    store.save(1, MID_WALK)
-    assert store.load(1) == MID_WALK
+    await storage.chats.save(1, MID_WALK)
+    assert await storage.chats.load(1) == MID_WALK
 
 
-def test_saving_again_replaces_the_state(store: ChatStore) -> None:
-    store.save(1, MID_WALK)
-    store.save(1, MID_WALK.with_(step=4, car=CAR_UNSURE))
-    assert store.load(1) == MID_WALK.with_(step=4, car=CAR_UNSURE)
-    assert store.count() == 1
+async def test_saving_again_replaces_the_state(storage: SqliteStorage) -> None:
+    await storage.chats.save(1, MID_WALK)
+    await storage.chats.save(1, MID_WALK.with_(step=4, car=CAR_UNSURE))
+    assert await storage.chats.load(1) == MID_WALK.with_(step=4, car=CAR_UNSURE)
+    assert rows(storage.path) == 1
 
 
-def test_state_survives_a_restart(tmp_path: Path) -> None:
-    first = ChatStore(tmp_path)
-    first.save(-100123, MID_WALK)  # group chats have negative ids
-    first.close()
-    reopened = ChatStore(tmp_path)
+async def test_state_survives_a_restart(tmp_path: Path) -> None:
+    first = SqliteStorage(tmp_path)
+    await first.chats.save(-100123, MID_WALK)  # group chats have negative ids
+    await first.close()
+    reopened = SqliteStorage(tmp_path)
     try:
-        assert reopened.load(-100123) == MID_WALK
+        assert await reopened.chats.load(-100123) == MID_WALK
     finally:
-        reopened.close()
-
-
-def test_forget_clears_only_that_chat(store: ChatStore) -> None:
-    store.save(1, MID_WALK)
-    store.save(2, MID_WALK)
-    store.forget(1)
-    assert store.load(1) == ChatState()
-    assert store.load(2) == MID_WALK
-    assert store.count() == 1
-    store.forget(999)  # forgetting a chat never seen is harmless
-    assert store.count() == 1
+        await reopened.close()
 
 
 @pytest.mark.parametrize("payload", ['{"language": "ru", "st', "", "null", "42", "[1, 2]",
                                      '"text"'])
-def test_damaged_row_loads_as_default(store: ChatStore, payload: str) -> None:
-    store.save(2, MID_WALK)
-    write_raw_row(store.path, 1, payload)
-    assert store.load(1) == ChatState()
-    assert store.load(2) == MID_WALK  # neighbours unaffected
-    store.save(1, MID_WALK)  # and the next save repairs the row
-    assert store.load(1) == MID_WALK
+async def test_damaged_row_loads_as_default(storage: SqliteStorage, payload: str) -> None:
+    await storage.chats.save(2, MID_WALK)
+    write_raw_row(storage.path, 1, payload)
+    assert await storage.chats.load(1) == ChatState()
+    assert await storage.chats.load(2) == MID_WALK  # neighbours unaffected
+    await storage.chats.save(1, MID_WALK)  # and the next save repairs the row
+    assert await storage.chats.load(1) == MID_WALK
 
 
-def test_row_from_another_bot_version_keeps_what_it_can(store: ChatStore) -> None:
-    write_raw_row(store.path, 1, '{"language": "ru", "step": 2, "mood": "grumpy"}')
-    assert store.load(1) == ChatState(language="ru", step=2)
+async def test_row_from_another_bot_version_keeps_what_it_can(storage: SqliteStorage) -> None:
+    write_raw_row(storage.path, 1, '{"language": "ru", "step": 2, "mood": "grumpy"}')
+    assert await storage.chats.load(1) == ChatState(language="ru", step=2)
 
 
 def test_from_dict_ignores_unknown_fields() -> None:
@@ -110,56 +104,46 @@ def test_from_dict_drops_an_unsupported_language_so_it_is_detected_again() -> No
     assert state == ChatState(language=None, method="key-fob", step=1)
 
 
-def test_a_second_store_on_the_same_file_sees_saves(tmp_path: Path) -> None:
-    first, second = ChatStore(tmp_path), ChatStore(tmp_path)
+async def test_a_second_store_on_the_same_file_sees_saves(tmp_path: Path) -> None:
+    first, second = SqliteStorage(tmp_path), SqliteStorage(tmp_path)
     try:
-        first.save(7, MID_WALK)
-        assert second.load(7) == MID_WALK
-        second.forget(7)
-        assert first.load(7) == ChatState()
+        await first.chats.save(7, MID_WALK)
+        assert await second.chats.load(7) == MID_WALK
+        await second.chats.save(7, ChatState())
+        assert await first.chats.load(7) == ChatState()
     finally:
-        first.close()
-        second.close()
+        await first.close()
+        await second.close()
 
 
-def test_many_chats(store: ChatStore) -> None:
-    for chat_id in range(1, 2001):
-        store.save(chat_id, ChatState(language="en", step=chat_id % 9))
-    assert store.count() == 2000
-    assert store.load(1999) == ChatState(language="en", step=1999 % 9)
-    assert integrity(store.path) == "ok"
-
-
-def test_concurrent_saves_from_threads(store: ChatStore) -> None:
-    """Handlers may reach the store from helper threads; the lock must keep that safe."""
-    def worker(offset: int) -> None:
-        for chat_id in range(offset, offset + 200):
-            store.save(chat_id, ChatState(step=chat_id))
-
-    threads = [threading.Thread(target=worker, args=(n * 1000,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert store.count() == 800
-    assert store.load(3199) == ChatState(step=3199)
-    assert integrity(store.path) == "ok"
+async def test_many_chats_saved_concurrently(storage: SqliteStorage) -> None:
+    """Turns of different chats run concurrently; their saves must all land."""
+    await asyncio.gather(*(storage.chats.save(chat_id, ChatState(language="en", step=chat_id % 9))
+                           for chat_id in range(1, 2001)))
+    assert rows(storage.path) == 2000
+    assert await storage.chats.load(1999) == ChatState(language="en", step=1999 % 9)
+    assert integrity(storage.path) == "ok"
 
 
 CHILD = textwrap.dedent("""
+    import asyncio
     import sys
     from pathlib import Path
     from bot.dialog.state import ChatState
-    from bot.storage.chat_store import ChatStore
+    from bot.storage import SqliteStorage
 
-    store = ChatStore(Path(sys.argv[1]))
-    for chat_id in range(1, 1_000_000):
-        store.save(chat_id, ChatState(language="ru", method="key-fob", step=chat_id % 7))
-        print(f"saved {chat_id}", flush=True)
+    async def main() -> None:
+        storage = SqliteStorage(Path(sys.argv[1]))
+        for chat_id in range(1, 1_000_000):
+            await storage.chats.save(chat_id, ChatState(language="ru", method="key-fob",
+                                                        step=chat_id % 7))
+            print(f"saved {chat_id}", flush=True)
+
+    asyncio.run(main())
 """)
 
 
-def test_every_reported_save_survives_kill_9(tmp_path: Path) -> None:
+async def test_every_reported_save_survives_kill_9(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path)], cwd=PROJECT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watchdog = threading.Timer(30, child.kill)  # never hang the suite on a stuck child
@@ -182,12 +166,12 @@ def test_every_reported_save_survives_kill_9(tmp_path: Path) -> None:
     assert reported >= 50, errors
 
     assert integrity(tmp_path / DATABASE_NAME) == "ok"
-    store = ChatStore(tmp_path)
+    storage = SqliteStorage(tmp_path)
     try:
-        lost = [chat_id for chat_id in range(1, reported + 1)
-                if store.load(chat_id) != ChatState(language="ru", method="key-fob",
-                                                    step=chat_id % 7)]
-        assert lost == []
-        assert store.count() >= reported
+        expected = [ChatState(language="ru", method="key-fob", step=chat_id % 7)
+                    for chat_id in range(1, reported + 1)]
+        loaded = [await storage.chats.load(chat_id) for chat_id in range(1, reported + 1)]
+        assert loaded == expected
+        assert rows(tmp_path / DATABASE_NAME) >= reported
     finally:
-        store.close()
+        await storage.close()

@@ -73,3 +73,25 @@ def test_bad_log_level_is_a_clear_error(given: str) -> None:
     message = str(caught.value)
     assert "LOG_LEVEL" in message and given.upper() in message
     assert "DEBUG" in message and "INFO" in message
+
+
+@pytest.mark.parametrize(("name", "given"), [
+    ("WEBHOOK_PORT", "eighty"), ("WEBHOOK_PORT", "0"), ("WEBHOOK_PORT", "70000"),
+    ("TELEGRAM_MAX_SENDS_PER_SECOND", "fast"), ("TELEGRAM_MAX_SENDS_PER_SECOND", "0"),
+    ("TELEGRAM_MAX_SENDS_PER_SECOND", "-5"), ("WEBHOOK_URL", "bot.example.org/hook"),
+    ("WEBHOOK_SECRET", "has spaces"), ("WEBHOOK_SECRET", "x" * 257),
+])
+def test_a_bad_value_is_an_error_naming_its_variable(name: str, given: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN, name: given})
+    assert str(caught.value).startswith(name)
+
+
+def test_webhook_settings_are_read() -> None:
+    settings = Settings.from_environment({
+        "TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.org/telegram",
+        "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": "8080", "WEBHOOK_SECRET": "s3cret_-1",
+        "TELEGRAM_MAX_SENDS_PER_SECOND": "12.5"})
+    assert (settings.webhook_url, settings.webhook_listen, settings.webhook_port,
+            settings.webhook_secret, settings.max_sends_per_second) == (
+        "https://bot.example.org/telegram", "127.0.0.1", 8080, "s3cret_-1", 12.5)

@@ -4,19 +4,14 @@ The framework's Updater asks for the next batch with offset = last fetched id + 
 Telegram to forget the whole batch before it has been handled: a crash then loses every
 fetched update not yet answered. Telegram keeps unconfirmed updates for 24 hours, so this
 poller keeps the offset at the oldest update still in progress; after a crash the unanswered
-ones come back, and the update journal skips those that were answered already.
+ones come back, and the journal skips those that were answered already (handling.py).
 
-Three refinements keep that honest:
-- An update whose reply could not be delivered (Telegram failing even after the rate
-  limiter's retries) is handled again after a pause, a few times, before it is given up.
+Two refinements keep that honest:
 - Telegram returns at most 100 updates from the offset: if one slow update holds the offset
   while a whole batch piles up behind it, it is set aside in the journal (durably) so the
   offset can move on; a restart handles what was set aside first.
 - On shutdown, what is still in progress after DRAIN_SECONDS is cancelled and left
   unconfirmed, so the next start fetches it again.
-
-Updates are handed to the Application's update processor (PerChatOrder): different chats run
-concurrently, one chat's updates strictly in order.
 """
 
 from __future__ import annotations
@@ -24,82 +19,104 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import Update
-from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application
+from telegram import Bot, Update
+from telegram.error import TelegramError
 
-from bot.storage.update_journal import UpdateJournal
-from bot.telegram_layer.handling_outcome import HandlingOutcome
-from bot.telegram_layer.processing import process
+from bot.delivery import retries
+from bot.delivery.application import CONCURRENT_UPDATES
+from bot.storage import UpdateJournal
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 25
 BATCH_LIMIT = 100  # Telegram's maximum per getUpdates
-# While updates are in progress, Telegram answers at once, re-sending them: ask again only
-# this often, so a burst costs a few polls rather than one per finished update.
+# While updates are in progress, every poll returns them again (the offset is held at the
+# oldest), and parsing them again was the costliest part of a burst. So while a backlog is
+# in progress, more are fetched only once fewer than REFILL_BELOW remain (twice the
+# concurrency: the pipeline never runs dry) or after BACKLOG_WAIT_SECONDS; with fewer in
+# progress, new updates wait at most REPOLL_SECONDS. A burst of 500 updates costs ~6 polls.
+REFILL_BELOW = 2 * CONCURRENT_UPDATES
+BACKLOG_WAIT_SECONDS = 1.0
 REPOLL_SECONDS = 0.1
-MAX_FETCH_BACKOFF = 30.0
 DRAIN_SECONDS = 7.0  # on shutdown: finish what is in progress, within Docker's 10 s grace
-HANDLING_ATTEMPTS = 4  # an undeliverable reply is tried again after 2 s, 4 s, 8 s
-FIRST_RETRY_PAUSE = 2.0
 
 
-class ConfirmAfterHandlingPoller:
+class Poller:
     def __init__(
         self,
-        application: Application,  # type: ignore[type-arg]
+        bot: Bot,
         journal: UpdateJournal,
-        outcome: HandlingOutcome,
+        handle_then_confirm: Callable[[Update], Awaitable[None]],
         *,
         allowed_updates: Sequence[str],
         long_poll_seconds: int = LONG_POLL_SECONDS,
         on_poll: Callable[[], None] = lambda: None,
+        sleep: retries.Sleep = asyncio.sleep,
+        drain_seconds: float = DRAIN_SECONDS,
     ) -> None:
-        self._application = application
+        self._bot = bot
         self._journal = journal
-        self._outcome = outcome
+        self._handle_then_confirm = handle_then_confirm
         self._allowed_updates = list(allowed_updates)
         self._long_poll = long_poll_seconds
         self._on_poll = on_poll
+        self._sleep = sleep
+        self._drain_seconds = drain_seconds
         self._in_progress: dict[int, asyncio.Task[None]] = {}
+        self._updates: dict[int, Update] = {}  # of those in progress, to set one aside
         self._set_aside: set[int] = set()  # in progress, but no longer holding the offset
-        self._payloads: dict[int, dict[str, object]] = {}  # of updates in progress
         self._next_offset: int | None = None  # None: start from the oldest unconfirmed
+        self._stop = asyncio.Event()
+        self._running: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stop = asyncio.Event()
+        self._running = asyncio.create_task(self.run(self._stop), name="poller")
+
+    async def wait(self) -> None:
+        """Until the poller ends: stop() was called, or a fatal error such as a bad token."""
+        if self._running is not None:
+            await self._running
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._running is not None:
+            with contextlib.suppress(Exception):
+                await self._running
+            self._running = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Polls until `stop` is set, then drains what is in progress and confirms it."""
-        self._resume_set_aside()
-        backoff = 0.5
+        await self._resume_set_aside()
         while not stop.is_set():
             try:
                 updates = await self._fetch(stop)
-            except InvalidToken:
-                raise
-            except TelegramError as error:
-                log.warning("getUpdates failed (%s); retrying in %.1fs", error, backoff)
-                await _sleep_unless(stop, backoff * (0.5 + random.random()))
-                backoff = min(backoff * 2, MAX_FETCH_BACKOFF)
-                continue
-            backoff = 0.5
+            except TelegramError:
+                if stop.is_set():
+                    break  # stopped while backing off from a failing getUpdates
+                raise  # InvalidToken: nothing will ever work
             self._on_poll()
-            started = self._start(updates)
+            started = await self._start(updates)
             if updates:
                 self._next_offset = max(u.update_id for u in updates) + 1
             if self._in_progress:
                 if not started and len(updates) >= BATCH_LIMIT:
-                    self._set_aside_oldest()
-                # New updates wait at most REPOLL_SECONDS; if everything finishes sooner,
-                # the next poll is a long poll again.
-                await asyncio.wait(list(self._in_progress.values()), timeout=REPOLL_SECONDS)
+                    await self._set_aside_oldest()
+                await self._until_time_to_poll()
         await self._drain()
 
-    @property
-    def in_progress(self) -> int:
-        return len(self._in_progress)
+    async def _until_time_to_poll(self) -> None:
+        """If everything finishes meanwhile, the next poll is a long poll again."""
+        loop = asyncio.get_running_loop()
+        backlog_deadline = loop.time() + BACKLOG_WAIT_SECONDS
+        while (len(self._in_progress) >= REFILL_BELOW
+               and (left := backlog_deadline - loop.time()) > 0):
+            await asyncio.wait(list(self._in_progress.values()), timeout=left,
+                               return_when=asyncio.FIRST_COMPLETED)
+        if self._in_progress:
+            await asyncio.wait(list(self._in_progress.values()), timeout=REPOLL_SECONDS)
 
     def _offset(self) -> int | None:
         """Everything below the oldest update holding the offset has been handled."""
@@ -108,9 +125,13 @@ class ConfirmAfterHandlingPoller:
             return min(holding)
         return self._next_offset
 
-    async def _fetch(self, stop: asyncio.Event) -> tuple[Update, ...]:
+    async def _fetch(self, stop: asyncio.Event) -> Sequence[Update]:
+        return await retries.call_retrying(lambda: retries.polling(stop, sleep=self._sleep),
+                                           lambda: self._get_updates(stop))
+
+    async def _get_updates(self, stop: asyncio.Event) -> Sequence[Update]:
         timeout = 0 if self._in_progress else self._long_poll
-        fetch = asyncio.ensure_future(self._application.bot.get_updates(
+        fetch = asyncio.ensure_future(self._bot.get_updates(
             offset=self._offset(), timeout=timeout, limit=BATCH_LIMIT,
             allowed_updates=self._allowed_updates, read_timeout=timeout + 10,
         ))
@@ -120,72 +141,52 @@ class ConfirmAfterHandlingPoller:
             fetch.cancel()
             return ()
         stopping.cancel()
-        updates: tuple[Update, ...] = fetch.result()
-        return updates
+        return fetch.result()
 
-    def _start(self, updates: Sequence[Update]) -> int:
+    async def _start(self, updates: Sequence[Update]) -> int:
+        """Begins the updates not yet in hand, in order; returns how many."""
         started = 0
         for update in sorted(updates, key=lambda u: u.update_id):
             update_id = update.update_id
-            if update_id in self._in_progress or self._journal.is_handled(update_id):
-                continue  # in hand, or answered before a crash while Telegram was not told
+            if update_id in self._in_progress or await self._journal.is_handled(update_id):
+                continue  # in hand, or handled while the offset was held behind it
             self._begin(update)
             started += 1
         return started
 
     def _begin(self, update: Update) -> None:
-        self._payloads[update.update_id] = update.to_dict()
+        self._updates[update.update_id] = update
         self._in_progress[update.update_id] = asyncio.create_task(
-            self._handle(update), name=f"update-{update.update_id}"
-        )
+            self._handle(update), name=f"update-{update.update_id}")
 
-    def _set_aside_oldest(self) -> None:
+    async def _set_aside_oldest(self) -> None:
         """A whole batch is waiting behind the oldest update: write that one down so the
         offset may pass it."""
         update_id = min(i for i in self._in_progress if i not in self._set_aside)
-        self._journal.set_aside(update_id, self._payloads[update_id])
+        await self._journal.set_aside(update_id, self._updates[update_id].to_dict())
         self._set_aside.add(update_id)
         log.info("update %s is slow; set aside so the %d behind it can be fetched",
                  update_id, BATCH_LIMIT)
 
-    def _resume_set_aside(self) -> None:
-        for payload in self._journal.set_aside_updates():
-            update = Update.de_json(payload, self._application.bot)
-            if update is None or update.update_id in self._in_progress:
-                continue
-            self._set_aside.add(update.update_id)
-            self._begin(update)
+    async def _resume_set_aside(self) -> None:
+        for payload in await self._journal.set_aside_updates():
+            update = Update.de_json(payload, self._bot)
+            if update.update_id not in self._in_progress:
+                self._set_aside.add(update.update_id)
+                self._begin(update)
 
     async def _handle(self, update: Update) -> None:
-        pause = FIRST_RETRY_PAUSE
         try:
-            for attempt in range(1, HANDLING_ATTEMPTS + 1):
-                await process(self._application, update)
-                if not self._outcome.delivery_failed(update.update_id):
-                    break
-                if attempt == HANDLING_ATTEMPTS:
-                    log.error("update %s: reply undeliverable after %d attempts; giving up",
-                              update.update_id, attempt)
-                    break
-                log.warning("update %s: reply not delivered; trying again in %.0fs",
-                            update.update_id, pause)
-                await asyncio.sleep(pause)
-                pause *= 2
-            self._journal.mark_handled(update.update_id)
-        except asyncio.CancelledError:
-            raise  # shutting down: left unconfirmed, so the next start handles it
-        except Exception:  # the framework's error handler has logged it
-            log.exception("update %s failed", update.update_id)
-            self._journal.mark_handled(update.update_id)
+            await self._handle_then_confirm(update)
         finally:
             self._in_progress.pop(update.update_id, None)
-            self._payloads.pop(update.update_id, None)
+            self._updates.pop(update.update_id, None)
             self._set_aside.discard(update.update_id)
 
     async def _drain(self) -> None:
         if self._in_progress:
             log.info("finishing %d updates in progress", len(self._in_progress))
-            await asyncio.wait(list(self._in_progress.values()), timeout=DRAIN_SECONDS)
+            await asyncio.wait(list(self._in_progress.values()), timeout=self._drain_seconds)
         offset = self._offset()  # before cancelling: what is unfinished must stay unconfirmed
         unfinished = list(self._in_progress.values())
         for task in unfinished:
@@ -197,11 +198,6 @@ class ConfirmAfterHandlingPoller:
             log.info("left %d unfinished updates for the next start", len(unfinished))
         if offset is not None:
             try:  # confirm what was handled, so a restart does not fetch it again
-                await self._application.bot.get_updates(offset=offset, timeout=0, limit=1)
+                await self._bot.get_updates(offset=offset, timeout=0, limit=1)
             except TelegramError as error:
                 log.info("could not confirm handled updates on shutdown: %s", error)
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,8 +1,9 @@
 """Logging that never prints the bot token, whatever the level.
 
-httpx logs every request URL at INFO, and Bot API URLs contain the token
-(".../bot123:ABC/sendMessage"); tracebacks can too. Redacting in the formatter catches every
-logger and every exception text, rather than hoping each library behaves.
+Bot API URLs contain the token (".../bot123:ABC/sendMessage"): httpx, the framework's default
+HTTP layer, logs every request URL at INFO, and tracebacks can carry URLs too. Redacting in
+the formatter catches every logger and every exception text, rather than hoping each library
+behaves.
 """
 
 from __future__ import annotations

@@ -1,0 +1,38 @@
+"""Builds the python-telegram-bot Application in one place: how it talks to Telegram.
+
+No Updater: updates arrive through our poller or webhook, which confirm them to Telegram
+only once handled. Handlers are added by bot.telegram_layer.handlers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.config import Settings
+from bot.delivery.http import AiohttpRequest
+from bot.delivery.rate_limit import RetryingRateLimiter
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
+# second; 8 in flight keep up with that at up to ~250 ms per request.
+CONCURRENT_UPDATES = 8
+
+
+def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
+    return (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .updater(None)
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second,
+                                          transient_retries=settings.send_retries))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        # + answers and edits of one update; getUpdates has its own connection
+        .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES + 2))
+        .get_updates_request(AiohttpRequest())
+        .build()
+    )

@@ -1,0 +1,76 @@
+"""One chat's turn: its state in, the conversation, its state out, the replies out.
+
+The flood guard may cut a turn short; the replies go through the delivery seam
+(bot/telegram_layer/replies.py) and are tried again after longer pauses if Telegram keeps
+failing (retries.redelivery), continuing from the first reply not yet shown, so a reply that
+got through is never sent twice. The chat's later updates wait meanwhile: a chat's turns never
+overlap (chat_order.py), which is also what keeps load-handle-save atomic per chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Message
+from telegram.error import TelegramError
+
+from bot.delivery.flood_guard import FloodGuard, Verdict
+from bot.delivery.retries import Sleep, call_retrying, redelivery, refused
+from bot.dialog import Conversation, Event, Reply
+from bot.storage import ChatStates
+from bot.telegram_layer.replies import ReplySender
+
+log = logging.getLogger(__name__)
+
+
+class ChatTurns:
+    def __init__(self, conversation: Conversation, chats: ChatStates, sender: ReplySender, *,
+                 flood_guard: FloodGuard | None = None, sleep: Sleep = asyncio.sleep) -> None:
+        self._conversation = conversation
+        self._chats = chats
+        self._sender = sender
+        self._flood_guard = flood_guard or FloodGuard()
+        self._sleep = sleep
+
+    async def take_turn(self, chat_id: int, event: Event, tapped: Message | None = None
+                        ) -> None:
+        verdict = await self._flood_guard.check(chat_id)
+        if verdict is Verdict.DROP:
+            return
+        state = await self._chats.load(chat_id)
+        if verdict is Verdict.WARN:
+            await self._deliver(chat_id, [self._conversation.too_fast(state)])
+            return
+        new_state, replies = self._conversation.handle(state, event)
+        if new_state != state:
+            await self._chats.save(chat_id, new_state)
+        await self._deliver(chat_id, replies, tapped)
+
+    async def apologise(self, chat_id: int) -> None:
+        state = await self._chats.load(chat_id)
+        try:
+            await self._sender.show(chat_id, self._conversation.something_went_wrong(state))
+        except TelegramError as error:
+            log.info("could not apologise to chat %s: %s", chat_id, error)
+
+    async def _deliver(self, chat_id: int, replies: list[Reply],
+                       tapped: Message | None = None) -> None:
+        pending = list(replies)
+
+        async def show_pending() -> None:
+            nonlocal tapped
+            while pending:
+                if await self._sender.show(chat_id, pending[0], tapped):
+                    tapped = None  # the tapped message now shows that reply
+                pending.pop(0)
+
+        try:
+            await call_retrying(
+                lambda: redelivery(sleep=self._sleep, what=f"reply to chat {chat_id}"),
+                show_pending)
+        except TelegramError as error:
+            if refused(error):  # blocked by the user, or a request Telegram will never take
+                log.warning("reply to chat %s refused: %s", chat_id, error)
+            else:
+                log.error("reply to chat %s undeliverable, given up: %s", chat_id, error)

@@ -1,0 +1,47 @@
+"""Handle, then confirm: the one path every update takes, polled or posted to the webhook.
+
+An update is handled in its chat's order, then written to the journal as handled; only after
+that does the receiver confirm it to Telegram (the next getUpdates offset, or the webhook's
+200). A crash in between leaves it unconfirmed, so Telegram hands it back, and the journal
+tells a re-delivery of an update already answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.delivery.chat_order import ChatOrder, chat_key
+from bot.storage import UpdateJournal
+from bot.telegram_layer.persistence_marks import forget_persistence_marks
+
+log = logging.getLogger(__name__)
+
+
+class HandleThenConfirm:
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 journal: UpdateJournal, order: ChatOrder | None = None) -> None:
+        self._application = application
+        self._journal = journal
+        self._order = order or ChatOrder()
+
+    async def __call__(self, update: Update) -> None:
+        """Returns once the update is handled and journalled (or was already); cancelled, it
+        leaves the update unconfirmed for the next start."""
+        application = self._application
+        # The chat's turn comes first, so its queued updates hold no concurrency slot while
+        # they wait, and a journal that awaits cannot reorder them.
+        async with self._order.turn(chat_key(update)):
+            if await self._journal.is_handled(update.update_id):
+                return  # answered before a crash, while Telegram was not told
+            try:
+                await application.update_processor.process_update(
+                    update, application.process_update(update))
+            except Exception:  # the framework's own failure (handlers' go to on_error)
+                log.exception("update %s failed", update.update_id)
+            finally:
+                forget_persistence_marks(application)
+            await self._journal.mark_handled(update.update_id)

@@ -1,0 +1,60 @@
+"""The storage interface: what the delivery layer needs from any backend, and nothing more.
+
+Every method is a coroutine, so a backend that talks to a server over the network (PostgreSQL
+through asyncpg or psycopg) awaits its driver, while SQLite, a sub-millisecond local write,
+simply returns. Callers never hold a transaction across awaits: a chat's read-modify-write is
+kept atomic by the delivery layer, which handles one update per chat at a time
+(bot/delivery/chat_order.py), not by the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from bot.dialog.state import ChatState
+
+
+class ChatStates(Protocol):
+    """Each chat's ChatState, one record per chat id."""
+
+    async def load(self, chat_id: int) -> ChatState:
+        """The chat's state; a fresh ChatState for a chat never seen or a damaged record."""
+        ...
+
+    async def save(self, chat_id: int, state: ChatState) -> None:
+        """Durable once it returns: a crash after it never loses the state."""
+        ...
+
+
+class UpdateJournal(Protocol):
+    """Which Telegram updates have been handled, and which were set aside to handle later.
+
+    The bot confirms an update to Telegram only once it has been handled, so after a crash
+    Telegram hands back everything unconfirmed; the journal tells the ones already answered.
+    An update still in progress when a whole batch piles up behind it is "set aside": its
+    payload written here so that Telegram may forget it; a restart handles those first.
+    """
+
+    async def is_handled(self, update_id: int) -> bool: ...
+
+    async def mark_handled(self, update_id: int) -> None:
+        """Also drops the update from the set-aside ones, if it was there."""
+        ...
+
+    async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None: ...
+
+    async def set_aside_updates(self) -> list[dict[str, Any]]:
+        """Payloads of updates set aside and not yet handled, oldest first."""
+        ...
+
+
+class Storage(Protocol):
+    """One backend: both records, opened together and closed together."""
+
+    @property
+    def chats(self) -> ChatStates: ...
+
+    @property
+    def journal(self) -> UpdateJournal: ...
+
+    async def close(self) -> None: ...
