@@ -37,7 +37,6 @@ def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None) -> int
         if text.isdigit() and 1 <= int(text) <= len(buttons):
             show(Tap(buttons[int(text) - 1].data))
         elif text.startswith("/"):
-            name, _, argument = text[1:].partition(" ")
-            show(Command(name.lower(), argument))
+            show(Command.parse(text))
         else:
             show(TextMessage(text))

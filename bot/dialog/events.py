@@ -11,6 +11,14 @@ class Command:
     argument: str = ""
     language_code: str | None = None  # Telegram's guess of the user's language
 
+    @classmethod
+    def parse(cls, text: str, language_code: str | None = None) -> Command:
+        """"/Start@QashqaiBot  en" -> Command("start", "en"): no slash, no bot name, lower
+        case; the one place a command is read, whoever typed it (Telegram, the terminal)."""
+        head, _, argument = text.strip().partition(" ")
+        name = head.lstrip("/").split("@", 1)[0].lower()
+        return cls(name, argument.strip(), language_code)
+
 
 @dataclass(frozen=True)
 class TextMessage:

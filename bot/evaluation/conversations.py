@@ -96,8 +96,7 @@ class _Chat:
         if turn.event == "user":
             return TextMessage(turn.value, self.code)
         if turn.event == "command":
-            name, _, argument = turn.value.lstrip("/").partition(" ")
-            return Command(name.lower(), argument, self.code)
+            return Command.parse(turn.value, self.code)
         button = self._button(turn.value)
         return Tap(button.data, self.code) if button else f"no '{turn.value}' button to tap"
 

@@ -19,10 +19,7 @@ def language_code(update: Update) -> str | None:
 
 
 def command(message: Message, language: str | None) -> Command:
-    """"/Start@QashqaiBot  en" -> Command("start", "en"): no slash, no bot name, lower case."""
-    head, _, argument = (message.text or "").partition(" ")
-    name = head.lstrip("/").split("@", 1)[0].lower()
-    return Command(name, argument.strip(), language)
+    return Command.parse(message.text or "", language)
 
 
 def text(message: Message, language: str | None) -> TextMessage:

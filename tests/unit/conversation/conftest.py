@@ -23,8 +23,7 @@ class Chat:
     def send(self, text: str) -> list[Reply]:
         event: Event
         if text.startswith("/"):
-            name, _, argument = text[1:].partition(" ")
-            event = Command(name, argument, self.language_code)
+            event = Command.parse(text, self.language_code)
         else:
             event = TextMessage(text, self.language_code)
         return self.do(event)
