@@ -338,7 +338,7 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
         if urgent.lead is not None and urgent.lead not in interface:
             raise file.error(None, f"urgent.{name}.lead", f"'{urgent.lead}' is not in "
                              "interface.yaml")
-    for field in ("failure", "about", "none_of", "specific"):
+    for field in ("failure", "about", "trunk", "none_of", "specific"):
         for index, concept in enumerate(getattr(intents.wont_open, field)):
             if concept not in concepts:
                 raise file.error(None, f"wont_open.{field}[{index}]",

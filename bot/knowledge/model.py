@@ -212,10 +212,11 @@ class WontOpen(Schema):
     """A message that says the boot won't open: it names a failure concept and one of
     `about`, and none of `none_of` (synonyms.yaml concepts). When it names nothing more
     `specific` either (a way, a part, a cause), it is the commonest problem whatever entry
-    the matcher prefers; otherwise only when the matcher is unsure."""
+    the matcher prefers; otherwise only when the matcher is unsure and offers it too."""
 
     failure: Words
     about: Words
+    trunk: Words  # naming the boot: another part named beside it does not stop the rule
     none_of: tuple[NonEmpty, ...] = ()
     specific: tuple[NonEmpty, ...] = ()
 
@@ -228,6 +229,7 @@ class Intents(Schema):
     small_talk: Mapping[str, PhraseSet]  # greeting, thanks ...
     emojis: Mapping[str, Words]  # an emoji alone: the walk replies or small talk it means
     negations: PhraseSet  # words that turn "it worked" into "it didn't"
+    negative_meanings: Words  # meanings that are refusals already ("still shut"): "nah" keeps them
     fillers: PhraseSet  # words that may surround a reply without changing it ("sorry", "mate")
     urgent: Mapping[str, Urgent]  # someone or the keys shut in the boot
     tried: PhraseSet  # "tried", "пробовал": the ways a message names did not work

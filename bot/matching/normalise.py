@@ -236,15 +236,24 @@ class Normaliser:
         return len(word) >= MIN_TYPO_LENGTH + 1 and self._closest(word) is not None
 
     def _repair_typo(self, word: str) -> str:
-        if len(word) < MIN_TYPO_LENGTH or word.isdigit() or self.is_known(word):
+        if word.isdigit() or self.is_known(word):
             return word
+        if len(word) < MIN_TYPO_LENGTH:  # only the swap: "teh" -> "the", "nto" -> "not"
+            return self._swapped(word) or word
         return self._closest(word) or word
 
-    def _closest(self, word: str) -> str | None:
-        for i in range(1, len(word) - 1):  # two neighbouring letters swapped ("opne" -> "open")
+    def _swapped(self, word: str) -> str | None:
+        """A known word with two neighbouring letters swapped back ("opne" -> "open")."""
+        for i in range(len(word) - 1):
             swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
             if swapped in self._known_words:
                 return swapped
+        return None
+
+    def _closest(self, word: str) -> str | None:
+        swapped = self._swapped(word)
+        if swapped is not None:
+            return swapped
         candidates = [w for w in self._vocabulary_by_letter.get(word[0], ())
                       if abs(len(w) - len(word)) <= MAX_TYPO_LENGTH_CHANGE]
         found = process.extractOne(word, candidates, scorer=fuzz.ratio,

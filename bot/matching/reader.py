@@ -70,7 +70,8 @@ class Reader:
                            mixed: bool = False) -> PhraseMatcher:
             return PhraseMatcher({name: phrases.every for name, phrases in meanings.items()},
                                  negations=intents.negations.every, fillers=fillers,
-                                 emojis=intents.emojis, repair=normaliser.repair, mixed=mixed)
+                                 emojis=intents.emojis, repair=normaliser.repair, mixed=mixed,
+                                 negative=intents.negative_meanings)
 
         self._walk_replies = phrase_matcher(intents.walk)
         self._answers = phrase_matcher(intents.answers)
@@ -88,6 +89,7 @@ class Reader:
         self._wont_open_rule = _ConceptSets(frozenset(rule.failure), frozenset(rule.about),
                                             frozenset(rule.none_of), frozenset(rule.specific))
         self._no_tools = intents.no_tools.every
+        self._trunk = frozenset(intents.wont_open.trunk)
         self._comparisons = intents.comparisons.every
 
         makes = sorted(set(intents.other_makes.every), key=len, reverse=True)
@@ -103,8 +105,8 @@ class Reader:
                       None)
         small_talk = self._small_talk.meaning(text) if urgent is None else None
         says_wont_open = self._says_wont_open(match)
-        if says_wont_open and (match.outcome is not Outcome.ANSWER
-                               or not tokens & self._wont_open_rule.specific):
+        if says_wont_open and (not tokens & self._wont_open_rule.specific or (
+                match.outcome is not Outcome.ANSWER and self._wont_open in match.suggestions)):
             match = match.answering(self._wont_open)  # "boot. stuck.": the commonest problem
         return Reading(
             match=match,
@@ -129,8 +131,10 @@ class Reader:
 
     def _says_wont_open(self, match: MatchResult) -> bool:
         rule, tokens = self._wont_open_rule, match.tokens
+        # "dash lights come on but the boot won't open": another part named beside the boot
         return (bool(tokens & rule.failure) and bool(tokens & rule.about)
-                and not tokens & rule.none_of and not match.off_topic)
+                and not tokens & rule.none_of
+                and (not match.off_topic or bool(tokens & self._trunk)))
 
     def _tried(self, spelled: tuple[str, ...], tokens: set[str],
                says_wont_open: bool) -> tuple[str, ...]:
