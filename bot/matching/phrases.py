@@ -41,11 +41,15 @@ class PhraseMatcher:
     def __init__(self, meanings: Mapping[str, Iterable[str]], *, negations: Iterable[str],
                  fillers: Iterable[str], emojis: Mapping[str, Iterable[str]],
                  repair: Callable[[str], list[str]] | None = None,
-                 mixed: bool = False, negative: Iterable[str] = ()) -> None:
+                 mixed: bool = False, negative: Iterable[str] = (),
+                 droppable: Iterable[str] = ()) -> None:
         """`mixed`: a message may combine phrases of several meanings ("awesome, thanks!",
         small talk); it then means the one of its longest phrase. Walk replies are not mixed:
         "next, it didn't work" is no reply at all."""
         self._mixed = mixed
+        # words left out before the fuzzy comparison ("didnt wrk either"): only the intents'
+        # own fillers, not stop words, which carry a question ("как открыт багажник")
+        self._droppable = frozenset(w for d in droppable for w in words(clean(d)))
         negative_meanings = frozenset(negative)  # "failed", "no": more negation keeps them
         self._negations = frozenset(w for n in negations for w in words(clean(n)))
         self._fillers = frozenset(w for f in fillers for w in words(clean(f)))
@@ -75,7 +79,7 @@ class PhraseMatcher:
         if not spelled or len(spelled) > MAX_WORDS:
             return None
         negated = bool(self._negations & set(spelled))
-        said = [w for w in spelled if w not in self._fillers] or spelled  # "didnt wrk either"
+        said = [w for w in spelled if w not in self._droppable] or spelled
         for _, _, index in process.extract(
                 " ".join(said), self._texts, scorer=fuzz.ratio,
                 score_cutoff=WHOLE_PHRASE_SCORE, limit=5):

@@ -71,7 +71,8 @@ class Reader:
             return PhraseMatcher({name: phrases.every for name, phrases in meanings.items()},
                                  negations=intents.negations.every, fillers=fillers,
                                  emojis=intents.emojis, repair=normaliser.repair, mixed=mixed,
-                                 negative=intents.negative_meanings)
+                                 negative=intents.negative_meanings,
+                                 droppable=intents.fillers.every)
 
         self._walk_replies = phrase_matcher(intents.walk)
         self._answers = phrase_matcher(intents.answers)
@@ -111,7 +112,8 @@ class Reader:
         return Reading(
             match=match,
             urgent=urgent,
-            tried=self._tried(spelled, tokens, says_wont_open),
+            tried=self._tried(spelled, tokens,
+                          says_wont_open or match.outcome is not Outcome.ANSWER),
             other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
             about_qashqai=bool(_OUR_CAR.search(cleaned))
@@ -137,17 +139,16 @@ class Reader:
                 and (not match.off_topic or bool(tokens & self._trunk)))
 
     def _tried(self, spelled: tuple[str, ...], tokens: set[str],
-               says_wont_open: bool) -> tuple[str, ...]:
+               nothing_else: bool) -> tuple[str, ...]:
         """The ways named in a message that says it tried them ("tried the fob and the
-        button", "ни кнопкой ни брелоком", "ni s knopki ni s brelka"). A weaker sign
-        ("pressed", "тоже") counts with two ways named, or with one in a message that says
-        the boot won't open ("pressed the thing on the key, trunk's not opening")."""
+        button", "ни кнопкой ни брелоком", "pressed the thing on the key, trunk's not
+        opening"): two ways or more, or one in a message that says the boot won't open or
+        asks nothing else ("tried the key fob already")."""
         named = [m for m, concepts in self._way_concepts.items() if tokens & concepts]
-        if not named:
-            return ()
+        if not named or not (len(named) >= 2 or nothing_else):
+            return ()  # "tried the kick twenty times, am I doing it wrong?" asks about that way
         said = any(_contains(spelled, marker) for marker in self._tried_markers if marker) or (
-            (len(named) >= 2 or says_wont_open)
-            and any(_contains(spelled, marker) for marker in self._weak_markers if marker))
+            any(_contains(spelled, marker) for marker in self._weak_markers if marker))
         if not said:
             return ()
         return tuple(sorted(named, key=lambda m: self._guided_order.get(m, len(named))))
