@@ -148,7 +148,8 @@ class Reader:
         if not named or not (len(named) >= 2 or nothing_else):
             return ()  # "tried the kick twenty times, am I doing it wrong?" asks about that way
         said = any(_contains(spelled, marker) for marker in self._tried_markers if marker) or (
-            any(_contains(spelled, marker) for marker in self._weak_markers if marker))
+            (len(named) >= 2 or nothing_else)
+            and any(_contains(spelled, marker) for marker in self._weak_markers if marker))
         if not said:
             return ()
         return tuple(sorted(named, key=lambda m: self._guided_order.get(m, len(named))))
