@@ -42,6 +42,14 @@ class Button:
 
 
 @dataclass(frozen=True)
+class PictureRef:
+    """A drawing to show with the reply (knowledge/pictures.yaml), in the chat's language."""
+
+    name: str
+    language: str
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str  # Telegram HTML; every knowledge text in it is already escaped
     buttons: tuple[tuple[Button, ...], ...] = ()  # inline keyboard rows
@@ -49,6 +57,7 @@ class Reply:
     quick_replies: tuple[tuple[str, ...], ...] = ()  # persistent keyboard under the input field
     kind: ReplyKind = ReplyKind.NOTICE
     screen: str = ""  # the navigation screen it shows (bot.dialog.navigation), if any
+    picture: PictureRef | None = None  # shown with the text as its caption, if any
 
     @property
     def plain_text(self) -> str:

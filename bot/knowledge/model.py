@@ -319,10 +319,19 @@ class Knowledge:
         return tuple(entry for entry in self.entries.values() if entry.is_method)
 
     def picture_for(self, entry: Entry, step: Step | None = None) -> Picture | None:
-        """The drawing shown with an entry's answer (no step) or with one of its steps."""
-        index = None if step is None else next(
-            (i for i, s in enumerate(entry.steps) if s is step), -1)
-        return self._picture_places.get((entry.id, index))
+        """The drawing a screen about `entry` shows: its answer's (no step), else its first
+        step's; a step's own, else the last one before it, else the answer's, else the
+        first after it. So an entry with a drawing shows one on every screen, and its message
+        stays a photo while the owner moves through it: Telegram can put a photo on a text
+        message in place, but cannot take it off again."""
+        places = self._picture_places
+        steps = range(len(entry.steps))
+        if step is None:
+            order: list[int | None] = [None, *steps]
+        else:
+            index = next((i for i, s in enumerate(entry.steps) if s is step), 0)
+            order = [*range(index, -1, -1), None, *range(index + 1, len(entry.steps))]
+        return next((places[(entry.id, i)] for i in order if (entry.id, i) in places), None)
 
     @cached_property
     def _picture_places(self) -> dict[tuple[str, int | None], Picture]:

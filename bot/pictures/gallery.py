@@ -84,14 +84,16 @@ class Gallery:
 
     def write(self, directory: Path) -> dict[tuple[str, str], Path]:
         """Every PNG into `directory` (created if need be), as name.language.png."""
+        return {key: self.save(*key, directory) for key in self._svgs}
+
+    def save(self, name: str, language: str, directory: Path) -> Path:
+        """One PNG into `directory`, unless it is there already as it is now."""
+        rendering = self.get(name, language)
         directory.mkdir(parents=True, exist_ok=True)
-        paths = {}
-        for rendering in self:
-            path = directory / rendering.filename
-            if not path.exists() or path.read_bytes() != rendering.png:
-                path.write_bytes(rendering.png)
-            paths[(rendering.name, rendering.language)] = path
-        return paths
+        path = directory / rendering.filename
+        if not path.exists() or path.read_bytes() != rendering.png:
+            path.write_bytes(rendering.png)
+        return path
 
 
 def _render(picture: Picture, language: str, svg: str) -> Rendering:
