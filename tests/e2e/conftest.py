@@ -31,7 +31,8 @@ class RunningBot:
                                  data_dir=data_dir, log_level=20,
                                  max_sends_per_second=max_sends_per_second,
                                  send_retries=send_retries)
-        self.bot = Runner(self.settings, loaded.conversation, long_poll_seconds=1)
+        self.bot = Runner(self.settings, loaded.conversation, long_poll_seconds=1,
+                          gallery=loaded.gallery)
 
     @property
     def store(self) -> Storage | None:
