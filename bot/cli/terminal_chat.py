@@ -44,7 +44,10 @@ def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None,
             return 0
         text = line.strip()
         if text.isdigit() and 1 <= int(text) <= len(buttons):
-            show(Tap(buttons[int(text) - 1].data))
+            button = buttons[int(text) - 1]
+            if button.share:  # in Telegram, a link to the answer: t.me/<bot>?start=<id>
+                print(f"[share: t.me/<bot>?start={button.share}]", file=stdout)
+            show(Tap(button.data))
         elif text.startswith("/"):
             show(Command.parse(text))
         else:

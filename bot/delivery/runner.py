@@ -25,11 +25,13 @@ from bot.delivery.health import Heartbeat
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
+from bot.dialog.sharing import InlineArticles
 from bot.pictures import Gallery
 from bot.storage import Storage, open_storage
 from bot.telegram_layer.handlers import add_handlers, publish_commands
 from bot.telegram_layer.photos import Photos
 from bot.telegram_layer.replies import ReplySender
+from bot.telegram_layer.sharing import InlineQueries
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +53,11 @@ class Runner:
         self.storage = storage = await open_storage(settings)
         self.application = application = build_application(settings)
         photos = Photos(self.gallery, storage.pictures)
+        knowledge = self.conversation.knowledge
+        inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
         add_handlers(application, ChatTurns(self.conversation, storage.chats,
-                                            ReplySender(application.bot, photos=photos)))
+                                            ReplySender(application.bot, photos=photos)),
+                     inline)
         await application.initialize()
         await publish_commands(application, self.conversation.knowledge)
         await application.start()

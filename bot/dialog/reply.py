@@ -39,6 +39,10 @@ class ReplyKind(StrEnum):
 class Button:
     label: str
     data: str  # callback data, packed by bot.dialog.callback_data
+    # An entry id: a button that shares that answer. Telegram shows it as a link (a deep link
+    # to the answer, or inline sharing); where it is tapped as a plain button, `data` shows
+    # the answer.
+    share: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ REQUIRED_INTERFACE_KEYS = (
     "unrelated", "other_make", "unsupported", "stale_button", "reset_done",
     "language_question", "language_name", "language_switched", "language_followed",
     "something_went_wrong", "too_fast", "section_table", "table_row", "picture_schematic",
+    "button_share", "inline_open", "inline_start",
 )
 
 

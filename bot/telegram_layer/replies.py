@@ -23,6 +23,7 @@ from telegram.error import BadRequest
 
 from bot.dialog import Button, PictureRef, Reply
 from bot.telegram_layer.photos import Photos
+from bot.telegram_layer.sharing import DeepLinks, links_of
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +35,24 @@ EDITED_MESSAGES_REMEMBERED = 10_000
 KEYBOARDS_REMEMBERED = 2_000
 
 
-def markup_for(reply: Reply) -> Markup | None:
+def markup_for(reply: Reply, links: DeepLinks | None = None) -> Markup | None:
+    """`links`: how share buttons become links (without them, they stay plain buttons)."""
     if reply.buttons:
-        return _inline_keyboard(reply.buttons)
+        return _inline_keyboard(reply.buttons, links)
     if reply.quick_replies:
         return _quick_reply_keyboard(reply.quick_replies)
     return None
 
 
 @cached(LRUCache(maxsize=KEYBOARDS_REMEMBERED))
-def _inline_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows])
+def _inline_keyboard(rows: tuple[tuple[Button, ...], ...], links: DeepLinks | None
+                     ) -> InlineKeyboardMarkup:
+    def button(b: Button) -> InlineKeyboardButton:
+        if links is None:
+            return InlineKeyboardButton(b.label, callback_data=b.data)
+        return links.button(b)
+
+    return InlineKeyboardMarkup([[button(b) for b in row] for row in rows])
 
 
 @cached(LRUCache(maxsize=KEYBOARDS_REMEMBERED))
@@ -92,6 +99,9 @@ class ReplySender:
         self._shown = shown or ShownScreens()
         self._photos = photos
 
+    def _markup(self, reply: Reply) -> Markup | None:
+        return markup_for(reply, links_of(self._bot))
+
     async def show(self, chat_id: int, reply: Reply, tapped: Message | None = None) -> bool:
         """Shows one reply; True when the tapped message is done with: edited to show it, or,
         when it could not be (a photo cannot become text again), its buttons taken off so
@@ -103,7 +113,7 @@ class ReplySender:
             await self._send_photo(chat_id, reply, reply.picture, self._photos)
         else:
             await self._bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
-                                         reply_markup=markup_for(reply))
+                                         reply_markup=self._markup(reply))
         if reply.edit and tapped is not None and self._shown.picture(tapped) != "":
             await self._retire(tapped)
             return True
@@ -114,14 +124,14 @@ class ReplySender:
         async def send(photo: str | bytes, filename: str | None) -> Message:
             return await self._bot.send_photo(
                 chat_id, photo, caption=reply.text, parse_mode=ParseMode.HTML,
-                reply_markup=markup_for(reply), filename=filename)
+                reply_markup=self._markup(reply), filename=filename)
 
         await photos.send(picture, send)
 
     async def _edit(self, message: Message, reply: Reply) -> bool:
         """False when the message cannot be edited (too old, deleted, a photo to become
         text): the caller sends instead."""
-        markup = markup_for(reply)
+        markup = self._markup(reply)
         picture = self._photos.key(reply.picture) if (
             reply.picture is not None and self._photos is not None) else ""
         screen = _screen_of(reply.plain_text, markup, picture)

@@ -5,6 +5,7 @@ at a step that is not there) stops `check` with a message that says where."""
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,13 @@ def test_pictures_command_writes_every_png(tmp_path, capsys: pytest.CaptureFixtu
     assert written == sorted(f"{name}.{language}.png" for name in knowledge.pictures
                              for language in LANGUAGES)
     assert str(tmp_path / "out" / "opener.en.png") in capsys.readouterr().out
+
+
+def test_the_readme_shows_the_drawings_as_they_are_now(gallery: Gallery) -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "pictures"
+    shown = sorted(docs.glob("*.png"))
+    assert len(shown) >= 3
+    for path in shown:
+        name, language, _ = path.name.split(".")
+        assert path.read_bytes() == gallery.get(name, language).png, (
+            f"{path.name} is out of date: python -m bot pictures DIR, then copy it from DIR")

@@ -55,7 +55,10 @@ class Articles:
         rows.extend((kit.entry_button(kit.knowledge.entry(r), state),)
                     for r in entry.related[:MAX_RELATED_BUTTONS])
         rows.extend(extra_rows)
-        rows.append(kit.menu_row(state, screen))
+        menu_row = kit.menu_row(state, screen)
+        if kind is not ReplyKind.EMERGENCY:  # someone shut in: nothing to distract
+            menu_row = (*menu_row, kit.share(entry, state))
+        rows.append(menu_row)
         return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=kind, screen=screen.code(),
                      picture=picture)
 

@@ -61,6 +61,11 @@ class Kit:
         return Button(entry.title.in_(language_of(state)),
                       self.codec.pack(Action.VIEW, f"answer.{entry.id}"))
 
+    def share(self, entry: Entry, state: ChatState) -> Button:
+        """Shares the entry's answer (see Button.share)."""
+        return Button(self.ui("button_share", state), self.codec.pack(Action.SHARE, entry.id),
+                      share=entry.id)
+
     def menu_row(self, state: ChatState, back_from: Screen | None = None) -> tuple[Button, ...]:
         """Menu, and Back when the screen has somewhere to go back to."""
         menu = self.button("button_menu", state, Action.VIEW, "menu")
