@@ -43,13 +43,16 @@ async def test_the_first_picture_is_uploaded_then_sent_by_file_id(
     assert isinstance(sent_photos(server)[-1], str)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_after_a_restart_the_stored_file_id_is_reused(
-        server: FakeTelegram, running_bot: RunningBot) -> None:
-    await owner(server, "en").send("🔑 Key fob")
+        server: FakeTelegram, running_bot: RunningBot, language: str) -> None:
+    key = {"en": "🔑 Key fob", "ru": "🔑 Брелок"}[language]
+    await owner(server, language).send(key)
     assert len(server.uploads) == 1
     await running_bot.restart()
-    (step,) = await owner(server, "en", chat_id=7200).send("🔑 Key fob")
+    (step,) = await owner(server, language, chat_id=7200).send(key)
     assert step.photo is not None and len(server.uploads) == 1
+    assert isinstance(sent_photos(server)[-1], str), "sent by the file_id stored before"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
