@@ -30,7 +30,7 @@ def serve() -> int:
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
              settings.data_dir, settings.api_url)
     try:
-        return run_until_signalled(settings, loaded.conversation)
+        return run_until_signalled(settings, loaded.conversation, loaded.gallery)
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.
         print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "

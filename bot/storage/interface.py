@@ -48,13 +48,40 @@ class UpdateJournal(Protocol):
         ...
 
 
+class PictureFiles(Protocol):
+    """Telegram's file_id for each picture the bot uploaded, so that a picture goes up once
+    and is sent again by its file_id, after a restart too.
+
+    A file_id works in every chat of the bot, so one record serves all chats; it names the
+    chat whose upload made it, so that forgetting a chat (/forget) forgets those records with
+    one call, and the next chat to need the picture uploads it afresh.
+    """
+
+    async def file_id(self, key: str) -> str | None:
+        """The file_id stored for a picture's key (bot.pictures.Gallery.key), if any."""
+        ...
+
+    async def remember(self, key: str, file_id: str, chat_id: int) -> None: ...
+
+    async def forget(self, key: str) -> None:
+        """Telegram refused the stored file_id: the picture is uploaded afresh next time."""
+        ...
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Every record the chat's uploads made."""
+        ...
+
+
 class Storage(Protocol):
-    """One backend: both records, opened together and closed together."""
+    """One backend: all its records, opened together and closed together."""
 
     @property
     def chats(self) -> ChatStates: ...
 
     @property
     def journal(self) -> UpdateJournal: ...
+
+    @property
+    def pictures(self) -> PictureFiles: ...
 
     async def close(self) -> None: ...
