@@ -8,10 +8,11 @@ backend, such as PostgreSQL, is one more module implementing the same protocols,
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.storage.interface import ChatStates, Storage, UpdateJournal
+from bot.storage.interface import ChatStates, Storage, StorageError, UpdateJournal
 from bot.storage.sqlite import SqliteStorage
 
-__all__ = ["ChatStates", "SqliteStorage", "Storage", "UpdateJournal", "open_storage"]
+__all__ = ["ChatStates", "SqliteStorage", "Storage", "StorageError", "UpdateJournal",
+           "open_storage"]
 
 
 async def open_storage(settings: Settings) -> Storage:
