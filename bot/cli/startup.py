@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.dialog import Conversation
+from bot.dialog.feedback import FEEDBACK_KEYS
 from bot.dialog.screens import COMMAND_KEYS
 from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, ScreenReport, check_screens
 from bot.knowledge import Knowledge, load_knowledge
@@ -33,6 +34,6 @@ def load() -> Loaded:
 
 
 def interface_keys() -> tuple[str, ...]:
-    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values(),
+    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values(), *FEEDBACK_KEYS,
             *(f"small_talk_{m}" for m in ("greeting", "thanks", "ok", "opened", "swearing",
                                           "wait", "language_other")))
