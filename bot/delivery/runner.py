@@ -21,10 +21,12 @@ from bot.config import Settings
 from bot.delivery.application import ALLOWED_UPDATES, build_application
 from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
-from bot.delivery.health import Heartbeat
+from bot.delivery.health import Heartbeat, is_alive
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
+from bot.monitoring.pages import MetricsServer, active_chats_refresh
+from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
 from bot.telegram_layer.handlers import add_handlers, publish_commands
 from bot.telegram_layer.replies import ReplySender
@@ -41,22 +43,34 @@ class Runner:
         self.storage: Storage | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.receiver: Poller | WebhookReceiver | None = None
+        self.metrics_server: MetricsServer | None = None
 
     async def start(self) -> None:
         settings = self.settings
         self.storage = storage = await open_storage(settings)
         self.application = application = build_application(settings)
-        add_handlers(application, ChatTurns(self.conversation, storage.chats,
-                                            ReplySender(application.bot)))
+        sender = ReplySender(application.bot)
+        recorder = Recorder(storage, self.conversation.reader,
+                            retention_days=settings.unanswered_retention_days,
+                            keyboard_labels=self.conversation.quick_replies,
+                            forget_in_memory=[sender.forget_chat])
+        await recorder.expire()
+        add_handlers(application, ChatTurns(self.conversation, storage.chats, sender,
+                                            recorder=recorder))
         await application.initialize()
         await publish_commands(application, self.conversation.knowledge)
         await application.start()
         handle_then_confirm = HandleThenConfirm(application, storage.journal)
         heartbeat = Heartbeat(settings.data_dir)
+        refresh = active_chats_refresh(storage.activity)
+        if settings.metrics_port is not None:
+            self.metrics_server = MetricsServer(settings.metrics_listen, settings.metrics_port,
+                                                refresh, lambda: is_alive(settings.data_dir))
+            await self.metrics_server.start()
         if settings.webhook_url:
-            self.receiver = WebhookReceiver(application.bot, handle_then_confirm, settings,
-                                            allowed_updates=ALLOWED_UPDATES,
-                                            on_beat=heartbeat.beat)
+            self.receiver = WebhookReceiver(
+                application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
+                on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None)
         else:
             self.receiver = Poller(application.bot, storage.journal, handle_then_confirm,
                                    allowed_updates=ALLOWED_UPDATES,
@@ -73,6 +87,9 @@ class Runner:
         if self.receiver is not None:
             await self.receiver.stop()
             self.receiver = None
+        if self.metrics_server is not None:
+            await self.metrics_server.stop()
+            self.metrics_server = None
         if self.application is not None:
             if self.application.running:
                 await self.application.stop()

@@ -15,6 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.dialog import Button, Reply
+from bot.monitoring import metrics
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,10 @@ class ShownScreens:
     def remember(self, message: Message, screen: str) -> None:
         self._shown[(message.chat_id, message.message_id)] = hash(screen)
 
+    def forget_chat(self, chat_id: int) -> None:
+        for key in [key for key in self._shown if key[0] == chat_id]:
+            del self._shown[key]
+
 
 class ReplySender:
     def __init__(self, bot: Bot, shown: ShownScreens | None = None) -> None:
@@ -80,7 +85,12 @@ class ReplySender:
             return True
         await self._bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
                                      reply_markup=markup_for(reply))
+        metrics.REPLIES.labels(reply.kind.value, "sent").inc()
         return False
+
+    def forget_chat(self, chat_id: int) -> None:
+        """/forget: what this process remembers of the chat's messages goes too."""
+        self._shown.forget_chat(chat_id)
 
     async def _edit(self, message: Message, reply: Reply) -> bool:
         """False when the message cannot be edited (too old, deleted): the caller sends instead."""
@@ -90,6 +100,7 @@ class ReplySender:
         if already is None:
             already = _screen_of(message.text or "", message.reply_markup) == screen
         if already:
+            metrics.REPLIES.labels(reply.kind.value, "already_shown").inc()
             return True  # a repeated tap: the message already shows this screen
         try:
             await self._bot.edit_message_text(
@@ -99,10 +110,12 @@ class ReplySender:
             )
         except BadRequest as error:
             if "not modified" in error.message.lower():
+                metrics.REPLIES.labels(reply.kind.value, "already_shown").inc()
                 return True  # a second tap on the same button: the screen already shows it
             log.info("could not edit message %s, sending anew: %s", message.message_id, error)
             return False
         self._shown.remember(message, screen)
+        metrics.REPLIES.labels(reply.kind.value, "edited").inc()
         return True
 
 

@@ -1,0 +1,142 @@
+"""Writes down what each turn amounted to (turns.py), for /stats, /unanswered and /metrics.
+
+Called by a chat's turn (bot/delivery/chat_turn.py) with the state before and after and the
+replies, once the state is saved and before the replies go out, so /forget has happened by
+the time the owner reads that it has. Recording never costs an owner their reply: a failure
+here is logged and the turn goes on.
+
+Kept: when each chat was last seen (written once a chat a day), daily tallies, ratings tied
+to their chat (so a second rating replaces the first) until /forget or the retention period,
+comments tied to their chat so that /forget deletes them, and each question that got "did you
+mean" or a decline, with the matcher's nearest entries and scores and tied to no chat. Never a
+name or a user id. With UNANSWERED_RETENTION_DAYS=0 nothing anyone wrote is kept, and ratings
+are tied to no chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Container, Sequence
+from datetime import UTC, datetime
+
+from cachetools import LRUCache
+
+from bot.dialog.events import Event, TextMessage
+from bot.dialog.reply import Reply
+from bot.dialog.state import ChatState
+from bot.dialog.typed_text import MAX_QUESTION_CHARS
+from bot.matching.matcher import SUGGESTIONS
+from bot.matching.reader import Reader
+from bot.monitoring import metrics
+from bot.records.turns import Question, Turn, read_turn
+from bot.storage.interface import Candidate, Comment, Storage, UnansweredQuestion
+
+log = logging.getLogger(__name__)
+
+DAY = 24 * 3600.0
+EXPIRE_EVERY = 3600.0  # seconds between two deletions of what is past the retention period
+CHATS_REMEMBERED = 10_000  # chats known to have been seen today, to write that once a day
+
+
+def day_of(at: float) -> str:
+    """The UTC day of a Unix time, "YYYY-MM-DD": how tallies are kept and summed."""
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
+
+
+class Tally:
+    """The names of the daily tallies."""
+
+    ANSWER_SHOWN = "answer_shown"  # subject: the entry
+    WAY_STARTED = "way_started"  # subject: the way
+    WAY_OPENED = "way_opened"  # subject: the way
+    NOTHING_WORKED = "nothing_worked"
+    COMMENT = "comment"  # subject: the screen commented on
+
+    @staticmethod
+    def question(outcome: Question) -> str:
+        return f"question_{outcome.value}"
+
+
+class Recorder:
+    def __init__(self, storage: Storage, reader: Reader, *, retention_days: int,
+                 keyboard_labels: Container[str] = (),
+                 forget_in_memory: Sequence[Callable[[int], None]] = (),
+                 clock: Callable[[], float] = time.time) -> None:
+        self._storage = storage
+        self._reader = reader
+        self._retention = retention_days * DAY
+        self._keeps_text = retention_days > 0
+        self._keyboard_labels = keyboard_labels
+        self._forget_in_memory = forget_in_memory
+        self._clock = clock
+        self._seen_on: LRUCache[int, str] = LRUCache(maxsize=CHATS_REMEMBERED)
+        self._expired_at = float("-inf")
+
+    async def record(self, chat_id: int, event: Event, before: ChatState, after: ChatState,
+                     replies: Sequence[Reply]) -> None:
+        try:
+            turn = read_turn(before, event, after, replies,
+                             keyboard_labels=self._keyboard_labels)
+            await self._write(chat_id, event, turn, after.language or "")
+        except Exception:
+            log.exception("could not record a turn of chat %s; the reply goes out regardless",
+                          chat_id)
+
+    async def expire(self) -> None:
+        """Deletes what is past the retention period; also done hourly while recording."""
+        now = self._clock()
+        self._expired_at = now
+        await self._storage.expire(now - self._retention)
+
+    async def _write(self, chat_id: int, event: Event, turn: Turn, language: str) -> None:
+        storage, now = self._storage, self._clock()
+        day = day_of(now)
+        if self._seen_on.get(chat_id) != day:
+            await storage.activity.seen(chat_id, now)
+            self._seen_on[chat_id] = day
+        tallies = storage.tallies
+        if turn.question is not None:
+            metrics.QUESTIONS.labels(turn.question.value).inc()
+            await tallies.add(day, Tally.question(turn.question))
+            if turn.question is not Question.ANSWERED and isinstance(event, TextMessage):
+                await self._unanswered(event.text, turn.question, now)
+        for entry in turn.answers_shown:
+            await tallies.add(day, Tally.ANSWER_SHOWN, entry)
+        if turn.way_started is not None:
+            await tallies.add(day, Tally.WAY_STARTED, turn.way_started)
+        if turn.opened is not None:
+            await tallies.add(day, Tally.WAY_OPENED, turn.opened)
+        if turn.nothing_worked:
+            await tallies.add(day, Tally.NOTHING_WORKED)
+        if turn.rating is not None:
+            screen, rating = turn.rating
+            metrics.FEEDBACK_GIVEN.labels(rating).inc()
+            await storage.feedback.rate(chat_id if self._keeps_text else None, screen, rating,
+                                        now)
+        if turn.comment is not None:
+            metrics.FEEDBACK_GIVEN.labels("comment").inc()
+            await tallies.add(day, Tally.COMMENT, turn.comment[0])
+            if self._keeps_text:
+                screen, text = turn.comment
+                await storage.feedback.comment(chat_id, Comment(screen, text, language, now))
+        if turn.forgotten:
+            await self._forget(chat_id)
+        if now - self._expired_at >= EXPIRE_EVERY:
+            await self.expire()
+
+    async def _unanswered(self, text: str, outcome: Question, now: float) -> None:
+        if not self._keeps_text:
+            return
+        question = " ".join(text.split())[:MAX_QUESTION_CHARS]  # as the conversation read it
+        reading = self._reader.read(question)
+        candidates = tuple(Candidate(m.entry_id, round(m.score, 3))
+                           for m in reading.match.matches[:SUGGESTIONS])
+        await self._storage.unanswered.add(UnansweredQuestion(
+            question, reading.language, outcome.value, candidates, now))
+
+    async def _forget(self, chat_id: int) -> None:
+        await self._storage.forget_chat(chat_id)
+        self._seen_on.pop(chat_id, None)
+        for forget in self._forget_in_memory:
+            forget(chat_id)
