@@ -11,8 +11,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .errors import bad_request, conflict, forbidden
-from .formatting import format_text
+from .errors import ApiError, bad_request, conflict, forbidden
+from .formatting import format_caption, format_text
 from .objects import message_json
 from .rules import (
     check_chat_action,
@@ -21,8 +21,9 @@ from .rules import (
     check_reply_markup,
     check_webhook,
 )
-from .state import ScopeKey, StoredMessage, WebhookState, World, now
+from .state import Chat, ScopeKey, StoredFile, StoredMessage, WebhookState, World, now
 from .updates import UpdateQueue
+from .validate import FilePart
 
 Params = dict[str, Any]
 Handler = Callable[[Params], Awaitable[object]]
@@ -32,6 +33,7 @@ NOT_MODIFIED = (
     "the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # "Bots can currently send files of any type of up to 50 MB"
 _GET_ME_EXTRAS = {
     "can_join_groups": True,
     "can_read_all_group_messages": False,
@@ -61,6 +63,7 @@ class BotApi:
             "deleteWebhook": self.delete_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "sendMessage": self.send_message,
+            "sendDocument": self.send_document,
             "editMessageText": self.edit_message_text,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
             "answerCallbackQuery": self.answer_callback_query,
@@ -135,12 +138,34 @@ class BotApi:
         return info
 
     async def send_message(self, params: Params) -> object:
+        chat = self._chat_to_write_to(params)
+        formatted = format_text(params["text"], params.get("parse_mode"), params.get("entities"))
+        return self._post(chat, params, text=formatted.text, entities=formatted.entities,
+                          sent_text=params["text"])
+
+    async def send_document(self, params: Params) -> object:
+        chat = self._chat_to_write_to(params)
+        document = self._document(params["document"])
+        caption = format_caption(
+            params.get("caption", ""), params.get("parse_mode"), params.get("caption_entities")
+        )
+        content: dict[str, Any] = {"document": document.json()}
+        if caption.text:
+            content["caption"] = caption.text
+            if caption.entities:
+                content["caption_entities"] = caption.entities
+        return self._post(chat, params, content=content)
+
+    def _chat_to_write_to(self, params: Params) -> Chat:
+        """The chat a send addresses, once Telegram's checks on it and the markup pass."""
         chat = self.world.find_chat(params["chat_id"])
         if chat.blocked:
             raise forbidden("bot was blocked by the user")
-        markup = params.get("reply_markup")
-        check_reply_markup(markup)
-        formatted = format_text(params["text"], params.get("parse_mode"), params.get("entities"))
+        check_reply_markup(params.get("reply_markup"))
+        return chat
+
+    def _post(self, chat: Chat, params: Params, **fields: Any) -> object:
+        """A new message from the bot in `chat`: stored, and answered as a Message."""
         reply_to = self._reply_target(chat.id, params.get("reply_parameters"))
         message = StoredMessage(
             message_id=chat.allocate_message_id(),
@@ -149,16 +174,31 @@ class BotApi:
             by_bot=True,
             date=now(),
             created_seq=0,
-            text=formatted.text,
-            entities=formatted.entities,
-            reply_markup=markup,
+            reply_markup=params.get("reply_markup"),
             parse_mode=params.get("parse_mode"),
-            sent_text=params["text"],
             reply_to_message_id=reply_to,
+            **fields,
         )
         chat.messages[message.message_id] = message
         message.created_seq = self.world.changes.bump()
         return message_json(message, chat)
+
+    def _document(self, given: FilePart | str) -> StoredFile:
+        """An uploaded file is stored; a file_id must name one stored before; a URL is
+        fetched by Telegram (here: taken on trust, empty)."""
+        if isinstance(given, FilePart):
+            if not given.data:
+                raise bad_request("file must be non-empty")
+            if len(given.data) > MAX_UPLOAD_BYTES:
+                raise ApiError(413, "Request Entity Too Large")
+            return self.world.store_file(given.filename or "document", given.content_type,
+                                         given.data)
+        if given.startswith(("http://", "https://")):
+            return self.world.store_file(given.rsplit("/", 1)[-1] or "file", None, b"")
+        stored = self.world.files.get(given)
+        if stored is None:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return stored
 
     def _reply_target(self, chat_id: int, reply: dict[str, Any] | None) -> int | None:
         if reply is None:

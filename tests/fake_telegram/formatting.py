@@ -14,6 +14,7 @@ from .telegram_html import HtmlError, parse_html
 from .textutil import TRIMMED, detect_entities, is_blank, sort_entities, utf16_len
 
 MAX_MESSAGE_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,27 @@ def format_text(
     text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
 ) -> FormattedText:
     """The stored form of a message text, or the 400 Telegram gives for it."""
+    formatted = _parsed(text, parse_mode, entities)
+    if is_blank(formatted.text):
+        raise bad_request("message text is empty")
+    if utf16_len(formatted.text) > MAX_MESSAGE_LENGTH:
+        raise bad_request("message is too long")
+    return _with_detected(formatted)
+
+
+def format_caption(
+    caption: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
+) -> FormattedText:
+    """A media caption: may be empty, at most 1024 characters after entities parsing."""
+    formatted = _parsed(caption, parse_mode, entities)
+    if utf16_len(formatted.text) > MAX_CAPTION_LENGTH:
+        raise bad_request("message caption is too long")
+    return _with_detected(formatted)
+
+
+def _parsed(
+    text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
+) -> FormattedText:
     mode = (parse_mode or "").lower()
     if entities is not None:
         plain, found = text, [dict(entity) for entity in entities]
@@ -71,9 +93,4 @@ def format_text(
         plain, found = text, []
     else:
         raise bad_request("unsupported parse_mode")
-    formatted = _trim(plain, found)
-    if is_blank(formatted.text):
-        raise bad_request("message text is empty")
-    if utf16_len(formatted.text) > MAX_MESSAGE_LENGTH:
-        raise bad_request("message is too long")
-    return _with_detected(formatted)
+    return _trim(plain, found)

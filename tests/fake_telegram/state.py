@@ -44,6 +44,25 @@ class StoredMessage:
     edited_seq: int = 0
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the bot uploaded, under the file_id Telegram gave it."""
+
+    file_id: str
+    file_unique_id: str
+    file_name: str
+    mime_type: str | None
+    data: bytes
+
+    def json(self) -> dict[str, Any]:
+        """A Document object."""
+        body: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
+                                "file_name": self.file_name, "file_size": len(self.data)}
+        if self.mime_type:
+            body["mime_type"] = self.mime_type
+        return body
+
+
 @dataclass
 class Chat:
     """A chat, its message counter (shared by user and bot) and its message history."""
@@ -128,6 +147,7 @@ class World:
     menu_buttons: dict[int | None, dict[str, Any]] = field(default_factory=dict)
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
     webhook: WebhookState = field(default_factory=WebhookState)
+    files: dict[str, StoredFile] = field(default_factory=dict)  # file_id -> what was uploaded
     next_callback_number: int = 1
     # Seconds after which an unanswered callback query can no longer be answered (None: never).
     callback_query_ttl: float | None = None
@@ -144,6 +164,13 @@ class World:
                 if chat.type != "private" and chat.username and f"@{chat.username}" == chat_id:
                     return chat
         raise bad_request("chat not found")
+
+    def store_file(self, name: str, mime_type: str | None, data: bytes) -> StoredFile:
+        """Keep an uploaded file under a new file_id, as Telegram does."""
+        number = len(self.files) + 1
+        stored = StoredFile(f"fake-upload-{number}", f"uupl{number}", name, mime_type, data)
+        self.files[stored.file_id] = stored
+        return stored
 
     def add_chat(self, chat: Chat) -> Chat:
         """Remember a chat (the first user message does this)."""

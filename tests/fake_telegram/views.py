@@ -36,6 +36,8 @@ class BotMessageView:
     reply_markup: dict[str, Any] | None
     edit_count: int
     reply_to_message_id: int | None
+    document: dict[str, Any] | None = None  # a Document object, for a file the bot sent
+    caption: str | None = None
 
     @classmethod
     def of(cls, message: StoredMessage) -> BotMessageView:
@@ -50,6 +52,8 @@ class BotMessageView:
             reply_markup=message.reply_markup,
             edit_count=message.edit_count,
             reply_to_message_id=message.reply_to_message_id,
+            document=message.content.get("document"),
+            caption=message.content.get("caption"),
         )
 
     @property
