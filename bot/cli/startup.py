@@ -11,6 +11,7 @@ from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, ScreenReport, check_s
 from bot.knowledge import Knowledge, load_knowledge
 from bot.matching import Matcher
 from bot.matching.reader import Reader
+from bot.records.stats import STATS_KEYS, check_texts
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,11 @@ def load() -> Loaded:
     knowledge = load_knowledge(interface_keys=interface_keys())
     matcher = Matcher(knowledge)
     conversation = Conversation(knowledge, matcher)
+    check_texts(knowledge)  # the admins' report: bot.records.stats
     return Loaded(knowledge, matcher, conversation, check_screens(conversation))
 
 
 def interface_keys() -> tuple[str, ...]:
-    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values(), *FEEDBACK_KEYS,
+    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values(), *FEEDBACK_KEYS, *STATS_KEYS,
             *(f"small_talk_{m}" for m in ("greeting", "thanks", "ok", "opened", "swearing",
                                           "wait", "language_other")))

@@ -1,10 +1,12 @@
 """The bot as one unit that starts and stops, in either mode, and the process around it.
 
-`Runner` starts storage, the Application and one receiver (the poller, or the webhook server
-when WEBHOOK_URL is set) and stops them in reverse order; `serve` owns the signals: SIGTERM or
-SIGINT lets the updates in progress finish (at most 7 s), then exits. `run_until_signalled`
-is the process: it runs `serve` on uvloop where installed (libuv's event loop; asyncio's own
-loop was 17% of the bot's busy time under load), on asyncio's loop elsewhere.
+`Runner` starts storage, the Application, the metrics server when METRICS_PORT is set, and one
+receiver (the poller, or the webhook server when WEBHOOK_URL is set) and stops them in reverse
+order; each chat's turns are recorded (bot/records) and admins' commands answered on the way.
+`serve` owns the signals: SIGTERM or SIGINT lets the updates in progress finish (at most 7 s),
+then exits. `run_until_signalled` is the process: it runs `serve` on uvloop where installed
+(libuv's event loop; asyncio's own loop was 17% of the bot's busy time under load), on
+asyncio's loop elsewhere.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
+from bot.records.admin import AdminDesk, publish_admin_commands
 from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
 from bot.telegram_layer.handlers import add_handlers, publish_commands
@@ -55,10 +58,14 @@ class Runner:
                             keyboard_labels=self.conversation.quick_replies,
                             forget_in_memory=[sender.forget_chat])
         await recorder.expire()
-        add_handlers(application, ChatTurns(self.conversation, storage.chats, sender,
-                                            recorder=recorder))
+        turns = ChatTurns(self.conversation, storage.chats, sender, recorder=recorder)
+        knowledge = self.conversation.knowledge
+        add_handlers(application, AdminDesk(turns, storage, sender, knowledge,
+                                            admins=settings.admin_chat_ids,
+                                            retention_days=settings.unanswered_retention_days))
         await application.initialize()
-        await publish_commands(application, self.conversation.knowledge)
+        await publish_commands(application, knowledge)
+        await publish_admin_commands(application, knowledge, settings.admin_chat_ids)
         await application.start()
         handle_then_confirm = HandleThenConfirm(application, storage.journal)
         heartbeat = Heartbeat(settings.data_dir)

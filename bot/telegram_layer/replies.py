@@ -10,7 +10,14 @@ from __future__ import annotations
 import logging
 
 from cachetools import LRUCache, cached
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -91,6 +98,12 @@ class ReplySender:
     def forget_chat(self, chat_id: int) -> None:
         """/forget: what this process remembers of the chat's messages goes too."""
         self._shown.forget_chat(chat_id)
+
+    async def send_file(self, chat_id: int, name: str, content: bytes, caption: str) -> None:
+        """A file as a document (/unanswered's CSV); `caption` is plain text."""
+        await self._bot.send_document(chat_id, InputFile(content, filename=name),
+                                      caption=caption)
+        metrics.REPLIES.labels("document", "sent").inc()
 
     async def _edit(self, message: Message, reply: Reply) -> bool:
         """False when the message cannot be edited (too old, deleted): the caller sends instead."""
