@@ -112,7 +112,11 @@ def _chat_ids(env: dict[str, str], name: str) -> frozenset[int]:
         given = given.strip()
         if not given:
             continue
-        if not re.fullmatch(r"-?[0-9]+", given) or int(given) == 0:
+        if given.startswith("-") and given[1:].isdigit():
+            raise ConfigError(f"{name}: {given} is a group's id, and the bot answers only in "
+                              "private chats; give each admin's own chat id (their Telegram "
+                              "user id), e.g. 123456789,987654321")
+        if not re.fullmatch(r"[0-9]+", given) or int(given) == 0:
             raise ConfigError(f"{name}: {given!r} is not a chat id; give numeric chat ids "
                               "separated by commas, e.g. 123456789,987654321 (a private "
                               "chat's id is the person's Telegram user id)")

@@ -53,7 +53,7 @@ class Runner:
         self.storage = storage = await open_storage(settings)
         self.application = application = build_application(settings)
         sender = ReplySender(application.bot)
-        recorder = Recorder(storage, self.conversation.reader,
+        recorder = Recorder(storage, self.conversation.matcher,
                             retention_days=settings.unanswered_retention_days,
                             keyboard_labels=self.conversation.quick_replies,
                             forget_in_memory=[sender.forget_chat])

@@ -25,6 +25,7 @@ from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Button, Reply, ReplyKind
 from bot.dialog.screens.kit import bold, plain
 from bot.dialog.state import ChatState
+from bot.dialog.typed_text import MAX_QUESTION_CHARS
 from bot.dialog.walks import Result
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class Feedback:
         conversation = self.conversation
         text = comment_of(event.text) if isinstance(event, TextMessage) else ""
         if (not text or text in conversation.quick_replies
-                or conversation.reader.read(text).urgent is not None):
+                or conversation.reader.read(text[:MAX_QUESTION_CHARS]).urgent is not None):
             return None
         state = state.with_(awaiting_comment=None)
         thanks = conversation.menus.notice("feedback_comment_thanks", state,

@@ -21,7 +21,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot.dialog import Command, Event, Reply
-from bot.dialog.screens import COMMAND_KEYS
+from bot.dialog.screens import COMMAND_KEYS, language_for_code
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.monitoring import metrics
 from bot.records import stats, unanswered
@@ -53,7 +53,8 @@ class AdminDesk:
                 and chat_id in self._admins):
             metrics.UPDATES.labels("command").inc()
             state = await self._storage.chats.load(chat_id)
-            language = state.language or DEFAULT_LANGUAGE
+            language = (state.language or language_for_code(event.language_code)
+                        or DEFAULT_LANGUAGE)
             if event.name == "stats":
                 await self._stats(chat_id, language)
             else:

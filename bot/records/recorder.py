@@ -26,8 +26,7 @@ from bot.dialog.events import Event, TextMessage
 from bot.dialog.reply import Reply
 from bot.dialog.state import ChatState
 from bot.dialog.typed_text import MAX_QUESTION_CHARS
-from bot.matching.matcher import SUGGESTIONS
-from bot.matching.reader import Reader
+from bot.matching.matcher import SUGGESTIONS, Matcher
 from bot.monitoring import metrics
 from bot.records.turns import Question, Turn, read_turn
 from bot.storage.interface import Candidate, Comment, Storage, UnansweredQuestion
@@ -59,12 +58,12 @@ class Tally:
 
 
 class Recorder:
-    def __init__(self, storage: Storage, reader: Reader, *, retention_days: int,
+    def __init__(self, storage: Storage, matcher: Matcher, *, retention_days: int,
                  keyboard_labels: Container[str] = (),
                  forget_in_memory: Sequence[Callable[[int], None]] = (),
                  clock: Callable[[], float] = time.time) -> None:
         self._storage = storage
-        self._reader = reader
+        self._matcher = matcher
         self._retention = retention_days * DAY
         self._keeps_text = retention_days > 0
         self._keyboard_labels = keyboard_labels
@@ -129,11 +128,14 @@ class Recorder:
         if not self._keeps_text:
             return
         question = " ".join(text.split())[:MAX_QUESTION_CHARS]  # as the conversation read it
-        reading = self._reader.read(question)
+        # The matcher's ranking, not the Reader's whole reading: for a question met with "did
+        # you mean" or a decline the two rank alike (the Reader only ever turns one into an
+        # answer), and the matcher alone costs a sixth of it (0.4 of 2.5 ms, dev.yaml).
+        match = self._matcher.match(question)
         candidates = tuple(Candidate(m.entry_id, round(m.score, 3))
-                           for m in reading.match.matches[:SUGGESTIONS])
+                           for m in match.matches[:SUGGESTIONS])
         await self._storage.unanswered.add(UnansweredQuestion(
-            question, reading.language, outcome.value, candidates, now))
+            question, match.language, outcome.value, candidates, now))
 
     async def _forget(self, chat_id: int) -> None:
         await self._storage.forget_chat(chat_id)

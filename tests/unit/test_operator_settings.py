@@ -26,7 +26,6 @@ def test_defaults_keep_no_admins_no_metrics_server_and_ninety_days() -> None:
     ("123456789", {123456789}),
     ("123456789,987654321", {123456789, 987654321}),
     (" 1, 2 ,3, ", {1, 2, 3}),
-    ("-1001234567890", {-1001234567890}),
     ("", set()),
 ])
 def test_admin_chat_ids_are_read(given: str, ids: set[int]) -> None:
@@ -40,6 +39,12 @@ def test_a_malformed_admin_list_names_the_variable_and_shows_the_form(given: str
     message = str(caught.value)
     assert message.startswith("ADMIN_CHAT_IDS")
     assert "123456789,987654321" in message
+
+
+def test_a_group_is_no_admin_the_bot_answers_only_in_private_chats() -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings(ADMIN_CHAT_IDS="123,-1001234567890")
+    assert str(caught.value).startswith("ADMIN_CHAT_IDS: -1001234567890 is a group's id")
 
 
 def test_metrics_settings_are_read() -> None:

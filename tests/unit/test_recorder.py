@@ -63,7 +63,7 @@ def forgotten_in_memory() -> list[int]:
 @pytest.fixture
 def recorder(storage: SqliteStorage, conversation: Conversation, clock: Clock,
              forgotten_in_memory: list[int]) -> Recorder:
-    return Recorder(storage, conversation.reader, retention_days=90,
+    return Recorder(storage, conversation.matcher, retention_days=90,
                     keyboard_labels=conversation.quick_replies,
                     forget_in_memory=[forgotten_in_memory.append], clock=clock)
 
@@ -229,7 +229,7 @@ async def test_what_people_wrote_goes_after_the_retention_period(
 
 async def test_with_zero_retention_nothing_anyone_wrote_is_kept(
         storage: SqliteStorage, conversation: Conversation, clock: Clock) -> None:
-    recorder = Recorder(storage, conversation.reader, retention_days=0, clock=clock)
+    recorder = Recorder(storage, conversation.matcher, retention_days=0, clock=clock)
     chat = RecordedChat(conversation, recorder)
     await chat.send("tailgate issue")
     await chat.send("which battery does the key fob take")
@@ -257,6 +257,6 @@ async def test_a_failing_store_never_costs_the_owner_the_reply(
         tmp_path: Path, conversation: Conversation, caplog: pytest.LogCaptureFixture) -> None:
     broken = SqliteStorage(tmp_path)
     await broken.close()  # every write now fails
-    chat = RecordedChat(conversation, Recorder(broken, conversation.reader, retention_days=90))
+    chat = RecordedChat(conversation, Recorder(broken, conversation.matcher, retention_days=90))
     replies = await chat.send("which battery does the key fob take")
     assert replies and "could not record" in caplog.text
