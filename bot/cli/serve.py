@@ -31,7 +31,7 @@ def serve() -> int:
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
              settings.data_dir, settings.api_url)
     try:
-        return run_until_signalled(settings, loaded.conversation)
+        return run_until_signalled(settings, loaded.conversation, loaded.gallery)
     except StorageError as error:
         print(f"storage error: {error}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.dialog import Conversation
 from bot.dialog.feedback import FEEDBACK_KEYS
@@ -11,6 +12,7 @@ from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, ScreenReport, check_s
 from bot.knowledge import Knowledge, load_knowledge
 from bot.matching import Matcher
 from bot.matching.reader import Reader
+from bot.pictures import Gallery
 from bot.records.stats import STATS_KEYS, check_texts
 
 
@@ -24,6 +26,11 @@ class Loaded:
     @property
     def reader(self) -> Reader:
         return self.conversation.reader
+
+    @cached_property
+    def gallery(self) -> Gallery:
+        """The pictures, each rendered when first shown: `ask` and `eval` never pay for it."""
+        return Gallery(self.knowledge)
 
 
 def load() -> Loaded:

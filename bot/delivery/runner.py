@@ -27,21 +27,27 @@ from bot.delivery.health import Heartbeat, is_alive
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
+from bot.dialog.sharing import InlineArticles
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
+from bot.pictures import Gallery
 from bot.records.admin import AdminDesk, publish_admin_commands
 from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
 from bot.telegram_layer.handlers import add_handlers, publish_commands
+from bot.telegram_layer.photos import Photos
 from bot.telegram_layer.replies import ReplySender
+from bot.telegram_layer.sharing import InlineQueries
 
 log = logging.getLogger(__name__)
 
 
 class Runner:
     def __init__(self, settings: Settings, conversation: Conversation, *,
-                 long_poll_seconds: int = LONG_POLL_SECONDS) -> None:
+                 long_poll_seconds: int = LONG_POLL_SECONDS,
+                 gallery: Gallery | None = None) -> None:
         self.settings = settings
         self.conversation = conversation
+        self.gallery = gallery or Gallery(conversation.knowledge)
         self._long_poll = long_poll_seconds
         self.storage: Storage | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
@@ -52,7 +58,8 @@ class Runner:
         settings = self.settings
         self.storage = storage = await open_storage(settings)
         self.application = application = build_application(settings)
-        sender = ReplySender(application.bot)
+        photos = Photos(self.gallery, storage.pictures)
+        sender = ReplySender(application.bot, photos=photos)
         recorder = Recorder(storage, self.conversation.matcher,
                             retention_days=settings.unanswered_retention_days,
                             keyboard_labels=self.conversation.quick_replies,
@@ -60,9 +67,11 @@ class Runner:
         await recorder.expire()
         turns = ChatTurns(self.conversation, storage.chats, sender, recorder=recorder)
         knowledge = self.conversation.knowledge
+        inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
         add_handlers(application, AdminDesk(turns, storage, sender, knowledge,
                                             admins=settings.admin_chat_ids,
-                                            retention_days=settings.unanswered_retention_days))
+                                            retention_days=settings.unanswered_retention_days),
+                     inline)
         await application.initialize()
         await publish_commands(application, knowledge)
         await publish_admin_commands(application, knowledge, settings.admin_chat_ids)
@@ -107,9 +116,10 @@ class Runner:
             self.storage = None
 
 
-def run_until_signalled(settings: Settings, conversation: Conversation) -> int:
+def run_until_signalled(settings: Settings, conversation: Conversation,
+                        gallery: Gallery | None = None) -> int:
     with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
-        return runner.run(serve(settings, conversation))
+        return runner.run(serve(settings, conversation, gallery))
 
 
 def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -120,9 +130,10 @@ def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-async def serve(settings: Settings, conversation: Conversation) -> int:
+async def serve(settings: Settings, conversation: Conversation,
+                gallery: Gallery | None = None) -> int:
     """Runs until SIGTERM or SIGINT; a fatal error (a rejected token) is raised."""
-    runner = Runner(settings, conversation)
+    runner = Runner(settings, conversation, gallery=gallery)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

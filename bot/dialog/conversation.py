@@ -23,6 +23,7 @@ from bot.dialog.screens import (
     language_for_code,
     language_of,
 )
+from bot.dialog.sharing import entry_for_payload
 from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.dialog.typed_text import TypedText
 from bot.dialog.walks import Result, Walks
@@ -61,7 +62,7 @@ class Conversation:
         if state.language is None:
             language = language_for_code(event.language_code)
             if language is None and not isinstance(event, TextMessage | Tap):
-                return state, [self.menus.language_choice(state)]
+                return self._ask_language(state, event)
             state = state.with_(language=language)
         match event:
             case Command():
@@ -73,6 +74,15 @@ class Conversation:
             case Unsupported():
                 return state, [self.menus.notice("unsupported", state)]
 
+    def _ask_language(self, state: ChatState, event: Event) -> Result:
+        """Both languages offered; a deep link's answer is kept as the screen on show, so
+        choosing a language opens it rather than the menu."""
+        if isinstance(event, Command) and event.name == "start":
+            shared = entry_for_payload(self.knowledge, event.argument)
+            if shared is not None:
+                state = state.showing(Screen(Kind.ANSWER, shared.id).code())
+        return state, [self.menus.language_choice(state)]
+
     # -- commands ------------------------------------------------------------------------------
 
     def _command(self, state: ChatState, command: Command) -> Result:
@@ -80,6 +90,10 @@ class Conversation:
         match command.name:
             case "start":
                 state = state.end_walk().with_(history=())
+                shared = entry_for_payload(self.knowledge, command.argument)
+                if shared is not None:  # a deep link to an answer: the greeting, then it
+                    state, replies = self.view(state, Screen(Kind.ANSWER, shared.id), edit=False)
+                    return state, [menus.greeting(state), *replies]
                 return self.greet(state)
             case "menu":
                 return self.view(state, MENU, edit=False)
@@ -130,6 +144,8 @@ class Conversation:
                 return walks.step(state, self.knowledge.entry(entry_id), int(index), edit=edit)
             case Action.BACK, (code,):
                 return self.back(state, code, edit=edit)
+            case Action.SHARE, (entry_id,) if entry_id in self.knowledge.entries:
+                return self.view(state, Screen(Kind.ANSWER, entry_id), edit=edit)
             case Action.WORKED, (method_id,) if self._is_method(method_id):
                 done = state.end_walk()
                 reply = self.articles.worked(done, self.knowledge.entry(method_id), edit=edit)

@@ -76,9 +76,13 @@ class ScreenReplies:
 
     def _to_question(self, state: ChatState, screen: Screen, entry: Entry, message: str,
                      meaning: str | None) -> Result | None:
+        if meaning == "worked":  # "it's open!" while the bot was asking: whatever it asked
+            opened = state.shown[-1] if state.shown else entry.id
+            return self.conversation.act(state, CallbackData(Action.WORKED, (opened,)),
+                                         edit=False)
         answer = self.reader.answer(message)
         if answer is None:
-            answer = {"failed": "no", "skip": "no", "worked": "yes"}.get(meaning or "")
+            answer = {"failed": "no", "skip": "no"}.get(meaning or "")
         if answer is None:
             return None
         if screen.kind is Kind.TOOLS:

@@ -109,6 +109,12 @@ class TypedText:
             suggested = walk.entry if walk.entry in match.suggestions else match.suggestions[0]
             return conversation.view(state, Screen(Kind.ANSWER, suggested), edit=False,
                                      lead="\n".join(leads))
+        shown = Screen.parse(state.screen or "")
+        if (match.outcome is Outcome.CLOSE_CALL and shown is not None
+                and shown.entry in match.suggestions):
+            # "and where is that setting?" under an answer: that answer's "More"
+            return conversation.view(state, Screen(Kind.MORE, shown.entry), edit=False,
+                                     lead="\n".join(leads))
         if match.outcome is Outcome.CLOSE_CALL:
             return state, [conversation.menus.did_you_mean(state, match.suggestions,
                                                            lead="\n".join(leads))]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
@@ -212,10 +213,11 @@ class WontOpen(Schema):
     """A message that says the boot won't open: it names a failure concept and one of
     `about`, and none of `none_of` (synonyms.yaml concepts). When it names nothing more
     `specific` either (a way, a part, a cause), it is the commonest problem whatever entry
-    the matcher prefers; otherwise only when the matcher is unsure."""
+    the matcher prefers; otherwise only when the matcher is unsure and offers it too."""
 
     failure: Words
     about: Words
+    trunk: Words  # naming the boot: another part named beside it does not stop the rule
     none_of: tuple[NonEmpty, ...] = ()
     specific: tuple[NonEmpty, ...] = ()
 
@@ -228,6 +230,7 @@ class Intents(Schema):
     small_talk: Mapping[str, PhraseSet]  # greeting, thanks ...
     emojis: Mapping[str, Words]  # an emoji alone: the walk replies or small talk it means
     negations: PhraseSet  # words that turn "it worked" into "it didn't"
+    negative_meanings: Words  # meanings that are refusals already ("still shut"): "nah" keeps them
     fillers: PhraseSet  # words that may surround a reply without changing it ("sorry", "mate")
     urgent: Mapping[str, Urgent]  # someone or the keys shut in the boot
     tried: PhraseSet  # "tried", "пробовал": the ways a message names did not work
@@ -245,6 +248,33 @@ class Glossary(Schema):
     terms: Mapping[str, Text]  # concept -> the word used in each language
     retired: PhraseSet  # mistranslations and other varieties: never in user-facing text
     explanations: Mapping[str, NonEmpty] = Field(default_factory=dict)  # retired -> why
+
+
+class PicturePlace(Schema):
+    """Where a picture is shown: an entry's answer, or one of its steps."""
+
+    entry: NonEmpty
+    step: Annotated[int, Field(ge=0)] | None = None  # 0-based, as in the entry's `steps`
+
+
+class PictureSpec(Schema):
+    """One drawing as knowledge/pictures.yaml describes it."""
+
+    drawing: NonEmpty  # an SVG file under knowledge/pictures/
+    title: Text  # what it shows, in a few words
+    labels: Mapping[str, Text]  # label id (data-label="..." in the SVG) -> its text
+    shown_with: Annotated[tuple[PicturePlace, ...], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A drawing, loaded: its SVG source with the labels still to fill in, one per language."""
+
+    name: str
+    svg: str
+    title: Text
+    labels: Mapping[str, Text]
+    shown_with: tuple[PicturePlace, ...]
 
 
 @dataclass(frozen=True)
@@ -276,6 +306,7 @@ class Knowledge:
     sources: Mapping[str, Source]
     glossary: Glossary
     version: str  # short digest of the files: buttons from another version are stale
+    pictures: Mapping[str, Picture] = field(default_factory=dict)  # knowledge/pictures.yaml
 
     def entry(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
@@ -288,3 +319,23 @@ class Knowledge:
     @property
     def methods(self) -> tuple[Entry, ...]:
         return tuple(entry for entry in self.entries.values() if entry.is_method)
+
+    def picture_for(self, entry: Entry, step: Step | None = None) -> Picture | None:
+        """The drawing a screen about `entry` shows: its answer's (no step), else its first
+        step's; a step's own, else the last one before it, else the answer's, else the
+        first after it. So an entry with a drawing shows one on every screen, and its message
+        stays a photo while the owner moves through it: Telegram can put a photo on a text
+        message in place, but cannot take it off again."""
+        places = self._picture_places
+        steps = range(len(entry.steps))
+        if step is None:
+            order: list[int | None] = [None, *steps]
+        else:
+            index = next((i for i, s in enumerate(entry.steps) if s is step), 0)
+            order = [*range(index, -1, -1), None, *range(index + 1, len(entry.steps))]
+        return next((places[(entry.id, i)] for i in order if (entry.id, i) in places), None)
+
+    @cached_property
+    def _picture_places(self) -> dict[tuple[str, int | None], Picture]:
+        return {(place.entry, place.step): picture for picture in self.pictures.values()
+                for place in picture.shown_with}

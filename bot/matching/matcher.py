@@ -18,7 +18,7 @@ How a question is scored, and why:
   MatchResult.generation and is left out of the comparison, so "my 2016 qashqai boot won't
   open" is about a trunk that won't open, not about generations. Unless the question is about
   generations (knowledge/concept_roles.yaml: about_generations, or two generations named):
-  then it stays, and weighs as little as the commonest token.
+  then it stays, a word like any other.
 - rapidfuzz's token_sort_ratio over the same sorted token strings (30% of the score) adds a
   word-order-free string similarity that rescues near-misses the weights cannot see (a stem
   one letter off). Not token_set_ratio: that gives 100 whenever one token set contains the
@@ -144,7 +144,7 @@ class Matcher:
             if entry.id in rule_only:
                 continue
             for text, weight in _documents_of(entry):
-                if tokens := frozenset(self.normaliser.normalise(text).tokens):
+                if tokens := frozenset(self.normaliser.normalise(text, as_written=True).tokens):
                     key = (entry.id, tokens)
                     unique[key] = max(weight, unique.get(key, 0.0))
         self._documents = [_Document(entry_id, tokens, " ".join(sorted(tokens)), weight)
@@ -160,7 +160,6 @@ class Matcher:
         )
         self._idf = {t: math.log(1 + entry_count / n) for t, n in frequency.items()}
         self._unknown_weight = math.log(1 + entry_count)  # as rare as a token can be
-        self._context_weight = min(self._idf.values(), default=1.0)  # as common as any token
         self._document_weights = [sum(self._weight(t) for t in d.tokens) for d in self._documents]
         self._off_topic = (_off_topic_stems(knowledge, self.normaliser)
                            | knowledge.concept_roles.off_topic)
@@ -218,8 +217,6 @@ class Matcher:
                      for entry_id, (score, _) in ranked[:MATCHES_REPORTED]), evidence
 
     def _weight(self, token: str) -> float:
-        if token in self._roles.generations:
-            return self._context_weight
         return self._idf.get(token, self._unknown_weight)
 
     def _decide(self, matches: Sequence[Match], tokens: set[str], evidence: float) -> Outcome:

@@ -32,7 +32,7 @@ class _Phrase:
     meaning: str
     words: tuple[str, ...]
     text: str
-    negated: bool
+    negated: bool  # has a negation word, or means a refusal ("still shut", "nah")
 
 
 class PhraseMatcher:
@@ -41,11 +41,16 @@ class PhraseMatcher:
     def __init__(self, meanings: Mapping[str, Iterable[str]], *, negations: Iterable[str],
                  fillers: Iterable[str], emojis: Mapping[str, Iterable[str]],
                  repair: Callable[[str], list[str]] | None = None,
-                 mixed: bool = False) -> None:
+                 mixed: bool = False, negative: Iterable[str] = (),
+                 droppable: Iterable[str] = ()) -> None:
         """`mixed`: a message may combine phrases of several meanings ("awesome, thanks!",
         small talk); it then means the one of its longest phrase. Walk replies are not mixed:
         "next, it didn't work" is no reply at all."""
         self._mixed = mixed
+        # words left out before the fuzzy comparison ("didnt wrk either"): only the intents'
+        # own fillers, not stop words, which carry a question ("как открыт багажник")
+        self._droppable = frozenset(w for d in droppable for w in words(clean(d)))
+        negative_meanings = frozenset(negative)  # "failed", "no": more negation keeps them
         self._negations = frozenset(w for n in negations for w in words(clean(n)))
         self._fillers = frozenset(w for f in fillers for w in words(clean(f)))
         self._emojis = {  # an emoji means the first of its meanings this matcher knows
@@ -58,8 +63,9 @@ class PhraseMatcher:
             for text in phrases:
                 spelled = tuple(self._repair(text))
                 if spelled:
-                    self._phrases.append(_Phrase(meaning, spelled, " ".join(spelled),
-                                                 bool(self._negations & set(spelled))))
+                    negated = (meaning in negative_meanings
+                               or bool(self._negations & set(spelled)))
+                    self._phrases.append(_Phrase(meaning, spelled, " ".join(spelled), negated))
         self._texts = [p.text for p in self._phrases]
         self._by_meaning: dict[str, list[_Phrase]] = {}
         for phrase in self._phrases:
@@ -73,12 +79,12 @@ class PhraseMatcher:
         if not spelled or len(spelled) > MAX_WORDS:
             return None
         negated = bool(self._negations & set(spelled))
-        text = " ".join(spelled)
+        said = [w for w in spelled if w not in self._droppable] or spelled
         for _, _, index in process.extract(
-                text, self._texts, scorer=fuzz.ratio, score_cutoff=WHOLE_PHRASE_SCORE,
-                limit=5):
+                " ".join(said), self._texts, scorer=fuzz.ratio,
+                score_cutoff=WHOLE_PHRASE_SCORE, limit=5):
             phrase = self._phrases[index]
-            if phrase.negated == negated:
+            if phrase.negated or not negated:  # "не помогло" is not "помогло"
                 return phrase.meaning
         if self._mixed:
             found = self._only_phrases_of(spelled, self._phrases)
@@ -94,7 +100,9 @@ class PhraseMatcher:
         filler. A negation left over turns a positive phrase around ("не" + "помогло"), so it
         is filler only next to negative ones ("нет" + "ничего")."""
         rest, longest, all_negative = list(spelled), None, True
-        for phrase in sorted(phrases, key=lambda p: -len(p.words)):
+        present = set(spelled)
+        for phrase in sorted((p for p in phrases if present.issuperset(p.words)),
+                             key=lambda p: -len(p.words)):
             size = len(phrase.words)
             start = 0
             while start <= len(rest) - size:

@@ -8,11 +8,11 @@ backend, such as PostgreSQL, is one more module implementing the same protocols,
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.storage.interface import ChatStates, Storage, StorageError, UpdateJournal
+from bot.storage.interface import ChatStates, PictureFiles, Storage, StorageError, UpdateJournal
 from bot.storage.sqlite import DATABASE_NAME, SqliteStorage
 
-__all__ = ["ChatStates", "SqliteStorage", "Storage", "StorageError", "UpdateJournal",
-           "open_existing_storage", "open_storage"]
+__all__ = ["ChatStates", "PictureFiles", "SqliteStorage", "Storage", "StorageError",
+           "UpdateJournal", "open_existing_storage", "open_storage"]
 
 
 async def open_storage(settings: Settings) -> Storage:

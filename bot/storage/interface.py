@@ -54,6 +54,30 @@ class UpdateJournal(Protocol):
         ...
 
 
+class PictureFiles(Protocol):
+    """Telegram's file_id for each picture the bot uploaded, so that a picture goes up once
+    and is sent again by its file_id, after a restart too.
+
+    A file_id works in every chat of the bot, so one record serves all chats; it names the
+    chat whose upload made it, so that forgetting a chat (/forget) forgets those records with
+    one call, and the next chat to need the picture uploads it afresh.
+    """
+
+    async def file_id(self, key: str) -> str | None:
+        """The file_id stored for a picture's key (bot.pictures.Gallery.key), if any."""
+        ...
+
+    async def remember(self, key: str, file_id: str, chat_id: int) -> None: ...
+
+    async def forget(self, key: str) -> None:
+        """Telegram refused the stored file_id: the picture is uploaded afresh next time."""
+        ...
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Every record the chat's uploads made."""
+        ...
+
+
 # -- what the people who run the bot are told (bot/records) --------------------------------------
 #
 # None of it holds a name or a user id. Where a record is tied to a chat (last seen, a rating,
@@ -146,6 +170,9 @@ class Storage(Protocol):
     def journal(self) -> UpdateJournal: ...
 
     @property
+    def pictures(self) -> PictureFiles: ...
+
+    @property
     def activity(self) -> ChatActivity: ...
 
     @property
@@ -159,8 +186,9 @@ class Storage(Protocol):
 
     async def forget_chat(self, chat_id: int) -> None:
         """Deletes everything kept about one chat, in one transaction: its state, when it was
-        last seen, its comments, and the tie of its ratings to it (they still count). A record
-        added per chat (a picture cache, say) adds its delete here: /forget relies on it."""
+        last seen, its comments, the pictures its uploads stored, and the tie of its ratings to
+        it (they still count). A record added per chat adds its delete here: /forget relies on
+        it."""
         ...
 
     async def expire(self, before: float) -> None:

@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS set_aside_update (
     update_id INTEGER PRIMARY KEY,
     payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS picture_file (
+    key TEXT PRIMARY KEY,
+    file_id TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    stored_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS picture_file_chat ON picture_file (chat_id);
 """
 # Schema version n is reached by running the n-th script; a database from before versions were
 # recorded (no schema_version table) has version 0, and its tables are those of script 1.
@@ -66,6 +73,7 @@ class SqliteStorage:
         migrate(self._db, self.path)
         self._chats = SqliteChatStates(self._db, clock)
         self._journal = SqliteUpdateJournal(self._db, clock)
+        self._pictures = SqlitePictureFiles(self._db, clock)
         self._activity = SqliteChatActivity(self._db)
         self._tallies = SqliteTallies(self._db)
         self._feedback = SqliteFeedback(self._db)
@@ -78,6 +86,10 @@ class SqliteStorage:
     @property
     def journal(self) -> SqliteUpdateJournal:
         return self._journal
+
+    @property
+    def pictures(self) -> SqlitePictureFiles:
+        return self._pictures
 
     @property
     def activity(self) -> SqliteChatActivity:
@@ -200,3 +212,28 @@ class SqliteUpdateJournal:
             "SELECT payload FROM set_aside_update ORDER BY update_id"
         ).fetchall()
         return [json.loads(row[0]) for row in rows]
+
+
+class SqlitePictureFiles:
+    def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def file_id(self, key: str) -> str | None:
+        row = self._db.execute("SELECT file_id FROM picture_file WHERE key = ?",
+                               (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    async def remember(self, key: str, file_id: str, chat_id: int) -> None:
+        self._db.execute(
+            "INSERT INTO picture_file (key, file_id, chat_id, stored_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET file_id = excluded.file_id, "
+            "chat_id = excluded.chat_id, stored_at = excluded.stored_at",
+            (key, file_id, chat_id, self._clock()),
+        )
+
+    async def forget(self, key: str) -> None:
+        self._db.execute("DELETE FROM picture_file WHERE key = ?", (key,))
+
+    async def forget_chat(self, chat_id: int) -> None:
+        self._db.execute("DELETE FROM picture_file WHERE chat_id = ?", (chat_id,))

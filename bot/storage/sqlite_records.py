@@ -60,6 +60,7 @@ FORGET_CHAT = (
     "DELETE FROM chat_activity WHERE chat_id = ?",
     "DELETE FROM feedback_comment WHERE chat_id = ?",
     "UPDATE feedback_rating SET chat_id = NULL WHERE chat_id = ?",
+    "DELETE FROM picture_file WHERE chat_id = ?",  # bot.storage.PictureFiles: issue 9
 )
 EXPIRE = (
     "DELETE FROM unanswered_question WHERE asked_at < ?",

@@ -93,6 +93,16 @@ async def test_a_thumbs_up_is_one_tap_on_the_answer_itself(server: FakeTelegram,
     assert await bot.storage.feedback.ratings() == {("answer.faq-fob-battery", "up"): 1}
 
 
+async def test_an_answer_shown_as_a_photo_is_rated_in_its_caption(
+        server: FakeTelegram, owner: User, bot: Runner) -> None:
+    (answer,) = await owner.send("how does the opener above the number plate work")
+    assert answer.photo is not None and "👍 Helpful" in answer.button_texts
+    rated = await tap(server, owner, answer, "👍")
+    assert rated.photo == answer.photo, "the picture stays; only the caption changes"
+    assert rated.caption is not None and rated.caption.endswith("Thanks for letting me know!")
+    assert not [label for label in rated.button_texts if "👍" in label]
+
+
 async def test_a_thumbs_down_asks_what_went_wrong_in_russian_and_keeps_the_comment(
         server: FakeTelegram, bot: Runner) -> None:
     owner = User(server, chat_id=OWNER + 1, language_code="ru")
@@ -156,7 +166,7 @@ async def test_an_admin_gets_the_unanswered_questions_as_a_csv_document(
     await owner.send("где заправить кондиционер")
 
     (document,) = await admin.send("/unanswered")
-    assert document.document is not None and document.text is None
+    assert document.document is not None and document.photo is None
     assert re.fullmatch(r"unanswered-\d{4}-\d{2}-\d{2}\.csv", document.document["file_name"])
     assert document.caption == "2 questions I couldn't answer, last 90 days"
     rows = list(csv.DictReader(io.StringIO(

@@ -54,31 +54,25 @@ def _with_detected(formatted: FormattedText) -> FormattedText:
     return FormattedText(formatted.text, sort_entities(formatted.entities + extra))
 
 
+def format_caption(
+    caption: str | None, parse_mode: str | None, entities: list[dict[str, Any]] | None
+) -> FormattedText:
+    """A media caption: may be empty, "0-1024 characters after entities parsing"."""
+    if caption is None or is_blank(caption):
+        return FormattedText("", [])
+    return format_text(caption, parse_mode, entities, limit=MAX_CAPTION_LENGTH,
+                       too_long="message caption is too long")
+
+
 def format_text(
-    text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
+    text: str,
+    parse_mode: str | None,
+    entities: list[dict[str, Any]] | None,
+    *,
+    limit: int = MAX_MESSAGE_LENGTH,
+    too_long: str = "message is too long",
 ) -> FormattedText:
     """The stored form of a message text, or the 400 Telegram gives for it."""
-    formatted = _parsed(text, parse_mode, entities)
-    if is_blank(formatted.text):
-        raise bad_request("message text is empty")
-    if utf16_len(formatted.text) > MAX_MESSAGE_LENGTH:
-        raise bad_request("message is too long")
-    return _with_detected(formatted)
-
-
-def format_caption(
-    caption: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
-) -> FormattedText:
-    """A media caption: may be empty, at most 1024 characters after entities parsing."""
-    formatted = _parsed(caption, parse_mode, entities)
-    if utf16_len(formatted.text) > MAX_CAPTION_LENGTH:
-        raise bad_request("message caption is too long")
-    return _with_detected(formatted)
-
-
-def _parsed(
-    text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
-) -> FormattedText:
     mode = (parse_mode or "").lower()
     if entities is not None:
         plain, found = text, [dict(entity) for entity in entities]
@@ -93,4 +87,9 @@ def _parsed(
         plain, found = text, []
     else:
         raise bad_request("unsupported parse_mode")
-    return _trim(plain, found)
+    formatted = _trim(plain, found)
+    if is_blank(formatted.text):
+        raise bad_request("message text is empty")
+    if utf16_len(formatted.text) > limit:
+        raise bad_request(too_long)
+    return _with_detected(formatted)

@@ -35,6 +35,8 @@ class StoredMessage:
     text: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     content: dict[str, Any] = field(default_factory=dict)
+    caption: str | None = None  # a photo's caption, as parsed
+    caption_entities: list[dict[str, Any]] = field(default_factory=list)
     reply_markup: dict[str, Any] | None = None
     parse_mode: str | None = None
     sent_text: str | None = None
@@ -42,25 +44,6 @@ class StoredMessage:
     edit_date: int | None = None
     edit_count: int = 0
     edited_seq: int = 0
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A file the bot uploaded, under the file_id Telegram gave it."""
-
-    file_id: str
-    file_unique_id: str
-    file_name: str
-    mime_type: str | None
-    data: bytes
-
-    def json(self) -> dict[str, Any]:
-        """A Document object."""
-        body: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                                "file_name": self.file_name, "file_size": len(self.data)}
-        if self.mime_type:
-            body["mime_type"] = self.mime_type
-        return body
 
 
 @dataclass
@@ -90,6 +73,29 @@ class Chat:
     def last_message_id(self) -> int:
         """The highest message id used so far (0 for an empty chat)."""
         return self.next_message_id - 1
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file Telegram holds for the bot: what its file_id gives back."""
+
+    file_id: str
+    file_unique_id: str
+    kind: str  # "photo"
+    width: int
+    height: int
+    size: int
+    group: str  # the sizes of one photo share it
+
+
+@dataclass
+class InlineQueryRecord:
+    """An inline query the bot may answer once."""
+
+    query_id: str
+    user_id: int
+    query: str
+    answered: bool = False
 
 
 @dataclass
@@ -147,10 +153,14 @@ class World:
     menu_buttons: dict[int | None, dict[str, Any]] = field(default_factory=dict)
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
     webhook: WebhookState = field(default_factory=WebhookState)
-    files: dict[str, StoredFile] = field(default_factory=dict)  # file_id -> what was uploaded
     next_callback_number: int = 1
     # Seconds after which an unanswered callback query can no longer be answered (None: never).
     callback_query_ttl: float | None = None
+    files: dict[str, StoredFile] = field(default_factory=dict)  # file_id -> the file
+    uploads: list[StoredFile] = field(default_factory=list)  # every file uploaded, in order
+    inline_queries: dict[str, InlineQueryRecord] = field(default_factory=dict)
+    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # query id -> answer
+    inline_mode: bool = False  # switched on with @BotFather's /setinline
 
     def find_chat(self, chat_id: int | str) -> Chat:
         """The chat the bot addresses, or Telegram's "chat not found"."""
@@ -164,13 +174,6 @@ class World:
                 if chat.type != "private" and chat.username and f"@{chat.username}" == chat_id:
                     return chat
         raise bad_request("chat not found")
-
-    def store_file(self, name: str, mime_type: str | None, data: bytes) -> StoredFile:
-        """Keep an uploaded file under a new file_id, as Telegram does."""
-        number = len(self.files) + 1
-        stored = StoredFile(f"fake-upload-{number}", f"uupl{number}", name, mime_type, data)
-        self.files[stored.file_id] = stored
-        return stored
 
     def add_chat(self, chat: Chat) -> Chat:
         """Remember a chat (the first user message does this)."""

@@ -16,7 +16,18 @@ from bot.evaluation.questions import evaluate, read_questions
 from bot.knowledge import Generation, Knowledge
 from bot.matching import Matcher, MatchResult, Outcome
 
-DEV = Path(__file__).parents[1] / "data" / "dev.yaml"
+DATA = Path(__file__).parents[1] / "data"
+DEV = DATA / "dev.yaml"
+# Floors a little under today's figures (python -m bot eval FILE): a change that costs
+# accuracy on sets written without seeing the bot fails here. (top-1 en, top-1 ru, rejection)
+FLOORS = {
+    "dev.yaml": (0.95, 0.95, 0.95),
+    "dev-more.yaml": (0.90, 0.92, 0.95),
+    "dev-3.yaml": (0.87, 0.92, 0.95),
+    "heldout.yaml": (0.93, 0.95, 0.95),
+    "heldout-2.yaml": (0.87, 0.90, 0.92),  # measured only, never tuned on
+    "heldout-3.yaml": (0.85, 0.95, 0.95),
+}
 
 
 @pytest.fixture(scope="session")
@@ -242,11 +253,13 @@ def test_a_long_rambling_question_is_still_understood(matcher: Matcher) -> None:
 # -- guards ----------------------------------------------------------------------------------------
 
 
-def test_dev_set_holds(loaded: Loaded) -> None:
-    report = evaluate(loaded.reader, read_questions(DEV))
-    assert report.top1("en") >= 0.90, report.misses
-    assert report.top1("ru") >= 0.90, report.misses
-    assert report.rejection >= 0.85, report.misses
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_accuracy_holds_on_every_question_set(loaded: Loaded, name: str) -> None:
+    english, russian, rejection = FLOORS[name]
+    report = evaluate(loaded.reader, read_questions(DATA / name))
+    assert report.top1("en") >= english, report.misses
+    assert report.top1("ru") >= russian, report.misses
+    assert report.rejection >= rejection, report.misses
 
 
 def test_every_generation_can_be_named_in_a_question(knowledge: Knowledge) -> None:

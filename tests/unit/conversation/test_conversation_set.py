@@ -1,20 +1,25 @@
-"""The conversation set (tests/data/conversations.yaml), written from the issue alone before
-any tuning, scored as `python -m bot eval` scores it: a floor per behaviour, so a change that
-breaks typed replies or emergencies fails here, not in a car park."""
+"""The conversation sets (tests/data/conversations*.yaml), each written from the issue alone
+without seeing the bot, scored as `python -m bot eval` scores them: a floor per behaviour, so a
+change that breaks typed replies or emergencies fails here, not in a car park."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.dialog import Conversation
 from bot.evaluation.conversations import evaluate, format_report, read_cases
 
-CONVERSATIONS = Path(__file__).parents[2] / "data" / "conversations.yaml"
-FLOOR = 0.9  # per behaviour; every behaviour scores at or near 1.0 today
+DATA = Path(__file__).parents[2] / "data"
+FLOOR = 0.8  # per behaviour; every behaviour scores 0.9 or more today on each set
 
 
-def test_every_behaviour_holds_on_the_conversation_set(conversation: Conversation) -> None:
-    outcomes = evaluate(conversation, read_cases(CONVERSATIONS))
+@pytest.mark.parametrize("name", ["conversations.yaml", "conversations-2.yaml",
+                                  "conversations-3.yaml"])
+def test_every_behaviour_holds_on_the_conversation_sets(conversation: Conversation,
+                                                        name: str) -> None:
+    outcomes = evaluate(conversation, read_cases(DATA / name))
     behaviours = {o.case.behaviour for o in outcomes}
     assert len(behaviours) >= 9, "each behaviour of the issue has cases"
     for behaviour in behaviours:
