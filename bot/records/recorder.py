@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Container, Sequence
 from datetime import UTC, datetime
 
@@ -56,6 +57,24 @@ class Tally:
     def question(outcome: Question) -> str:
         return f"question_{outcome.value}"
 
+    @staticmethod
+    def counts(turn: Turn) -> Counter[tuple[str, str]]:
+        """What the turn adds to the day's tallies, by (name, subject)."""
+        counts: Counter[tuple[str, str]] = Counter()
+        if turn.question is not None:
+            counts[(Tally.question(turn.question), "")] += 1
+        for entry in turn.answers_shown:
+            counts[(Tally.ANSWER_SHOWN, entry)] += 1
+        if turn.way_started is not None:
+            counts[(Tally.WAY_STARTED, turn.way_started)] += 1
+        if turn.opened is not None:
+            counts[(Tally.WAY_OPENED, turn.opened)] += 1
+        if turn.nothing_worked:
+            counts[(Tally.NOTHING_WORKED, "")] += 1
+        if turn.comment is not None:
+            counts[(Tally.COMMENT, turn.comment[0])] += 1
+        return counts
+
 
 class Recorder:
     def __init__(self, storage: Storage, matcher: Matcher, *, retention_days: int,
@@ -94,20 +113,11 @@ class Recorder:
         if self._seen_on.get(chat_id) != day:
             await storage.activity.seen(chat_id, now)
             self._seen_on[chat_id] = day
-        tallies = storage.tallies
+        await storage.tallies.add(day, Tally.counts(turn))
         if turn.question is not None:
             metrics.QUESTIONS.labels(turn.question.value).inc()
-            await tallies.add(day, Tally.question(turn.question))
             if turn.question is not Question.ANSWERED and isinstance(event, TextMessage):
                 await self._unanswered(event.text, turn.question, now)
-        for entry in turn.answers_shown:
-            await tallies.add(day, Tally.ANSWER_SHOWN, entry)
-        if turn.way_started is not None:
-            await tallies.add(day, Tally.WAY_STARTED, turn.way_started)
-        if turn.opened is not None:
-            await tallies.add(day, Tally.WAY_OPENED, turn.opened)
-        if turn.nothing_worked:
-            await tallies.add(day, Tally.NOTHING_WORKED)
         if turn.rating is not None:
             screen, rating = turn.rating
             metrics.FEEDBACK_GIVEN.labels(rating).inc()
@@ -115,7 +125,6 @@ class Recorder:
                                         now)
         if turn.comment is not None:
             metrics.FEEDBACK_GIVEN.labels("comment").inc()
-            await tallies.add(day, Tally.COMMENT, turn.comment[0])
             if self._keeps_text:
                 screen, text = turn.comment
                 await storage.feedback.comment(chat_id, Comment(screen, text, language, now))

@@ -9,6 +9,7 @@ kept atomic by the delivery layer, which handles one update per chat at a time
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -101,7 +102,10 @@ class Tallies(Protocol):
     """Counts per UTC day of what happened (a question answered, an answer shown, a way
     that opened the boot...), each optionally about one subject (an entry, a screen)."""
 
-    async def add(self, day: str, name: str, subject: str = "", count: int = 1) -> None: ...
+    async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        """Adds each (name, subject) count to the day's, all in one transaction (a turn's
+        counts: one commit, not one per count)."""
+        ...
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
         """(name, subject) -> the sum of the counts of `since_day` and later days."""

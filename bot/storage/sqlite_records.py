@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 
 from bot.storage.interface import Candidate, Comment, UnansweredQuestion
 
@@ -89,12 +90,16 @@ class SqliteTallies:
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
-    async def add(self, day: str, name: str, subject: str = "", count: int = 1) -> None:
-        self._db.execute(
-            "INSERT INTO daily_tally (day, name, subject, count) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
-            "excluded.count",
-            (day, name, subject, count))
+    async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        if not counts:
+            return
+        with self._db:  # BEGIN ... COMMIT
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO daily_tally (day, name, subject, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
+                "excluded.count",
+                [(day, name, subject, count) for (name, subject), count in counts.items()])
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
         rows = self._db.execute(

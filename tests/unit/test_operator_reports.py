@@ -79,15 +79,13 @@ async def filled(storage: SqliteStorage, now: float = NOW) -> SqliteStorage:
     today, earlier = day_of(now), day_of(now - 3 * DAY)
     for chat, seen in ((1, now), (2, now - 3 * DAY), (3, now - 30 * DAY)):
         await storage.activity.seen(chat, seen)
-    await storage.tallies.add(today, Tally.question(Question.ANSWERED), count=2)
-    await storage.tallies.add(earlier, Tally.question(Question.ANSWERED), count=5)
-    await storage.tallies.add(earlier, Tally.question(Question.DECLINED))
-    await storage.tallies.add(today, Tally.ANSWER_SHOWN, "faq-fob-battery", 4)
-    await storage.tallies.add(today, Tally.ANSWER_SHOWN, "lid-button", 1)
-    await storage.tallies.add(today, Tally.COMMENT, "answer.faq-fob-battery")
-    await storage.tallies.add(earlier, Tally.WAY_STARTED, "key-fob", 4)
-    await storage.tallies.add(today, Tally.WAY_OPENED, "key-fob", 3)
-    await storage.tallies.add(today, Tally.NOTHING_WORKED)
+    await storage.tallies.add(today, {
+        (Tally.question(Question.ANSWERED), ""): 2, (Tally.ANSWER_SHOWN, "faq-fob-battery"): 4,
+        (Tally.ANSWER_SHOWN, "lid-button"): 1, (Tally.COMMENT, "answer.faq-fob-battery"): 1,
+        (Tally.WAY_OPENED, "key-fob"): 3, (Tally.NOTHING_WORKED, ""): 1})
+    await storage.tallies.add(earlier, {
+        (Tally.question(Question.ANSWERED), ""): 5, (Tally.question(Question.DECLINED), ""): 1,
+        (Tally.WAY_STARTED, "key-fob"): 4})
     await storage.feedback.rate(1, "answer.faq-fob-battery", "up", NOW)
     await storage.feedback.rate(2, "answer.faq-fob-battery", "down", NOW)
     await storage.feedback.rate(1, "worked.key-fob", "up", NOW)

@@ -38,10 +38,11 @@ async def test_chats_are_counted_by_when_they_were_last_seen(storage: SqliteStor
 
 
 async def test_tallies_add_up_per_day_and_subject(storage: SqliteStorage) -> None:
-    await storage.tallies.add("2023-11-13", "answer_shown", "lid-button")
-    await storage.tallies.add("2023-11-14", "answer_shown", "lid-button", 2)
-    await storage.tallies.add("2023-11-14", "answer_shown", "key-fob")
-    await storage.tallies.add("2023-11-14", "question_declined")
+    await storage.tallies.add("2023-11-13", {("answer_shown", "lid-button"): 1})
+    await storage.tallies.add("2023-11-14", {("answer_shown", "lid-button"): 2,
+                                             ("answer_shown", "key-fob"): 1})
+    await storage.tallies.add("2023-11-14", {("question_declined", ""): 1})
+    await storage.tallies.add("2023-11-14", {})  # a turn that counted nothing
     assert await storage.tallies.totals() == {
         ("answer_shown", "lid-button"): 3, ("answer_shown", "key-fob"): 1,
         ("question_declined", ""): 1}
