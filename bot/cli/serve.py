@@ -13,6 +13,7 @@ from bot.cli.startup import load
 from bot.config import ConfigError, Settings
 from bot.delivery.redaction import configure_logging
 from bot.delivery.runner import run_until_signalled
+from bot.storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ def serve() -> int:
              settings.data_dir, settings.api_url)
     try:
         return run_until_signalled(settings, loaded.conversation, loaded.gallery)
+    except StorageError as error:
+        print(f"storage error: {error}", file=sys.stderr)
+        return 2
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.
         print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
