@@ -35,6 +35,9 @@ def serve() -> int:
     except StorageError as error:
         print(f"storage error: {error}", file=sys.stderr)
         return 2
+    except ConfigError as error:  # found only when starting: a port taken, say
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.
         print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
