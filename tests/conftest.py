@@ -6,7 +6,9 @@ is reproducible and never a coin toss; on a developer's machine it keeps explori
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from hypothesis import settings
 from bot.cli.startup import Loaded, load
 from bot.dialog import Conversation
 from bot.knowledge import Knowledge
+from tests.postgres_server import PostgresServer
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,3 +38,21 @@ def knowledge(loaded: Loaded) -> Knowledge:
 @pytest.fixture(scope="session")
 def conversation(loaded: Loaded) -> Conversation:
     return loaded.conversation
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server, started once per session by the first test that needs it."""
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.remove()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def database_url(postgres: PostgresServer) -> str:
+    """A new, empty database on the session's server: each test starts from nothing."""
+    return postgres.create_database(f"test_{os.getpid()}_{next(_databases)}")

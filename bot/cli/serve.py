@@ -13,6 +13,7 @@ from bot.cli.startup import load
 from bot.config import ConfigError, Settings
 from bot.delivery.redaction import configure_logging
 from bot.delivery.runner import run_until_signalled
+from bot.storage import describe_storage
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +26,15 @@ def serve() -> int:
         return 2
     if settings.webhook_url and not settings.webhook_secret:
         settings = replace(settings, webhook_secret=secrets.token_urlsafe(32))
-    configure_logging(settings.log_level, [settings.token, settings.webhook_secret or ""])
+    configure_logging(settings.log_level, settings.secrets())
     loaded = load()
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
-             settings.data_dir, settings.api_url)
+             describe_storage(settings), settings.api_url)
     try:
         return run_until_signalled(settings, loaded.conversation)
+    except ConfigError as error:  # found at start-up: a database that does not answer
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.
         print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "

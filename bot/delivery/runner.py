@@ -1,10 +1,11 @@
 """The bot as one unit that starts and stops, in either mode, and the process around it.
 
-`Runner` starts storage, the Application and one receiver (the poller, or the webhook server
-when WEBHOOK_URL is set) and stops them in reverse order; `serve` owns the signals: SIGTERM or
-SIGINT lets the updates in progress finish (at most 7 s), then exits. `run_until_signalled`
-is the process: it runs `serve` on uvloop where installed (libuv's event loop; asyncio's own
-loop was 17% of the bot's busy time under load), on asyncio's loop elsewhere.
+`Runner` starts storage, the Application and one receiver (the poller, behind its standby
+lease, or the webhook server when WEBHOOK_URL is set) and stops them in reverse order;
+`serve` owns the signals: SIGTERM or SIGINT lets the updates in progress finish (at most
+7 s), then exits. `run_until_signalled` is the process: it runs `serve` on uvloop where
+installed (libuv's event loop; asyncio's own loop was 17% of the bot's busy time under load),
+on asyncio's loop elsewhere.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
+from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
 from bot.storage import Storage, open_storage
@@ -40,7 +42,7 @@ class Runner:
         self._long_poll = long_poll_seconds
         self.storage: Storage | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
-        self.receiver: Poller | WebhookReceiver | None = None
+        self.receiver: Standby | WebhookReceiver | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -51,16 +53,18 @@ class Runner:
         await application.initialize()
         await publish_commands(application, self.conversation.knowledge)
         await application.start()
-        handle_then_confirm = HandleThenConfirm(application, storage.journal)
+        handle_then_confirm = HandleThenConfirm(application, storage.journal,
+                                                storage.chat_locks)
         heartbeat = Heartbeat(settings.data_dir)
         if settings.webhook_url:
             self.receiver = WebhookReceiver(application.bot, handle_then_confirm, settings,
                                             allowed_updates=ALLOWED_UPDATES,
                                             on_beat=heartbeat.beat)
         else:
-            self.receiver = Poller(application.bot, storage.journal, handle_then_confirm,
-                                   allowed_updates=ALLOWED_UPDATES,
-                                   long_poll_seconds=self._long_poll, on_poll=heartbeat.beat)
+            self.receiver = Standby(storage.poller_lease, lambda: Poller(
+                application.bot, storage.journal, handle_then_confirm,
+                allowed_updates=ALLOWED_UPDATES, long_poll_seconds=self._long_poll,
+                on_poll=heartbeat.beat), on_wait=heartbeat.beat)
         await self.receiver.start()
 
     async def wait(self) -> None:

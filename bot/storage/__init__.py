@@ -1,19 +1,41 @@
 """Where chat state and the journal of handled updates live, between updates and restarts.
 
 The rest of the bot reaches them only through `Storage` (interface.py), opened by
-`open_storage`. SQLite (sqlite.py) is the default and needs nothing but a directory; another
-backend, such as PostgreSQL, is one more module implementing the same protocols, chosen here.
+`open_storage`. SQLite (sqlite.py) is the default and needs nothing but a directory;
+PostgreSQL (postgres.py), chosen by DATABASE_URL, lets several bot processes share one bot.
 """
 
 from __future__ import annotations
 
-from bot.config import Settings
-from bot.storage.interface import ChatStates, Storage, UpdateJournal
+from bot.config import ConfigError, Settings, redacted_url
+from bot.storage.interface import ChatLocks, ChatStates, PollerLease, Storage, UpdateJournal
 from bot.storage.sqlite import SqliteStorage
 
-__all__ = ["ChatStates", "SqliteStorage", "Storage", "UpdateJournal", "open_storage"]
+__all__ = ["ChatLocks", "ChatStates", "PollerLease", "SqliteStorage", "Storage",
+           "UpdateJournal", "describe_storage", "open_storage"]
 
 
 async def open_storage(settings: Settings) -> Storage:
-    """The backend the settings ask for; today always SQLite under BOT_DATA_DIR."""
-    return SqliteStorage(settings.data_dir)
+    """PostgreSQL when DATABASE_URL is set, else SQLite under BOT_DATA_DIR. A database that
+    does not answer is a ConfigError naming DATABASE_URL (its password never shown)."""
+    if settings.database_url is None:
+        return SqliteStorage(settings.data_dir)
+    from bot.storage.postgres import PostgresStorage
+    from bot.storage.postgres_connections import DatabaseUnavailable
+
+    try:
+        return await PostgresStorage.open(settings.database_url)
+    except DatabaseUnavailable as error:
+        message = str(error)
+        for secret in settings.secrets():
+            message = message.replace(secret, "***")
+        raise ConfigError(f"DATABASE_URL={redacted_url(settings.database_url)}: {message}; "
+                          "check the host, port, user, password and database name, and that "
+                          "the server is running") from None
+
+
+def describe_storage(settings: Settings) -> str:
+    """For the start-up log line: where state is kept, without the password."""
+    if settings.database_url is None:
+        return f"SQLite in {settings.data_dir}"
+    return f"PostgreSQL at {redacted_url(settings.database_url)}"

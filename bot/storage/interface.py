@@ -9,9 +9,13 @@ kept atomic by the delivery layer, which handles one update per chat at a time
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from bot.dialog.state import ChatState
+
+RETENTION_SECONDS = 2 * 24 * 3600  # handled ids kept: Telegram keeps unconfirmed updates 24 h
+PRUNE_EVERY = 1000  # handled updates between two prunes of the old ones
 
 
 class ChatStates(Protocol):
@@ -48,6 +52,32 @@ class UpdateJournal(Protocol):
         ...
 
 
+class ChatLocks(Protocol):
+    """Several bot processes sharing one store (webhook replicas behind a load balancer) must
+    not handle two updates of one chat at the same time: each would load the same state and
+    the later save would undo the earlier. Within one process, chat_order.py already keeps a
+    chat's turns apart; this keeps them apart across processes."""
+
+    def hold(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """The chat is this process's until the block ends; a process that dies lets go."""
+        ...
+
+
+class PollerLease(Protocol):
+    """Telegram answers a second poller of the same bot with 409 Conflict: of the processes
+    sharing a store, only the holder of the lease polls; the others stand by."""
+
+    async def acquire(self) -> None:
+        """Returns once this process holds the lease (at once, if nothing else can)."""
+        ...
+
+    async def until_lost(self) -> None:
+        """Returns if the lease is lost (the store stopped answering): stop polling then."""
+        ...
+
+    async def release(self) -> None: ...
+
+
 class Storage(Protocol):
     """One backend: both records, opened together and closed together."""
 
@@ -56,5 +86,11 @@ class Storage(Protocol):
 
     @property
     def journal(self) -> UpdateJournal: ...
+
+    @property
+    def chat_locks(self) -> ChatLocks: ...
+
+    @property
+    def poller_lease(self) -> PollerLease: ...
 
     async def close(self) -> None: ...

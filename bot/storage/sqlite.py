@@ -11,18 +11,21 @@ the event loop's thread needs no lock.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from bot.dialog.state import ChatState
+from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS
+
+__all__ = ["DATABASE_NAME", "PRUNE_EVERY", "RETENTION_SECONDS", "SqliteStorage"]
 
 DATABASE_NAME = "chats.sqlite3"
-RETENTION_SECONDS = 2 * 24 * 3600  # Telegram keeps unconfirmed updates for 24 hours
-PRUNE_EVERY = 1000  # handled updates between two prunes of the old ones
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_state (
@@ -52,6 +55,7 @@ class SqliteStorage:
         self._db.executescript(_SCHEMA)
         self._chats = SqliteChatStates(self._db, clock)
         self._journal = SqliteUpdateJournal(self._db, clock)
+        self._single_process = SingleProcess()
 
     @property
     def chats(self) -> SqliteChatStates:
@@ -60,6 +64,14 @@ class SqliteStorage:
     @property
     def journal(self) -> SqliteUpdateJournal:
         return self._journal
+
+    @property
+    def chat_locks(self) -> SingleProcess:
+        return self._single_process
+
+    @property
+    def poller_lease(self) -> SingleProcess:
+        return self._single_process
 
     async def close(self) -> None:
         self._db.close()
@@ -132,3 +144,22 @@ class SqliteUpdateJournal:
             "SELECT payload FROM set_aside_update ORDER BY update_id"
         ).fetchall()
         return [json.loads(row[0]) for row in rows]
+
+
+class SingleProcess:
+    """A SQLite file belongs to one bot process: chat_order.py keeps its chats apart, and it
+    is always the poller. (Two processes on one file would be two pollers, which Telegram
+    refuses anyway.) PostgreSQL is the store for more than one."""
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        yield
+
+    async def acquire(self) -> None:
+        return None
+
+    async def until_lost(self) -> None:
+        await asyncio.Event().wait()  # never
+
+    async def release(self) -> None:
+        return None

@@ -1,0 +1,159 @@
+"""What only PostgreSQL does: a schema migrated at start-up, chats and the poller shared by
+several processes, a database that goes away and comes back, a password never shown.
+
+The contract every backend keeps is tested on PostgreSQL too, in test_chat_store.py and
+test_update_journal.py; these are the parts SQLite has no counterpart for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from bot.config import ConfigError, Settings
+from bot.dialog.state import ChatState
+from bot.storage import open_storage
+from bot.storage.postgres import PostgresStorage
+from bot.storage.postgres_connections import DatabaseUnavailable, connect
+from bot.storage.postgres_locks import PostgresPollerLease
+from bot.storage.postgres_schema import MIGRATIONS
+from tests.postgres_server import PostgresServer
+
+PASSWORD = "pw-Never-Shown-7c1e"
+
+
+@pytest.fixture
+def url_with_password(database_url: str) -> str:
+    """The test's database, reached as a role with a password, as an operator would."""
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute("DO $$ BEGIN CREATE ROLE trunk_bot LOGIN PASSWORD "
+                      f"'{PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        admin.execute(f'ALTER DATABASE "{urlsplit(database_url).path[1:]}" OWNER TO trunk_bot')
+    parts = urlsplit(database_url)
+    return parts._replace(netloc=f"trunk_bot:{PASSWORD}@{parts.hostname}:{parts.port}"
+                          ).geturl()
+
+
+@pytest.fixture
+async def two_processes(database_url: str) -> AsyncIterator[tuple[PostgresStorage,
+                                                                  PostgresStorage]]:
+    """Two stores on one database: what two bot processes behind a load balancer share."""
+    first = await PostgresStorage.open(database_url)
+    second = await PostgresStorage.open(database_url)
+    yield first, second
+    await first.close()
+    await second.close()
+
+
+def schema_versions(url: str) -> list[int]:
+    with psycopg.connect(url) as db:
+        return [row[0] for row in db.execute("SELECT version FROM schema_version ORDER BY 1")]
+
+
+async def test_replicas_starting_together_create_the_schema_once(database_url: str) -> None:
+    stores = await asyncio.gather(*(PostgresStorage.open(database_url) for _ in range(4)))
+    for store in stores:
+        await store.close()
+    assert schema_versions(database_url) == list(range(1, len(MIGRATIONS) + 1))
+    again = await PostgresStorage.open(database_url)  # a restart migrates nothing
+    await again.close()
+    assert schema_versions(database_url) == list(range(1, len(MIGRATIONS) + 1))
+
+
+async def test_a_database_migrated_by_a_newer_bot_is_refused(database_url: str) -> None:
+    await (await PostgresStorage.open(database_url)).close()  # creates the schema
+    with psycopg.connect(database_url) as db:
+        db.execute("INSERT INTO schema_version (version) VALUES (%s)", (len(MIGRATIONS) + 1,))
+    with pytest.raises(DatabaseUnavailable, match="run the newer bot"):
+        await PostgresStorage.open(database_url)
+
+
+async def test_a_chat_held_by_one_process_waits_in_the_other(
+        two_processes: tuple[PostgresStorage, PostgresStorage]) -> None:
+    first, second = two_processes
+    order: list[str] = []
+
+    async def second_takes_chat_7() -> None:
+        async with second.chat_locks.hold(7):
+            order.append("second")
+
+    async with first.chat_locks.hold(7):
+        waiting = asyncio.create_task(second_takes_chat_7())
+        async with second.chat_locks.hold(8):  # another chat is not held up
+            order.append("other chat")
+        await asyncio.sleep(0.2)
+        assert not waiting.done(), "chat 7 is the first process's until it lets go"
+        order.append("first")
+    await asyncio.wait_for(waiting, timeout=5)
+    assert order == ["other chat", "first", "second"]
+
+
+async def test_one_process_polls_and_a_standby_takes_over_when_it_goes(
+        database_url: str) -> None:
+    def lease() -> PostgresPollerLease:
+        return PostgresPollerLease(lambda: connect(database_url), sleep=asyncio.sleep,
+                                   retry_seconds=0.05, check_seconds=0.05)
+
+    leader, standby = lease(), lease()
+    await asyncio.wait_for(leader.acquire(), timeout=5)
+    taking_over = asyncio.create_task(standby.acquire())
+    await asyncio.sleep(0.3)
+    assert not taking_over.done(), "only one process may poll"
+    await leader.release()  # what a process's death does to its session
+    await asyncio.wait_for(taking_over, timeout=2)
+    await standby.release()
+
+
+async def test_the_poller_learns_it_lost_the_lease_when_the_database_goes(
+        database_url: str, postgres: PostgresServer) -> None:
+    lease = PostgresPollerLease(lambda: connect(database_url), sleep=asyncio.sleep,
+                                check_seconds=0.05)
+    await lease.acquire()
+    postgres.stop()
+    try:
+        await asyncio.wait_for(lease.until_lost(), timeout=5)
+    finally:
+        postgres.start()
+    await asyncio.wait_for(lease.acquire(), timeout=10)  # and gets it back once it returns
+    await lease.release()
+
+
+async def test_a_save_while_the_database_is_away_waits_and_lands_when_it_is_back(
+        url_with_password: str, postgres: PostgresServer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    store = await PostgresStorage.open(url_with_password)
+    try:
+        await store.chats.save(1, ChatState(language="ru"))
+        postgres.stop()
+        try:
+            saving = asyncio.create_task(store.chats.save(1, ChatState(language="en", step=2)))
+            marking = asyncio.create_task(store.journal.mark_handled(41))
+            await asyncio.sleep(1.0)
+            assert not saving.done() and not marking.done(), "they wait for the database"
+        finally:
+            postgres.start()
+        await asyncio.wait_for(asyncio.gather(saving, marking), timeout=30)
+        assert await store.chats.load(1) == ChatState(language="en", step=2)
+        assert await store.journal.is_handled(41)
+    finally:
+        await store.close()
+    assert "database unavailable" in caplog.text
+    assert PASSWORD not in caplog.text
+
+
+async def test_an_unreachable_database_stops_start_up_naming_the_variable(
+        postgres: PostgresServer) -> None:
+    url = f"postgresql://trunk_bot:{PASSWORD}@127.0.0.1:{postgres.port}/no_such_database"
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": "1:x", "DATABASE_URL": url})
+    with pytest.raises(ConfigError) as raised:
+        await open_storage(settings)
+    message = str(raised.value)
+    assert message.startswith("DATABASE_URL=postgresql://trunk_bot:***@127.0.0.1")
+    assert "no_such_database" in message
+    assert PASSWORD not in message
