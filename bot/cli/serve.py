@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import sys
 from dataclasses import replace
 
@@ -13,6 +12,7 @@ from bot.cli.startup import load
 from bot.config import ConfigError, Settings
 from bot.delivery.redaction import configure_logging
 from bot.delivery.runner import run_until_signalled
+from bot.delivery.webhook import derived_secret
 from bot.storage import describe_storage
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def serve() -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     if settings.webhook_url and not settings.webhook_secret:
-        settings = replace(settings, webhook_secret=secrets.token_urlsafe(32))
+        settings = replace(settings, webhook_secret=derived_secret(settings.token))
     configure_logging(settings.log_level, settings.secrets())
     loaded = load()
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
