@@ -144,7 +144,7 @@ class Matcher:
             if entry.id in rule_only:
                 continue
             for text, weight in _documents_of(entry):
-                if tokens := frozenset(self.normaliser.normalise(text).tokens):
+                if tokens := frozenset(self.normaliser.normalise(text, as_written=True).tokens):
                     key = (entry.id, tokens)
                     unique[key] = max(weight, unique.get(key, 0.0))
         self._documents = [_Document(entry_id, tokens, " ".join(sorted(tokens)), weight)

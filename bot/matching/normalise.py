@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,15 +166,21 @@ class Normaliser:
                      if not variant.endswith(_PREFIX_MARK))
         self._known_words = frozenset(known)
         self._known_stems = frozenset(stem(w) for w in known)
-        by_letter: dict[str, list[str]] = {}
+        by_start_and_length: dict[tuple[str, int], list[str]] = {}
         for word in sorted(known):
-            by_letter.setdefault(word[0], []).append(word)
-        self._vocabulary_by_letter = by_letter
+            by_start_and_length.setdefault((word[0], len(word)), []).append(word)
+        self._vocabulary = by_start_and_length
+        # A message is read by the matcher and again by the reader's rules and phrases: each
+        # repair is worked out once per text and word (pure functions of them).
+        self._closest = lru_cache(maxsize=65_536)(self._closest_word)  # type: ignore[method-assign]
+        self.repair_script = lru_cache(maxsize=4_096)(self._repair_script)  # type: ignore[method-assign]
 
-    def normalise(self, text: str) -> Normalised:
-        raw = self.repair_script(text)
+    def normalise(self, text: str, *, as_written: bool = False) -> Normalised:
+        """`as_written`: the knowledge's own text, spelled right in the right script, so the
+        repairs (the costliest part of start-up) are skipped."""
+        raw = tuple(words(clean(text))) if as_written else self.repair_script(text)
         language = "ru" if any(is_cyrillic(w) for w in raw) else "en"
-        repaired = self.repair_words(raw)
+        repaired = list(raw) if as_written else self.repair_words(raw)
         stems = [stem(w) for w in repaired]
         tokens = self._concepts(repaired, stems)
         unknown = tuple(
@@ -187,7 +193,7 @@ class Normaliser:
         """The message's words as meant: script and typos repaired, not stemmed."""
         return self.repair_words(self.repair_script(text))
 
-    def repair_words(self, raw: list[str]) -> list[str]:
+    def repair_words(self, raw: Sequence[str]) -> list[str]:
         """Typos repaired, and a Russian "не" typed onto its verb split off
         ("неоткрывается" -> "не открывается"): the negation is what matters most."""
         repaired: list[str] = []
@@ -212,21 +218,24 @@ class Normaliser:
                 return concept
         return None
 
-    def repair_script(self, text: str) -> list[str]:
+    def repair_script(self, text: str) -> tuple[str, ...]:
         """Choose among reading the Latin text as it is, as a wrong keyboard layout, or as
         transliterated Russian: whichever explains the most words wins, ties go to as-is."""
-        as_is = words(clean(text))
+        return self._repair_script(text)  # replaced by a cached copy in __init__
+
+    def _repair_script(self, text: str) -> tuple[str, ...]:
+        as_is = tuple(words(clean(text)))
         if not as_is or all(is_cyrillic(w) for w in as_is):
             return as_is
         typed = unicodedata.normalize("NFKC", text).lower()  # before clean() eats ' and `
         candidates = [
             as_is,
-            words(clean(from_latin_layout(typed))),
-            [transliterate(w) if not is_cyrillic(w) else w for w in as_is],
+            tuple(words(clean(from_latin_layout(typed)))),
+            tuple(transliterate(w) if not is_cyrillic(w) else w for w in as_is),
         ]
         return max(candidates, key=self._explained)  # max keeps the first on ties
 
-    def _explained(self, candidate: list[str]) -> int:
+    def _explained(self, candidate: tuple[str, ...]) -> int:
         """Words of two letters or more that we know: a one-letter word explains nothing
         ("b" read on the Russian layout is "и")."""
         return sum(1 for w in candidate
@@ -251,11 +260,15 @@ class Normaliser:
         return None
 
     def _closest(self, word: str) -> str | None:
+        return self._closest_word(word)  # replaced by a cached copy in __init__
+
+    def _closest_word(self, word: str) -> str | None:
         swapped = self._swapped(word)
         if swapped is not None:
             return swapped
-        candidates = [w for w in self._vocabulary_by_letter.get(word[0], ())
-                      if abs(len(w) - len(word)) <= MAX_TYPO_LENGTH_CHANGE]
+        candidates = [w for size in range(len(word) - MAX_TYPO_LENGTH_CHANGE,
+                                          len(word) + MAX_TYPO_LENGTH_CHANGE + 1)
+                      for w in self._vocabulary.get((word[0], size), ())]
         found = process.extractOne(word, candidates, scorer=fuzz.ratio,
                                    score_cutoff=TYPO_SCORE_CUTOFF)
         return found[0] if found else None

@@ -100,7 +100,9 @@ class PhraseMatcher:
         filler. A negation left over turns a positive phrase around ("не" + "помогло"), so it
         is filler only next to negative ones ("нет" + "ничего")."""
         rest, longest, all_negative = list(spelled), None, True
-        for phrase in sorted(phrases, key=lambda p: -len(p.words)):
+        present = set(spelled)
+        for phrase in sorted((p for p in phrases if present.issuperset(p.words)),
+                             key=lambda p: -len(p.words)):
             size = len(phrase.words)
             start = 0
             while start <= len(rest) - size:

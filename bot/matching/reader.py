@@ -9,7 +9,7 @@ Knows nothing of chats; every rule's words are data (knowledge/intents.yaml, syn
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.knowledge import LANGUAGES, Knowledge, Urgent, WordRule
@@ -77,7 +77,7 @@ class Reader:
         self._walk_replies = phrase_matcher(intents.walk)
         self._answers = phrase_matcher(intents.answers)
         self._small_talk = phrase_matcher(intents.small_talk, mixed=True)
-        self._urgent = list(intents.urgent.values())
+        self._urgent = [(u, [_Rule.of(r) for r in u.rules]) for u in intents.urgent.values()]
         self._repair_words = normaliser.repair
         self._is_known = normaliser.is_known
         self._tried_markers = [tuple(words(clean(m))) for m in intents.tried.every]
@@ -89,9 +89,9 @@ class Reader:
         rule = intents.wont_open
         self._wont_open_rule = _ConceptSets(frozenset(rule.failure), frozenset(rule.about),
                                             frozenset(rule.none_of), frozenset(rule.specific))
-        self._no_tools = intents.no_tools.every
+        self._no_tools = _Words(intents.no_tools.every)
         self._trunk = frozenset(intents.wont_open.trunk)
-        self._comparisons = intents.comparisons.every
+        self._comparisons = _Words(intents.comparisons.every)
 
         makes = sorted(set(intents.other_makes.every), key=len, reverse=True)
         self._other_makes = re.compile(
@@ -102,8 +102,9 @@ class Reader:
         tokens = set(match.tokens)
         cleaned = clean(text)
         spelled = tuple(self._repair_words(text))
-        urgent = next((u for u in self._urgent if any(_holds(r, spelled) for r in u.rules)),
-                      None)
+        present = frozenset(spelled)
+        urgent = next((u for u, rules in self._urgent
+                       if any(r.holds(spelled, present) for r in rules)), None)
         small_talk = self._small_talk.meaning(text) if urgent is None else None
         says_wont_open = self._says_wont_open(match)
         if says_wont_open and (not tokens & self._wont_open_rule.specific or (
@@ -117,8 +118,8 @@ class Reader:
             other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
             about_qashqai=bool(_OUR_CAR.search(cleaned))
-            or any(_has(spelled, phrase) for phrase in self._comparisons),
-            no_tools=any(_has(spelled, phrase) for phrase in self._no_tools),
+            or self._comparisons.any_in(spelled, present),
+            no_tools=self._no_tools.any_in(spelled, present),
             language_confident=self._says_language(text),
             wont_open=self._wont_open,
         )
@@ -173,24 +174,60 @@ class _ConceptSets:
     specific: frozenset[str]
 
 
-def _holds(rule: WordRule, spelled: tuple[str, ...]) -> bool:
-    return (all(any(_has(spelled, phrase) for phrase in group) for group in rule.groups)
-            and not any(_has(spelled, phrase) for phrase in rule.none_of))
+@dataclass(frozen=True)
+class _Phrase:
+    """A rule's word or phrase, read once: its words, and whether the last is a beginning."""
 
+    words: tuple[str, ...]
+    prefix: bool
 
-def _has(spelled: tuple[str, ...], phrase: str) -> bool:
-    """The phrase's words in a row; a last word ending in "*" matches any ending."""
-    wanted = words(clean(phrase.rstrip("*")))
-    if not wanted:
+    @classmethod
+    def of(cls, phrase: str) -> _Phrase:
+        return cls(tuple(words(clean(phrase.rstrip("*")))), phrase.endswith("*"))
+
+    def is_in(self, spelled: tuple[str, ...]) -> bool:
+        """In a row in the message; a last word ending in "*" matches any ending."""
+        size = len(self.words)
+        if not size:
+            return False
+        *head, last = self.words
+        for start in range(len(spelled) - size + 1):
+            if list(spelled[start:start + size - 1]) == head and (
+                    spelled[start + size - 1].startswith(last) if self.prefix
+                    else spelled[start + size - 1] == last):
+                return True
         return False
-    prefix = phrase.endswith("*")
-    size = len(wanted)
-    for start in range(len(spelled) - size + 1):
-        window = spelled[start:start + size]
-        if list(window[:-1]) == wanted[:-1] and (
-                window[-1].startswith(wanted[-1]) if prefix else window[-1] == wanted[-1]):
-            return True
-    return False
+
+
+class _Words:
+    """Words and phrases, read once, to look for in a message: single words by set, word
+    beginnings ("заперт*") by str.startswith, phrases word by word."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        read = [_Phrase.of(p) for p in phrases]
+        self._single = frozenset(p.words[0] for p in read if len(p.words) == 1 and not p.prefix)
+        self._beginnings = tuple(p.words[0] for p in read if len(p.words) == 1 and p.prefix)
+        self._phrases = [p for p in read if len(p.words) > 1]
+
+    def any_in(self, spelled: tuple[str, ...], present: frozenset[str]) -> bool:
+        return (bool(present & self._single)
+                or (bool(self._beginnings) and any(w.startswith(self._beginnings)
+                                                   for w in spelled))
+                or any(p.words[0] in present and p.is_in(spelled) for p in self._phrases))
+
+
+@dataclass(frozen=True)
+class _Rule:
+    groups: tuple[_Words, ...]
+    none_of: _Words
+
+    @classmethod
+    def of(cls, rule: WordRule) -> _Rule:
+        return cls(tuple(_Words(g) for g in rule.groups), _Words(rule.none_of))
+
+    def holds(self, spelled: tuple[str, ...], present: frozenset[str]) -> bool:
+        return (all(group.any_in(spelled, present) for group in self.groups)
+                and not self.none_of.any_in(spelled, present))
 
 
 def _contains(spelled: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
