@@ -56,6 +56,8 @@ class PostgresStorage:
     @classmethod
     async def open(cls, url: str, *, clock: Callable[[], float] = time.time,
                    sleep: Sleep = asyncio.sleep) -> PostgresStorage:
+        """Raises DatabaseUnavailable, saying what failed, when the database does not
+        answer or cannot be used: at start-up, that stops the bot."""
         try:
             connection = await connect(url)
         except psycopg.Error as error:
@@ -68,8 +70,13 @@ class PostgresStorage:
         finally:
             await connection.close()
         storage = cls(url, clock=clock, sleep=sleep)
-        await storage._queries.open(wait=True, timeout=CONNECT_SECONDS)
-        await storage._locks.open(wait=True, timeout=CONNECT_SECONDS)
+        try:
+            await storage._queries.open(wait=True, timeout=CONNECT_SECONDS)
+            await storage._locks.open(wait=True, timeout=CONNECT_SECONDS)
+        except psycopg.Error as error:
+            await storage.close()
+            raise DatabaseUnavailable(f"could not open connections: {first_line(error)}"
+                                      ) from None
         return storage
 
     @property

@@ -78,7 +78,7 @@ class PostgresPollerLease:
         self._connection: Connection | None = None
 
     async def acquire(self) -> None:
-        said_standing_by = False
+        said_standing_by = said_unavailable = False
         while True:
             try:
                 if self._connection is None:
@@ -93,8 +93,10 @@ class PostgresPollerLease:
                     log.info("another process polls; standing by to take over")
                     said_standing_by = True
             except psycopg.OperationalError as error:
-                log.warning("poller lease: database unavailable (%s); asking again",
-                            first_line(error))
+                log.log(logging.INFO if said_unavailable else logging.WARNING,
+                        "poller lease: database unavailable (%s); asking every %.0fs",
+                        first_line(error), self._retry_seconds)
+                said_unavailable = True
                 await self.release()
             await self._sleep(self._retry_seconds)
 

@@ -25,9 +25,12 @@ import psycopg
 import pytest
 from aiohttp import web
 
+from bot.cli.startup import Loaded
 from bot.delivery.webhook import SECRET_HEADER, derived_secret
+from tests.e2e.conftest import RunningBot
 from tests.e2e.test_webhook import free_port
 from tests.fake_telegram import FakeTelegram
+from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK_PATH = "/telegram/hook"
@@ -306,3 +309,29 @@ async def test_an_unreachable_database_stops_start_up_without_printing_the_passw
         assert "configuration error: DATABASE_URL=postgresql://bot:***@127.0.0.1:" in text
         assert says in text
         assert password not in text
+
+
+async def test_a_database_outage_while_running_loses_nothing(
+        server: FakeTelegram, loaded: Loaded, database_url: str, postgres: PostgresServer,
+        tmp_path: Path) -> None:
+    bot = RunningBot(server, loaded, tmp_path / "data", max_sends_per_second=1000,
+                     database_url=database_url)
+    await bot.start()
+    try:
+        server.user_sends(30_000, QUESTIONS[0])
+        await server.wait_for_bot_message(30_000, timeout=10)
+        chats = range(30_001, 30_011)
+        postgres.stop()
+        try:
+            for chat in chats:
+                server.user_sends(chat, QUESTIONS[0])
+            await asyncio.sleep(1.5)
+            assert not any(server.bot_messages(chat) for chat in chats), \
+                "no reply is made while its state cannot be loaded and saved"
+        finally:
+            postgres.start()
+        await server.wait_for(lambda: all(server.bot_messages(c) for c in chats), timeout=45)
+        await server.wait_for(lambda: not server.pending_updates, timeout=30)
+        assert [len(server.bot_messages(chat)) for chat in chats] == [1] * len(chats)
+    finally:
+        await bot.stop()
