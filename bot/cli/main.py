@@ -20,6 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("chat", help="the same conversation in this terminal, no Telegram")
     commands.add_parser("check", help="validate knowledge/ and exit 0 (ok) or 1")
     commands.add_parser("health", help="exit 0 if the running bot polled or served recently")
+    pictures_parser = commands.add_parser("pictures", help="render every picture, in every "
+                                          "language, as PNG files into DIR")
+    pictures_parser.add_argument("directory", type=Path, metavar="DIR")
     ask_parser = commands.add_parser("ask", help="answer QUESTION, or one question per stdin line")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
     ask_parser.add_argument("--lang", choices=["en", "ru"], help="the question's language "
@@ -51,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return ask(questions, as_json=args.json, language=args.lang)
             case "eval":
                 return evaluate_file(args.file)
+            case "pictures":
+                return write_pictures(args.directory)
     except KnowledgeError as error:
         print(f"knowledge error: {error}", file=sys.stderr)
         return 1
@@ -64,6 +69,7 @@ def _lines(stream: Iterable[str]) -> list[str]:
 def check() -> int:
     from bot.cli.startup import load
     from bot.dialog.self_check import AIM_SCREEN_CHARS
+    from bot.pictures import Gallery
 
     loaded = load()  # renders and checks every screen on the way
     screens = loaded.screens
@@ -72,6 +78,17 @@ def check() -> int:
           f"{AIM_SCREEN_CHARS}), knowledge version {loaded.knowledge.version}")
     for screen in screens.over_aim:
         print(f"  over {AIM_SCREEN_CHARS}: {screen}")
+    gallery = Gallery.render_all(loaded.knowledge)  # and checks each one
+    print(f"ok: {len(gallery)} pictures rendered in {gallery.seconds * 1000:.0f} ms "
+          f"({len(loaded.knowledge.pictures)} drawings, every language)")
+    return 0
+
+
+def write_pictures(directory: Path) -> int:
+    from bot.cli.startup import load
+
+    for path in load().gallery.write(directory).values():
+        print(path)
     return 0
 
 

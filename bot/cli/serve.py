@@ -31,7 +31,7 @@ def serve() -> int:
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
              describe_storage(settings), settings.api_url)
     try:
-        return run_until_signalled(settings, loaded.conversation)
+        return run_until_signalled(settings, loaded.conversation, loaded.gallery)
     except ConfigError as error:  # found at start-up: a database that does not answer
         print(f"configuration error: {error}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.dialog import Conversation
 from bot.dialog.screens import COMMAND_KEYS
@@ -10,6 +11,7 @@ from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, ScreenReport, check_s
 from bot.knowledge import Knowledge, load_knowledge
 from bot.matching import Matcher
 from bot.matching.reader import Reader
+from bot.pictures import Gallery
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,11 @@ class Loaded:
     @property
     def reader(self) -> Reader:
         return self.conversation.reader
+
+    @cached_property
+    def gallery(self) -> Gallery:
+        """The pictures, each rendered when first shown: `ask` and `eval` never pay for it."""
+        return Gallery(self.knowledge)
 
 
 def load() -> Loaded:

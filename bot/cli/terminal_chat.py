@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TextIO
 
 from bot.cli.startup import load
+from bot.config import DEFAULT_DATA_DIR
 from bot.dialog import ChatState, Command, Event, Tap, TextMessage
 from bot.dialog.reply import Button
 from bot.dialog.terminal_render import plain_text
@@ -12,8 +15,12 @@ from bot.dialog.terminal_render import plain_text
 PROMPT = "you> "
 
 
-def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None) -> int:
-    conversation = load().conversation
+def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None,
+         pictures: Path | None = None) -> int:
+    """`pictures`: where a picture's PNG is written to look at (BOT_DATA_DIR/pictures)."""
+    loaded = load()
+    conversation = loaded.conversation
+    pictures = pictures or Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR)) / "pictures"
     state = ChatState()
     buttons: list[Button] = []
 
@@ -22,7 +29,9 @@ def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None) -> int
         state, replies = conversation.handle(state, event)
         buttons = []
         for reply in replies:
-            print(plain_text(reply, buttons), end="\n\n", file=stdout)
+            path = "" if reply.picture is None else str(loaded.gallery.save(
+                reply.picture.name, reply.picture.language, pictures))
+            print(plain_text(reply, buttons, path), end="\n\n", file=stdout)
 
     print("Qashqai Trunk Assistant in the terminal. Type a question, a /command, or the "
           "number of a button. Ctrl-D quits.\n", file=stdout)
@@ -35,7 +44,10 @@ def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None) -> int
             return 0
         text = line.strip()
         if text.isdigit() and 1 <= int(text) <= len(buttons):
-            show(Tap(buttons[int(text) - 1].data))
+            button = buttons[int(text) - 1]
+            if button.share:  # in Telegram, a link to the answer: t.me/<bot>?start=<id>
+                print(f"[share: t.me/<bot>?start={button.share}]", file=stdout)
+            show(Tap(button.data))
         elif text.startswith("/"):
             show(Command.parse(text))
         else:

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.rate_limit import RetryingRateLimiter
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 # Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
 # second; 8 in flight keep up with that at up to ~250 ms per request.
 CONCURRENT_UPDATES = 8

@@ -27,18 +27,24 @@ from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
+from bot.dialog.sharing import InlineArticles
+from bot.pictures import Gallery
 from bot.storage import Storage, open_storage
 from bot.telegram_layer.handlers import add_handlers, publish_commands
+from bot.telegram_layer.photos import Photos
 from bot.telegram_layer.replies import ReplySender
+from bot.telegram_layer.sharing import InlineQueries
 
 log = logging.getLogger(__name__)
 
 
 class Runner:
     def __init__(self, settings: Settings, conversation: Conversation, *,
-                 long_poll_seconds: int = LONG_POLL_SECONDS) -> None:
+                 long_poll_seconds: int = LONG_POLL_SECONDS,
+                 gallery: Gallery | None = None) -> None:
         self.settings = settings
         self.conversation = conversation
+        self.gallery = gallery or Gallery(conversation.knowledge)
         self._long_poll = long_poll_seconds
         self.storage: Storage | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
@@ -48,8 +54,12 @@ class Runner:
         settings = self.settings
         self.storage = storage = await open_storage(settings)
         self.application = application = build_application(settings)
+        photos = Photos(self.gallery, storage.pictures)
+        knowledge = self.conversation.knowledge
+        inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
         add_handlers(application, ChatTurns(self.conversation, storage.chats,
-                                            ReplySender(application.bot)))
+                                            ReplySender(application.bot, photos=photos)),
+                     inline)
         await application.initialize()
         await publish_commands(application, self.conversation.knowledge)
         await application.start()
@@ -87,9 +97,10 @@ class Runner:
             self.storage = None
 
 
-def run_until_signalled(settings: Settings, conversation: Conversation) -> int:
+def run_until_signalled(settings: Settings, conversation: Conversation,
+                        gallery: Gallery | None = None) -> int:
     with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
-        return runner.run(serve(settings, conversation))
+        return runner.run(serve(settings, conversation, gallery))
 
 
 def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -100,9 +111,10 @@ def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-async def serve(settings: Settings, conversation: Conversation) -> int:
+async def serve(settings: Settings, conversation: Conversation,
+                gallery: Gallery | None = None) -> int:
     """Runs until SIGTERM or SIGINT; a fatal error (a rejected token) is raised."""
-    runner = Runner(settings, conversation)
+    runner = Runner(settings, conversation, gallery=gallery)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -2,10 +2,10 @@
 
 from bot.dialog.conversation import Conversation
 from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
-from bot.dialog.reply import Button, Reply
+from bot.dialog.reply import Button, PictureRef, Reply
 from bot.dialog.state import ChatState
 
 __all__ = [
-    "Button", "ChatState", "Command", "Conversation", "Event", "Reply", "Tap", "TextMessage",
-    "Unsupported",
+    "Button", "ChatState", "Command", "Conversation", "Event", "PictureRef", "Reply", "Tap",
+    "TextMessage", "Unsupported",
 ]

@@ -26,6 +26,7 @@ class Action(StrEnum):
     LANGUAGE = "l"  # arg: language code
     TOOLS = "t"  # args: yes | no, method id, step: the answer to "have you got jump leads?"
     GATE = "q"  # args: yes | no, method id: "does your car have this?" before a way
+    SHARE = "s"  # arg: entry id: a share button (Telegram shows it as a link: see reply.py)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from bot.dialog.screens import (
     language_for_code,
     language_of,
 )
+from bot.dialog.sharing import entry_for_payload
 from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.dialog.typed_text import TypedText
 from bot.dialog.walks import Result, Walks
@@ -69,6 +70,10 @@ class Conversation:
         match command.name:
             case "start":
                 state = state.end_walk().with_(history=())
+                shared = entry_for_payload(self.knowledge, command.argument)
+                if shared is not None:  # a deep link to an answer: the greeting, then it
+                    state, replies = self.view(state, Screen(Kind.ANSWER, shared.id), edit=False)
+                    return state, [menus.greeting(state), *replies]
                 return self.greet(state)
             case "menu":
                 return self.view(state, MENU, edit=False)
@@ -116,6 +121,8 @@ class Conversation:
                 return walks.step(state, self.knowledge.entry(entry_id), int(index), edit=edit)
             case Action.BACK, (code,):
                 return self.back(state, code, edit=edit)
+            case Action.SHARE, (entry_id,) if entry_id in self.knowledge.entries:
+                return self.view(state, Screen(Kind.ANSWER, entry_id), edit=edit)
             case Action.WORKED, (method_id,) if self._is_method(method_id):
                 done = state.end_walk()
                 reply = self.articles.worked(done, self.knowledge.entry(method_id), edit=edit)

@@ -39,6 +39,18 @@ class ReplyKind(StrEnum):
 class Button:
     label: str
     data: str  # callback data, packed by bot.dialog.callback_data
+    # An entry id: a button that shares that answer. Telegram shows it as a link (a deep link
+    # to the answer, or inline sharing); where it is tapped as a plain button, `data` shows
+    # the answer.
+    share: str = ""
+
+
+@dataclass(frozen=True)
+class PictureRef:
+    """A drawing to show with the reply (knowledge/pictures.yaml), in the chat's language."""
+
+    name: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class Reply:
     quick_replies: tuple[tuple[str, ...], ...] = ()  # persistent keyboard under the input field
     kind: ReplyKind = ReplyKind.NOTICE
     screen: str = ""  # the navigation screen it shows (bot.dialog.navigation), if any
+    picture: PictureRef | None = None  # shown with the text as its caption, if any
 
     @property
     def plain_text(self) -> str:

@@ -20,6 +20,7 @@ from bot.knowledge import LANGUAGES, Generation, KnowledgeError
 MAX_SCREEN_CHARS = 900  # none longer: a phone shows ~600 without scrolling
 AIM_SCREEN_CHARS = 600
 MAX_BUTTON_LABEL_CHARS = 64  # longer labels are cut off on phones
+MAX_CAPTION_CHARS = 1024  # Telegram's limit for a photo's caption: a screen with a picture
 
 REQUIRED_INTERFACE_KEYS = (
     "greeting", "help", "main_menu", "main_menu_car", "button_guided", "button_ways",
@@ -33,7 +34,8 @@ REQUIRED_INTERFACE_KEYS = (
     "guided_exhausted", "worked", "worked_prevention", "walk_stopped", "did_you_mean",
     "unrelated", "other_make", "unsupported", "stale_button", "reset_done",
     "language_question", "language_name", "language_switched", "language_followed",
-    "something_went_wrong", "too_fast", "section_table", "table_row",
+    "something_went_wrong", "too_fast", "section_table", "table_row", "picture_schematic",
+    "button_share", "inline_open", "inline_start",
 )
 
 
@@ -57,6 +59,10 @@ def check_reply(reply: Reply, file: str, entry: str | None, where: str,
         raise KnowledgeError(file, entry, where, f"renders to {length} characters, over the "
                              f"{MAX_SCREEN_CHARS} a phone screen holds: shorten it or move "
                              "tips to the More screen")
+    if reply.picture is not None and length > MAX_CAPTION_CHARS:
+        raise KnowledgeError(file, entry, where, f"renders to {length} characters, over the "
+                             f"{MAX_CAPTION_CHARS} a photo's caption holds (it shows the "
+                             f"picture '{reply.picture.name}'): shorten it")
     for row in reply.buttons:
         for button in row:
             if len(button.label) > MAX_BUTTON_LABEL_CHARS:

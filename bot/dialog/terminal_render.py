@@ -5,9 +5,14 @@ from __future__ import annotations
 from bot.dialog.reply import Button, Reply
 
 
-def plain_text(reply: Reply, buttons: list[Button] | None = None) -> str:
-    """The reply's text; its buttons are numbered on from len(buttons) and appended to it."""
+def plain_text(reply: Reply, buttons: list[Button] | None = None,
+               picture_path: str = "") -> str:
+    """The reply's text; its buttons are numbered on from len(buttons) and appended to it.
+    A picture comes first, as `[picture: name]` and where its PNG is, when known."""
     lines = [reply.plain_text]
+    if reply.picture is not None:
+        lines.insert(0, " ".join(p for p in (f"[picture: {reply.picture.name}]", picture_path)
+                                 if p))
     for row in reply.buttons:
         labels = []
         for button in row:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +30,8 @@ from bot.knowledge.model import (
     Intents,
     Knowledge,
     PhraseSet,
+    Picture,
+    PictureSpec,
     QuickReply,
     Schema,
     Source,
@@ -105,6 +108,7 @@ def load_knowledge(
     glossary_file = file("glossary.yaml")
     glossary = glossary_file.validate(Glossary, glossary_file.read_mapping())
     check_glossary(glossary, entries, interface, directory)
+    pictures = _load_pictures(file("pictures.yaml"), entries)
     return Knowledge(
         entries=entries,
         guided_entry=guided.entry,
@@ -120,6 +124,7 @@ def load_knowledge(
         sources=sources,
         glossary=glossary,
         version=_structure_digest(entries, guided.order),
+        pictures=pictures,
     )
 
 
@@ -355,3 +360,64 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
                 raise file.error(None, f"tried_ways.{method}[{index}]",
                                  f"'{concept}' is not a concept in synonyms.yaml")
     return intents
+
+
+# -- pictures --------------------------------------------------------------------------------
+
+LABEL_ATTRIBUTE = "data-label"  # <text data-label="opener" ...>: filled in per language
+
+
+def label_ids(svg: str) -> list[str]:
+    """The label ids a drawing expects, in document order; ValueError if it is no SVG."""
+    root = ElementTree.fromstring(svg)
+    if not root.tag.endswith("svg"):
+        raise ValueError(f"the root element is <{root.tag}>, not <svg>")
+    return [element.attrib[LABEL_ATTRIBUTE] for element in root.iter()
+            if LABEL_ATTRIBUTE in element.attrib]
+
+
+def _load_pictures(file: _File, entries: Mapping[str, Entry]) -> dict[str, Picture]:
+    """knowledge/pictures.yaml and the drawings it names, checked against each other and the
+    entries, so a drawing without a label in some language never reaches a chat."""
+    pictures: dict[str, Picture] = {}
+    places: dict[tuple[str, int | None], str] = {}
+    for name, value in file.read_mapping().items():
+        name = str(name)
+        if not _ID.fullmatch(name):
+            raise file.error(name, None, "a picture name is 1-40 lower-case letters, digits "
+                             "and dashes")
+        spec = file.validate(PictureSpec, value, name)
+        drawing = _File(file.path.parent / "pictures" / spec.drawing, file.path.parent)
+        if drawing.path.suffix != ".svg" or drawing.path.parent != file.path.parent / "pictures":
+            raise file.error(name, "drawing", "name an .svg file in knowledge/pictures/, "
+                             "e.g. 'opener.svg'")
+        try:
+            svg = drawing.path.read_text(encoding="utf-8")
+            wanted = label_ids(svg)
+        except OSError as exc:
+            raise file.error(name, "drawing", f"{drawing.shown} cannot be read: "
+                             f"{exc.strerror}") from exc
+        except (ElementTree.ParseError, ValueError) as exc:
+            raise drawing.error(None, None, f"not a valid SVG: {exc}") from exc
+        for label in wanted:
+            if label not in spec.labels:
+                raise file.error(name, f"labels.{label}", f"missing: {drawing.shown} has a "
+                                 f'label data-label="{label}"; give its text in en and ru')
+        for label in spec.labels:
+            if label not in wanted:
+                raise file.error(name, f"labels.{label}", f"not in {drawing.shown}; drawn "
+                                 "labels: " + ", ".join(wanted))
+        for index, place in enumerate(spec.shown_with):
+            where = f"shown_with[{index}]"
+            entry = entries.get(place.entry)
+            if entry is None:
+                raise file.error(name, f"{where}.entry", f"unknown entry id '{place.entry}'")
+            if place.step is not None and place.step >= len(entry.steps):
+                raise file.error(name, f"{where}.step", f"'{place.entry}' has "
+                                 f"{len(entry.steps)} steps, numbered from 0")
+            other = places.setdefault((place.entry, place.step), name)
+            if other != name:
+                raise file.error(name, where, f"that screen already shows '{other}': one "
+                                 "picture per screen")
+        pictures[name] = Picture(name, svg, spec.title, spec.labels, spec.shown_with)
+    return pictures

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
@@ -249,6 +250,33 @@ class Glossary(Schema):
     explanations: Mapping[str, NonEmpty] = Field(default_factory=dict)  # retired -> why
 
 
+class PicturePlace(Schema):
+    """Where a picture is shown: an entry's answer, or one of its steps."""
+
+    entry: NonEmpty
+    step: Annotated[int, Field(ge=0)] | None = None  # 0-based, as in the entry's `steps`
+
+
+class PictureSpec(Schema):
+    """One drawing as knowledge/pictures.yaml describes it."""
+
+    drawing: NonEmpty  # an SVG file under knowledge/pictures/
+    title: Text  # what it shows, in a few words
+    labels: Mapping[str, Text]  # label id (data-label="..." in the SVG) -> its text
+    shown_with: Annotated[tuple[PicturePlace, ...], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A drawing, loaded: its SVG source with the labels still to fill in, one per language."""
+
+    name: str
+    svg: str
+    title: Text
+    labels: Mapping[str, Text]
+    shown_with: tuple[PicturePlace, ...]
+
+
 @dataclass(frozen=True)
 class ConceptRoles:
     """What some synonym concepts mean to the matcher's decision (concept_roles.yaml)."""
@@ -278,6 +306,7 @@ class Knowledge:
     sources: Mapping[str, Source]
     glossary: Glossary
     version: str  # short digest of the files: buttons from another version are stale
+    pictures: Mapping[str, Picture] = field(default_factory=dict)  # knowledge/pictures.yaml
 
     def entry(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
@@ -290,3 +319,23 @@ class Knowledge:
     @property
     def methods(self) -> tuple[Entry, ...]:
         return tuple(entry for entry in self.entries.values() if entry.is_method)
+
+    def picture_for(self, entry: Entry, step: Step | None = None) -> Picture | None:
+        """The drawing a screen about `entry` shows: its answer's (no step), else its first
+        step's; a step's own, else the last one before it, else the answer's, else the
+        first after it. So an entry with a drawing shows one on every screen, and its message
+        stays a photo while the owner moves through it: Telegram can put a photo on a text
+        message in place, but cannot take it off again."""
+        places = self._picture_places
+        steps = range(len(entry.steps))
+        if step is None:
+            order: list[int | None] = [None, *steps]
+        else:
+            index = next((i for i, s in enumerate(entry.steps) if s is step), 0)
+            order = [*range(index, -1, -1), None, *range(index + 1, len(entry.steps))]
+        return next((places[(entry.id, i)] for i in order if (entry.id, i) in places), None)
+
+    @cached_property
+    def _picture_places(self) -> dict[tuple[str, int | None], Picture]:
+        return {(place.entry, place.step): picture for picture in self.pictures.values()
+                for place in picture.shown_with}

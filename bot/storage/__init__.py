@@ -8,10 +8,17 @@ PostgreSQL (postgres.py), chosen by DATABASE_URL, lets several bot processes sha
 from __future__ import annotations
 
 from bot.config import ConfigError, Settings, redacted_url
-from bot.storage.interface import ChatLocks, ChatStates, PollerLease, Storage, UpdateJournal
+from bot.storage.interface import (
+    ChatLocks,
+    ChatStates,
+    PictureFiles,
+    PollerLease,
+    Storage,
+    UpdateJournal,
+)
 from bot.storage.sqlite import SqliteStorage
 
-__all__ = ["ChatLocks", "ChatStates", "PollerLease", "SqliteStorage", "Storage",
+__all__ = ["ChatLocks", "ChatStates", "PictureFiles", "PollerLease", "SqliteStorage", "Storage",
            "UpdateJournal", "describe_storage", "open_storage"]
 
 

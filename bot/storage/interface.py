@@ -52,6 +52,30 @@ class UpdateJournal(Protocol):
         ...
 
 
+class PictureFiles(Protocol):
+    """Telegram's file_id for each picture the bot uploaded, so that a picture goes up once
+    and is sent again by its file_id, after a restart too.
+
+    A file_id works in every chat of the bot, so one record serves all chats; it names the
+    chat whose upload made it, so that forgetting a chat (/forget) forgets those records with
+    one call, and the next chat to need the picture uploads it afresh.
+    """
+
+    async def file_id(self, key: str) -> str | None:
+        """The file_id stored for a picture's key (bot.pictures.Gallery.key), if any."""
+        ...
+
+    async def remember(self, key: str, file_id: str, chat_id: int) -> None: ...
+
+    async def forget(self, key: str) -> None:
+        """Telegram refused the stored file_id: the picture is uploaded afresh next time."""
+        ...
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Every record the chat's uploads made."""
+        ...
+
+
 class ChatLocks(Protocol):
     """Several bot processes sharing one store (webhook replicas behind a load balancer) must
     not handle two updates of one chat at the same time: each would load the same state and
@@ -79,7 +103,7 @@ class PollerLease(Protocol):
 
 
 class Storage(Protocol):
-    """One backend: both records, opened together and closed together."""
+    """One backend: all its records, opened together and closed together."""
 
     @property
     def chats(self) -> ChatStates: ...
@@ -92,5 +116,8 @@ class Storage(Protocol):
 
     @property
     def poller_lease(self) -> PollerLease: ...
+
+    @property
+    def pictures(self) -> PictureFiles: ...
 
     async def close(self) -> None: ...

@@ -50,6 +50,7 @@ class PostgresStorage:
         run = Retrying(sleep)
         self._chats = PostgresChatStates(self._queries, run, clock)
         self._journal = PostgresUpdateJournal(self._queries, run, clock)
+        self._pictures = PostgresPictureFiles(self._queries, run, clock)
         self._chat_locks = PostgresChatLocks(self._locks, run)
         self._poller_lease = PostgresPollerLease(lambda: connect(url), sleep=sleep)
 
@@ -86,6 +87,10 @@ class PostgresStorage:
     @property
     def journal(self) -> PostgresUpdateJournal:
         return self._journal
+
+    @property
+    def pictures(self) -> PostgresPictureFiles:
+        return self._pictures
 
     @property
     def chat_locks(self) -> PostgresChatLocks:
@@ -186,3 +191,41 @@ class PostgresUpdateJournal:
             return [row[0] for row in await cursor.fetchall()]
 
         return await self._run(self._pool, select)
+
+
+class PostgresPictureFiles:
+    """One file_id per picture, shared by every process: a picture uploaded through one
+    replica is sent by its file_id from all of them."""
+
+    def __init__(self, pool: AsyncConnectionPool[Connection], run: Retrying,
+                 clock: Callable[[], float]) -> None:
+        self._pool = pool
+        self._run = run
+        self._clock = clock
+
+    async def file_id(self, key: str) -> str | None:
+        async def select(connection: Connection) -> str | None:
+            cursor = await connection.execute(
+                "SELECT file_id FROM picture_file WHERE key = %s", (key,))
+            row = await cursor.fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._run(self._pool, select)
+
+    async def remember(self, key: str, file_id: str, chat_id: int) -> None:
+        async def upsert(connection: Connection) -> None:
+            await connection.execute(
+                "INSERT INTO picture_file (key, file_id, chat_id, stored_at) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (key) DO UPDATE SET "
+                "file_id = excluded.file_id, chat_id = excluded.chat_id, "
+                "stored_at = excluded.stored_at", (key, file_id, chat_id, self._clock()))
+
+        await self._run(self._pool, upsert)
+
+    async def forget(self, key: str) -> None:
+        await self._run(self._pool, lambda connection: connection.execute(
+            "DELETE FROM picture_file WHERE key = %s", (key,)))
+
+    async def forget_chat(self, chat_id: int) -> None:
+        await self._run(self._pool, lambda connection: connection.execute(
+            "DELETE FROM picture_file WHERE chat_id = %s", (chat_id,)))

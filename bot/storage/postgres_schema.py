@@ -32,6 +32,16 @@ MIGRATIONS: list[str] = [
         payload JSONB NOT NULL
     );
     """,
+    # 2: Telegram's file_id of each picture uploaded (issue 9)
+    """
+    CREATE TABLE picture_file (
+        key TEXT PRIMARY KEY,
+        file_id TEXT NOT NULL,
+        chat_id BIGINT NOT NULL,
+        stored_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX picture_file_chat ON picture_file (chat_id);
+    """,
 ]
 
 

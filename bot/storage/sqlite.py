@@ -41,6 +41,13 @@ CREATE TABLE IF NOT EXISTS set_aside_update (
     update_id INTEGER PRIMARY KEY,
     payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS picture_file (
+    key TEXT PRIMARY KEY,
+    file_id TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    stored_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS picture_file_chat ON picture_file (chat_id);
 """
 
 
@@ -56,6 +63,7 @@ class SqliteStorage:
         self._chats = SqliteChatStates(self._db, clock)
         self._journal = SqliteUpdateJournal(self._db, clock)
         self._single_process = SingleProcess()
+        self._pictures = SqlitePictureFiles(self._db, clock)
 
     @property
     def chats(self) -> SqliteChatStates:
@@ -72,6 +80,10 @@ class SqliteStorage:
     @property
     def poller_lease(self) -> SingleProcess:
         return self._single_process
+
+    @property
+    def pictures(self) -> SqlitePictureFiles:
+        return self._pictures
 
     async def close(self) -> None:
         self._db.close()
@@ -144,6 +156,31 @@ class SqliteUpdateJournal:
             "SELECT payload FROM set_aside_update ORDER BY update_id"
         ).fetchall()
         return [json.loads(row[0]) for row in rows]
+
+
+class SqlitePictureFiles:
+    def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def file_id(self, key: str) -> str | None:
+        row = self._db.execute("SELECT file_id FROM picture_file WHERE key = ?",
+                               (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    async def remember(self, key: str, file_id: str, chat_id: int) -> None:
+        self._db.execute(
+            "INSERT INTO picture_file (key, file_id, chat_id, stored_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET file_id = excluded.file_id, "
+            "chat_id = excluded.chat_id, stored_at = excluded.stored_at",
+            (key, file_id, chat_id, self._clock()),
+        )
+
+    async def forget(self, key: str) -> None:
+        self._db.execute("DELETE FROM picture_file WHERE key = ?", (key,))
+
+    async def forget_chat(self, chat_id: int) -> None:
+        self._db.execute("DELETE FROM picture_file WHERE chat_id = ?", (chat_id,))
 
 
 class SingleProcess:

@@ -11,12 +11,20 @@ from typing import Any, Protocol
 
 from telegram import BotCommand, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.dialog import Event
 from bot.dialog.screens import COMMAND_KEYS
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.telegram_layer import events
+from bot.telegram_layer.sharing import InlineQueries, links_of
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +41,15 @@ class Chat(Protocol):
 
 
 class ChatHandlers:
-    def __init__(self, chat: Chat) -> None:
+    def __init__(self, chat: Chat, inline: InlineQueries | None = None) -> None:
         self._chat = chat
+        self._inline = inline
+
+    async def on_inline_query(self, update: Update, context: Context) -> None:
+        """"@bot dead battery" in any chat: no chat, no state; answered at once."""
+        links = links_of(context.bot)
+        if update.inline_query is not None and self._inline is not None and links is not None:
+            await self._inline.answer(update.inline_query, links)
 
     async def on_command(self, update: Update, _: Context) -> None:
         if update.effective_chat and update.effective_message:
@@ -75,14 +90,17 @@ class ChatHandlers:
         await self._chat.apologise(update.effective_chat.id)
 
 
-def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: Chat) -> None:
-    """Private chats only: the bot stays silent in groups and channels."""
-    handlers = ChatHandlers(chat)
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: Chat,
+                 inline: InlineQueries | None = None) -> None:
+    """Private chats only: the bot stays silent in groups and channels (inline queries come
+    from any chat, and are answered without one)."""
+    handlers = ChatHandlers(chat, inline)
     private_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private_message & filters.COMMAND,
                                            handlers.on_command))
     application.add_handler(MessageHandler(private_message & filters.TEXT, handlers.on_text))
     application.add_handler(CallbackQueryHandler(handlers.on_tap))
+    application.add_handler(InlineQueryHandler(handlers.on_inline_query))
     application.add_handler(MessageHandler(private_message, handlers.on_other))
     application.add_error_handler(handlers.on_error)
 

@@ -32,7 +32,8 @@ class RunningBot:
                                  data_dir=data_dir, log_level=20,
                                  max_sends_per_second=max_sends_per_second,
                                  send_retries=send_retries, database_url=database_url)
-        self.bot = Runner(self.settings, loaded.conversation, long_poll_seconds=1)
+        self.bot = Runner(self.settings, loaded.conversation, long_poll_seconds=1,
+                          gallery=loaded.gallery)
 
     @property
     def store(self) -> Storage | None:
@@ -95,9 +96,15 @@ def button_data(message: BotMessageView, label_part: str) -> str:
     raise AssertionError(f"no button {label_part!r} in {message.button_texts}")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "inline_mode: the bot's inline mode is switched on "
+                            "(@BotFather's /setinline) on the test server")
+
+
 @pytest.fixture
-async def server() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(TOKEN) as fake:
+async def server(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram]:
+    inline_mode = request.node.get_closest_marker("inline_mode") is not None
+    async with FakeTelegram(TOKEN, inline_mode=inline_mode) as fake:
         yield fake
         assert fake.rejections == [], "the bot sent something Telegram would reject"
 

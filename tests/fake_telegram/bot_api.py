@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .errors import bad_request, conflict, forbidden
-from .formatting import format_text
+from .formatting import FormattedText, format_caption, format_text
+from .inline import InlineAnswers
 from .objects import message_json
+from .photos import Photos
 from .rules import (
     check_chat_action,
     check_commands,
@@ -21,7 +23,7 @@ from .rules import (
     check_reply_markup,
     check_webhook,
 )
-from .state import ScopeKey, StoredMessage, WebhookState, World, now
+from .state import ScopeKey, StoredFile, StoredMessage, WebhookState, World, now
 from .updates import UpdateQueue
 
 Params = dict[str, Any]
@@ -35,10 +37,15 @@ QUERY_INVALID = "query is too old and response timeout expired or query ID is in
 _GET_ME_EXTRAS = {
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
     "can_connect_to_business": False,
     "has_main_web_app": False,
 }
+NO_TEXT = "there is no text in the message to edit"
+NO_CAPTION = "there is no caption in the message to edit"
+
+
+def _show_text(message: StoredMessage, formatted: FormattedText) -> None:
+    message.text, message.entities = formatted.text, formatted.entities
 
 
 def _inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -54,6 +61,8 @@ class BotApi:
     def __init__(self, world: World, queue: UpdateQueue) -> None:
         self.world = world
         self.queue = queue
+        self.photos = Photos(world)
+        self.inline = InlineAnswers(world)
         self._handlers: dict[str, Handler] = {
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
@@ -61,9 +70,13 @@ class BotApi:
             "deleteWebhook": self.delete_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "sendMessage": self.send_message,
+            "sendPhoto": self.send_photo,
             "editMessageText": self.edit_message_text,
+            "editMessageCaption": self.edit_message_caption,
+            "editMessageMedia": self.edit_message_media,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
             "answerCallbackQuery": self.answer_callback_query,
+            "answerInlineQuery": self.inline.answer,
             "setMyCommands": self.set_my_commands,
             "deleteMyCommands": self.delete_my_commands,
             "getMyCommands": self.get_my_commands,
@@ -82,7 +95,8 @@ class BotApi:
         return await self._handlers[method](params)
 
     async def get_me(self, params: Params) -> object:
-        return {**self.world.bot_user, **_GET_ME_EXTRAS}
+        return {**self.world.bot_user, **_GET_ME_EXTRAS,
+                "supports_inline_queries": self.world.inline_mode}
 
     async def get_updates(self, params: Params) -> object:
         if self.world.webhook.url:
@@ -135,12 +149,25 @@ class BotApi:
         return info
 
     async def send_message(self, params: Params) -> object:
+        formatted = format_text(params["text"], params.get("parse_mode"), params.get("entities"))
+        return self._post(params, lambda message: _show_text(message, formatted),
+                          sent_text=params["text"])
+
+    async def send_photo(self, params: Params) -> object:
+        caption = format_caption(params.get("caption"), params.get("parse_mode"),
+                                 params.get("caption_entities"))
+        photo = self.photos.resolve(params["photo"], params)
+        return self._post(params, lambda message: self._show_photo(message, photo, caption),
+                          sent_text=params.get("caption"))
+
+    def _post(self, params: Params, show: Callable[[StoredMessage], None],
+              sent_text: str | None) -> object:
+        """A new bot message in the chat, showing what `show` puts in it."""
         chat = self.world.find_chat(params["chat_id"])
         if chat.blocked:
             raise forbidden("bot was blocked by the user")
         markup = params.get("reply_markup")
-        check_reply_markup(markup)
-        formatted = format_text(params["text"], params.get("parse_mode"), params.get("entities"))
+        check_reply_markup(markup, inline_mode=self.world.inline_mode)
         reply_to = self._reply_target(chat.id, params.get("reply_parameters"))
         message = StoredMessage(
             message_id=chat.allocate_message_id(),
@@ -149,16 +176,21 @@ class BotApi:
             by_bot=True,
             date=now(),
             created_seq=0,
-            text=formatted.text,
-            entities=formatted.entities,
             reply_markup=markup,
             parse_mode=params.get("parse_mode"),
-            sent_text=params["text"],
+            sent_text=sent_text,
             reply_to_message_id=reply_to,
         )
+        show(message)
         chat.messages[message.message_id] = message
         message.created_seq = self.world.changes.bump()
         return message_json(message, chat)
+
+    def _show_photo(self, message: StoredMessage, photo: StoredFile,
+                    caption: FormattedText) -> None:
+        message.text, message.entities = None, []
+        message.content = {"photo": self.photos.sizes_json(photo)}
+        message.caption, message.caption_entities = caption.text or None, caption.entities
 
     def _reply_target(self, chat_id: int, reply: dict[str, Any] | None) -> int | None:
         if reply is None:
@@ -197,8 +229,10 @@ class BotApi:
             raise bad_request("rich_message is not implemented by FakeTelegram")
         if "text" not in params:
             raise bad_request("message text is empty")
+        if message.text is None:
+            raise bad_request(NO_TEXT)
         markup = params.get("reply_markup")
-        check_reply_markup(markup)
+        check_reply_markup(markup, inline_mode=self.world.inline_mode)
         formatted = format_text(params["text"], params.get("parse_mode"), params.get("entities"))
         unchanged = (formatted.text, formatted.entities, _inline_markup(markup)) == (
             message.text,
@@ -214,10 +248,53 @@ class BotApi:
         message.reply_markup = _inline_markup(markup)
         return self._apply_edit(message)
 
+    async def edit_message_caption(self, params: Params) -> object:
+        message = self._editable(params)
+        if "photo" not in message.content:
+            raise bad_request(NO_CAPTION)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup, inline_mode=self.world.inline_mode)
+        caption = format_caption(params.get("caption"), params.get("parse_mode"),
+                                 params.get("caption_entities"))
+        unchanged = (caption.text or None, caption.entities, _inline_markup(markup)) == (
+            message.caption, message.caption_entities, _inline_markup(message.reply_markup))
+        if unchanged:
+            raise bad_request(NOT_MODIFIED)
+        message.caption, message.caption_entities = caption.text or None, caption.entities
+        message.parse_mode = params.get("parse_mode")
+        message.sent_text = params.get("caption")
+        message.reply_markup = _inline_markup(markup)
+        return self._apply_edit(message)
+
+    async def edit_message_media(self, params: Params) -> object:
+        """A photo in place of a message's photo, or of its text (Bot API 10.1: "or to
+        replace a text ... with a media"); only photos are implemented here."""
+        message = self._editable(params)
+        media = params["media"]
+        if media.get("type") != "photo":
+            raise bad_request(f"{media.get('type')} media is not implemented by FakeTelegram")
+        markup = params.get("reply_markup")
+        check_reply_markup(markup, inline_mode=self.world.inline_mode)
+        caption = format_caption(media.get("caption"), media.get("parse_mode"),
+                                 media.get("caption_entities"))
+        photo = self.photos.resolve(media["media"], params)
+        shown = message.content.get("photo") or [{}]
+        unchanged = (photo.file_unique_id, caption.text or None, caption.entities,
+                     _inline_markup(markup)) == (
+            shown[-1].get("file_unique_id"), message.caption, message.caption_entities,
+            _inline_markup(message.reply_markup))
+        if unchanged:
+            raise bad_request(NOT_MODIFIED)
+        self._show_photo(message, photo, caption)
+        message.parse_mode = media.get("parse_mode")
+        message.sent_text = media.get("caption")
+        message.reply_markup = _inline_markup(markup)
+        return self._apply_edit(message)
+
     async def edit_message_reply_markup(self, params: Params) -> object:
         message = self._editable(params)
         markup = _inline_markup(params.get("reply_markup"))
-        check_reply_markup(markup)
+        check_reply_markup(markup, inline_mode=self.world.inline_mode)
         if markup == _inline_markup(message.reply_markup):
             raise bad_request(NOT_MODIFIED)
         message.reply_markup = markup

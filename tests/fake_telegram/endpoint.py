@@ -38,6 +38,11 @@ def _printable(params: dict[str, object]) -> dict[str, Any]:
     }
 
 
+def _as_attached(files: dict[str, FilePart]) -> dict[str, object]:
+    """Attached files ride along to the method as "attach://name" keys, as they are named."""
+    return {f"attach://{name}": part for name, part in files.items()}
+
+
 def _client_gone(request: web.Request) -> bool:
     transport = request.transport
     return transport is None or transport.is_closing()
@@ -73,19 +78,20 @@ class Endpoint:
         name = request.match_info["method"]
         method = self.spec.method(name)
         raw: dict[str, object] = {}
+        attached: dict[str, FilePart] = {}
         try:
             if request.match_info["token"] != self.token:
                 raise unauthorized()
             if method is None or not self.api.handles(method.name):
                 raise not_found()
             name = method.name
-            raw = await read_params(request)
+            raw, attached = await read_params(request)
             params = self.validator.params(method, raw)
         except ApiError as error:
             self._record(Call(name, _printable(raw)))
             return self._error(request, name, _printable(raw), error)
         self._record(Call(name, params))
-        return await self._run(request, name, params)
+        return await self._run(request, name, {**params, **_as_attached(attached)})
 
     def _record(self, call: Call) -> None:
         self.calls.append(call)

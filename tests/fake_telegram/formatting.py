@@ -14,6 +14,7 @@ from .telegram_html import HtmlError, parse_html
 from .textutil import TRIMMED, detect_entities, is_blank, sort_entities, utf16_len
 
 MAX_MESSAGE_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,23 @@ def _with_detected(formatted: FormattedText) -> FormattedText:
     return FormattedText(formatted.text, sort_entities(formatted.entities + extra))
 
 
+def format_caption(
+    caption: str | None, parse_mode: str | None, entities: list[dict[str, Any]] | None
+) -> FormattedText:
+    """A media caption: may be empty, "0-1024 characters after entities parsing"."""
+    if caption is None or is_blank(caption):
+        return FormattedText("", [])
+    return format_text(caption, parse_mode, entities, limit=MAX_CAPTION_LENGTH,
+                       too_long="message caption is too long")
+
+
 def format_text(
-    text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
+    text: str,
+    parse_mode: str | None,
+    entities: list[dict[str, Any]] | None,
+    *,
+    limit: int = MAX_MESSAGE_LENGTH,
+    too_long: str = "message is too long",
 ) -> FormattedText:
     """The stored form of a message text, or the 400 Telegram gives for it."""
     mode = (parse_mode or "").lower()
@@ -74,6 +90,6 @@ def format_text(
     formatted = _trim(plain, found)
     if is_blank(formatted.text):
         raise bad_request("message text is empty")
-    if utf16_len(formatted.text) > MAX_MESSAGE_LENGTH:
-        raise bad_request("message is too long")
+    if utf16_len(formatted.text) > limit:
+        raise bad_request(too_long)
     return _with_detected(formatted)

@@ -17,11 +17,12 @@ from .validate import FilePart
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-async def read_params(request: web.Request) -> dict[str, object]:
-    """All parameters of the request; a 400 if the body cannot be decoded."""
+async def read_params(request: web.Request) -> tuple[dict[str, object], dict[str, FilePart]]:
+    """All parameters of the request, and the files other parameters attach by name
+    (attach://name); a 400 if the body cannot be decoded."""
     params: dict[str, object] = dict(request.query)
     if not request.body_exists:
-        return params
+        return params, {}
     if request.content_type == "application/json":
         params.update(await _json_body(request))
     elif request.content_type in _FORMS:
@@ -31,8 +32,7 @@ async def read_params(request: web.Request) -> dict[str, object]:
                 params[key] = FilePart(value.filename, value.content_type, value.file.read())
             else:
                 params[key] = value if isinstance(value, str) else value.decode()
-    _drop_attached_parts(params)
-    return params
+    return params, _attached_parts(params)
 
 
 async def _json_body(request: web.Request) -> dict[str, object]:
@@ -48,13 +48,14 @@ async def _json_body(request: web.Request) -> dict[str, object]:
     return body
 
 
-def _drop_attached_parts(params: dict[str, object]) -> None:
-    """Files referenced as attach://name are part of another parameter, not parameters."""
-    attached = {
-        value.removeprefix("attach://")
-        for value in params.values()
-        if isinstance(value, str) and value.startswith("attach://")
-    }
-    for name in attached:
-        if isinstance(params.get(name), FilePart):
+def _attached_parts(params: dict[str, object]) -> dict[str, FilePart]:
+    """Files referenced as attach://name (anywhere in a parameter, as in InputMedia's JSON)
+    are part of that parameter, not parameters: taken out of `params` and returned."""
+    attached: dict[str, FilePart] = {}
+    for name, value in list(params.items()):
+        if isinstance(value, FilePart) and any(
+            isinstance(other, str) and f"attach://{name}" in other for other in params.values()
+        ):
+            attached[name] = value
             del params[name]
+    return attached

@@ -54,6 +54,10 @@ def message_json(message: StoredMessage, chat: Chat, *, with_reply: bool = True)
         if message.entities:
             body["entities"] = message.entities
     body.update(message.content)
+    if message.caption:
+        body["caption"] = message.caption
+        if message.caption_entities:
+            body["caption_entities"] = message.caption_entities
     markup = message.reply_markup
     if markup is not None and "inline_keyboard" in markup and markup["inline_keyboard"]:
         body["reply_markup"] = markup

@@ -31,8 +31,14 @@ _LANGUAGE = re.compile(r"[a-z]{2}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
-def check_reply_markup(markup: dict[str, Any] | None) -> None:
-    """Keyboards Telegram refuses although they are well-typed."""
+_SWITCH_INLINE = ("switch_inline_query", "switch_inline_query_current_chat",
+                  "switch_inline_query_chosen_chat")
+
+
+def check_reply_markup(markup: dict[str, Any] | None, *, inline_mode: bool = False) -> None:
+    """Keyboards Telegram refuses although they are well-typed. A button that starts inline
+    mode is refused while the bot's inline mode is off: its clients could do nothing with it
+    (stricter than Telegram, so that the bot never shows such a dead button)."""
     if markup is None:
         return
     rows = markup.get("keyboard")
@@ -46,6 +52,11 @@ def check_reply_markup(markup: dict[str, Any] | None) -> None:
         for button in row:
             if not button.get("text"):
                 raise bad_request("BUTTON_TEXT_INVALID")
+            if not inline_mode and any(key in button for key in _SWITCH_INLINE):
+                raise bad_request("BUTTON_TYPE_INVALID: the bot's inline mode is off")
+            url = button.get("url")
+            if url is not None and urlsplit(url).scheme not in ("http", "https", "tg"):
+                raise bad_request("BUTTON_URL_INVALID")
 
 
 def check_commands(commands: list[dict[str, Any]]) -> None:

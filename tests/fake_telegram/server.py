@@ -20,7 +20,7 @@ from .endpoint import Endpoint
 from .faults import Faults
 from .objects import message_json, user_json
 from .spec import load_spec
-from .state import Chat, ScopeKey, WebhookState, World
+from .state import Chat, ScopeKey, StoredFile, WebhookState, World
 from .updates import UpdateQueue
 from .users import SimulatedUsers
 from .views import BotMessageView, Call, Rejection
@@ -48,18 +48,19 @@ class FakeTelegram:
         port: int = 0,
         fault_seed: int = 0,
         callback_query_ttl: float | None = None,
+        inline_mode: bool = False,
     ) -> None:
         self.token = token
         self.host = host
         self.port = port
         bot = user_json(_bot_id(token), bot_first_name, is_bot=True, username=bot_username)
-        self.world = World(bot_user=bot, callback_query_ttl=callback_query_ttl)
+        self.world = World(bot_user=bot, callback_query_ttl=callback_query_ttl,
+                           inline_mode=inline_mode)
         self.queue = UpdateQueue()
         self.faults = Faults(rng=random.Random(fault_seed))
         self.users = SimulatedUsers(self.world, self.queue)
-        self.endpoint = Endpoint(
-            token, load_spec(), BotApi(self.world, self.queue), self.faults, self.world.changes
-        )
+        self.api = BotApi(self.world, self.queue)
+        self.endpoint = Endpoint(token, load_spec(), self.api, self.faults, self.world.changes)
         self._runner: web.AppRunner | None = None
 
     # ---------------------------------------------------------------- lifecycle
@@ -164,6 +165,32 @@ class FakeTelegram:
             first_name=first_name,
             user_id=user_id,
         )
+
+    def user_inline_query(
+        self, user_id: int, query: str, *, language_code: str | None = "en",
+        chat_type: str = "sender",
+    ) -> str:
+        """A user types "@bot query" in some chat (the bot's inline mode must be on, as
+        Telegram sends inline queries only then); returns the inline query id."""
+        return self.users.inline_query(user_id, query, language_code=language_code,
+                                       chat_type=chat_type)
+
+    async def wait_for_inline_answer(self, query_id: str, timeout: float = 5.0
+                                     ) -> dict[str, Any]:
+        """The answerInlineQuery parameters once the bot answered `query_id`."""
+        return await self.world.changes.wait_until(
+            lambda: self.world.inline_answers.get(query_id), timeout,
+            self._describe(f"an answer to inline query {query_id}"))
+
+    def forget_files(self) -> None:
+        """Telegram no longer holds any file the bot uploaded: its file_ids are refused (as
+        after a move to another bot token, or a file_id from elsewhere)."""
+        self.api.photos.forget_all()
+
+    @property
+    def uploads(self) -> list[StoredFile]:
+        """Every file the bot uploaded (not sent again by file_id), in order."""
+        return self.world.uploads
 
     def user_blocks_bot(self, chat_id: int) -> None:
         """The user blocks the bot: sends get 403, the bot gets a my_chat_member update."""

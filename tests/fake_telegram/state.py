@@ -35,6 +35,8 @@ class StoredMessage:
     text: str | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     content: dict[str, Any] = field(default_factory=dict)
+    caption: str | None = None  # a photo's caption, as parsed
+    caption_entities: list[dict[str, Any]] = field(default_factory=list)
     reply_markup: dict[str, Any] | None = None
     parse_mode: str | None = None
     sent_text: str | None = None
@@ -71,6 +73,29 @@ class Chat:
     def last_message_id(self) -> int:
         """The highest message id used so far (0 for an empty chat)."""
         return self.next_message_id - 1
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file Telegram holds for the bot: what its file_id gives back."""
+
+    file_id: str
+    file_unique_id: str
+    kind: str  # "photo"
+    width: int
+    height: int
+    size: int
+    group: str  # the sizes of one photo share it
+
+
+@dataclass
+class InlineQueryRecord:
+    """An inline query the bot may answer once."""
+
+    query_id: str
+    user_id: int
+    query: str
+    answered: bool = False
 
 
 @dataclass
@@ -131,6 +156,11 @@ class World:
     next_callback_number: int = 1
     # Seconds after which an unanswered callback query can no longer be answered (None: never).
     callback_query_ttl: float | None = None
+    files: dict[str, StoredFile] = field(default_factory=dict)  # file_id -> the file
+    uploads: list[StoredFile] = field(default_factory=list)  # every file uploaded, in order
+    inline_queries: dict[str, InlineQueryRecord] = field(default_factory=dict)
+    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # query id -> answer
+    inline_mode: bool = False  # switched on with @BotFather's /setinline
 
     def find_chat(self, chat_id: int | str) -> Chat:
         """The chat the bot addresses, or Telegram's "chat not found"."""

@@ -12,7 +12,7 @@ from .objects import (
     message_json,
     user_json,
 )
-from .state import CallbackRecord, Chat, StoredMessage, World, now
+from .state import CallbackRecord, Chat, InlineQueryRecord, StoredMessage, World, now
 from .textutil import detect_entities
 from .updates import UpdateQueue
 
@@ -139,6 +139,20 @@ class SimulatedUsers:
         }
         self._acted(chat)
         self.queue.push({"callback_query": query})
+        return query_id
+
+    def inline_query(self, user_id: int, query: str, *, language_code: str | None,
+                     chat_type: str) -> str:
+        """A user types "@bot query"; Telegram sends it only to bots with inline mode on."""
+        if not self.world.inline_mode:
+            raise LookupError("inline mode is off for this bot: FakeTelegram(inline_mode=True)")
+        query_id = str(_CALLBACK_ID_BASE + 500_000 + self.world.next_callback_number)
+        self.world.next_callback_number += 1
+        self.world.inline_queries[query_id] = InlineQueryRecord(query_id, user_id, query)
+        sender = user_json(user_id, "Test", language_code=language_code)
+        self.queue.push({"inline_query": {"id": query_id, "from": sender, "query": query,
+                                          "offset": "", "chat_type": chat_type}})
+        self.world.changes.bump()
         return query_id
 
     def set_blocked(self, chat_id: int, blocked: bool) -> None:

@@ -25,7 +25,8 @@ class Rejection(NamedTuple):
 
 @dataclass(frozen=True)
 class BotMessageView:
-    """A bot message as the user sees it now (text after entity parsing)."""
+    """A bot message as the user sees it now (text after entity parsing). `text` is what the
+    user reads: a message's text, or a photo's caption (`photo` then says which photo)."""
 
     message_id: int
     chat_id: int
@@ -36,20 +37,26 @@ class BotMessageView:
     reply_markup: dict[str, Any] | None
     edit_count: int
     reply_to_message_id: int | None
+    photo: dict[str, Any] | None = None  # the largest PhotoSize, for a photo
+    caption: str | None = None
 
     @classmethod
     def of(cls, message: StoredMessage) -> BotMessageView:
         """Snapshot a stored message."""
+        sizes = message.content.get("photo")
         return cls(
             message_id=message.message_id,
             chat_id=message.chat_id,
-            text=message.text,
-            entities=list(message.entities),
+            text=message.text if message.text is not None else message.caption,
+            entities=list(message.entities if message.text is not None
+                          else message.caption_entities),
             parse_mode=message.parse_mode,
             sent_text=message.sent_text,
             reply_markup=message.reply_markup,
             edit_count=message.edit_count,
             reply_to_message_id=message.reply_to_message_id,
+            photo=sizes[-1] if sizes else None,
+            caption=message.caption,
         )
 
     @property

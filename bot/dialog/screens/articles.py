@@ -38,6 +38,10 @@ class Articles:
                                                car=kit.car_name(state))))
         if kind is not ReplyKind.EMERGENCY:
             parts.append(plain(entry.answer.in_(language)))
+        picture, note = kit.picture(state, entry) if kind is not ReplyKind.EMERGENCY else (
+            None, "")
+        if note:
+            parts.append(note)
         rows: list[tuple[Button, ...]] = []
         if entry.is_method:
             rows.append((kit.button("button_walk", state, Action.WALK, entry.id, 0),))
@@ -51,8 +55,12 @@ class Articles:
         rows.extend((kit.entry_button(kit.knowledge.entry(r), state),)
                     for r in entry.related[:MAX_RELATED_BUTTONS])
         rows.extend(extra_rows)
-        rows.append(kit.menu_row(state, screen))
-        return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=kind, screen=screen.code())
+        menu_row = kit.menu_row(state, screen)
+        if kind is not ReplyKind.EMERGENCY:  # someone shut in: nothing to distract
+            menu_row = (*menu_row, kit.share(entry, state))
+        rows.append(menu_row)
+        return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=kind, screen=screen.code(),
+                     picture=picture)
 
     def more(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
         """Tips, warnings, the failure table and the note for this car, behind one tap."""
@@ -74,13 +82,16 @@ class Articles:
         if notes:
             parts.append("\n".join(f"📅 {bold(g.value)}: {plain(t.in_(language))}"
                                    for g, t in sorted(notes.items())))
+        picture, note = kit.picture(state, entry)
+        if note:
+            parts.append(note)
         rows: list[tuple[Button, ...]] = [
             (kit.view("button_sources", state, Screen(Kind.SOURCES, entry.id)),),
             kit.menu_row(state, screen)]
         if entry.is_method:
             rows.insert(0, (kit.button("button_walk", state, Action.WALK, entry.id, 0),))
         return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=ReplyKind.MORE,
-                     screen=screen.code())
+                     screen=screen.code(), picture=picture)
 
     def sources(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
         """Where the entry's claims come from: a title and an address per source."""
@@ -91,8 +102,11 @@ class Articles:
             source = kit.knowledge.sources[source_id]
             lines.append("• " + plain(source.title) + (f"\n  {plain(source.url)}"
                                                        if source.url else ""))
+        picture, note = kit.picture(state, entry)
+        if note:
+            lines.append("\n" + note)
         return Reply("\n".join(lines), (kit.menu_row(state, screen),), edit=edit,
-                     kind=ReplyKind.SOURCES, screen=screen.code())
+                     kind=ReplyKind.SOURCES, screen=screen.code(), picture=picture)
 
     # -- a walk --------------------------------------------------------------------------------
 
@@ -119,6 +133,9 @@ class Articles:
             parts.append(f"⚠️ {plain(step.warning.in_(language))}")
         if step.tip:
             parts.append(f"💡 {plain(step.tip.in_(language))}")
+        picture, note = kit.picture(state, method, step)
+        if note:
+            parts.append(note)
         last = position + 1 >= steps_shown
         if last and method.is_method:
             parts.append(bold(kit.ui("step_question", state)))
@@ -135,7 +152,7 @@ class Articles:
                        else kit.button("button_skip_way", state, Action.SKIP, method.id))
             rows = (outcome, navigation, menu) if last else (navigation, outcome, menu)
         return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.WALK,
-                     screen=screen.code())
+                     screen=screen.code(), picture=picture)
 
     def tools_question(self, state: ChatState, method: Entry, index: int, *, edit: bool,
                        lead: str = "") -> Reply:
@@ -144,11 +161,14 @@ class Articles:
         screen = Screen(Kind.TOOLS, method.id, index)
         parts = [plain(lead)] if lead else []
         parts += [bold(kit.title(method, state)), plain(kit.ui("tools_question", state))]
+        picture, note = kit.picture(state, method, method.steps_for(state.generation)[index])
+        if note:
+            parts.append(note)
         rows = ((kit.button("button_tools_yes", state, Action.TOOLS, "yes", method.id, index),
                  kit.button("button_tools_no", state, Action.TOOLS, "no", method.id, index)),
                 kit.menu_row(state, screen))
         return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.TOOLS_QUESTION,
-                     screen=screen.code())
+                     screen=screen.code(), picture=picture)
 
     def gate_question(self, state: ChatState, method: Entry, *, edit: bool, lead: str = "",
                       way: tuple[int, int] | None = None) -> Reply:

@@ -7,9 +7,9 @@ from html import escape
 
 from bot.dialog.callback_data import Action, CallbackCodec
 from bot.dialog.navigation import Screen
-from bot.dialog.reply import Button
+from bot.dialog.reply import Button, PictureRef
 from bot.dialog.state import CAR_UNSURE, ChatState
-from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Entry, Generation, Knowledge
+from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Entry, Generation, Knowledge, Step
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -61,6 +61,11 @@ class Kit:
         return Button(entry.title.in_(language_of(state)),
                       self.codec.pack(Action.VIEW, f"answer.{entry.id}"))
 
+    def share(self, entry: Entry, state: ChatState) -> Button:
+        """Shares the entry's answer (see Button.share)."""
+        return Button(self.ui("button_share", state), self.codec.pack(Action.SHARE, entry.id),
+                      share=entry.id)
+
     def menu_row(self, state: ChatState, back_from: Screen | None = None) -> tuple[Button, ...]:
         """Menu, and Back when the screen has somewhere to go back to."""
         menu = self.button("button_menu", state, Action.VIEW, "menu")
@@ -78,6 +83,16 @@ class Kit:
     def quick_replies(self, state: ChatState) -> tuple[tuple[str, ...], ...]:
         labels = [self.ui(button.label, state) for button in self.knowledge.quick_replies]
         return tuple(tuple(labels[i:i + 2]) for i in range(0, len(labels), 2))
+
+    def picture(self, state: ChatState, entry: Entry, step: Step | None = None
+                ) -> tuple[PictureRef | None, str]:
+        """The drawing shown with an entry's answer or one of its steps, if it has one, and
+        the line its caption gets: every drawing is schematic, and says so."""
+        picture = self.knowledge.picture_for(entry, step)
+        if picture is None:
+            return None, ""
+        return (PictureRef(picture.name, language_of(state)),
+                escape(self.ui("picture_schematic", state), quote=False))
 
     def title(self, entry: Entry, state: ChatState) -> str:
         return entry.title.in_(language_of(state))
