@@ -51,7 +51,7 @@ class Conversation:
         if state.language is None:
             language = language_for_code(event.language_code)
             if language is None and not isinstance(event, TextMessage | Tap):
-                return state, [self.menus.language_choice(state)]
+                return self._ask_language(state, event)
             state = state.with_(language=language)
         match event:
             case Command():
@@ -62,6 +62,15 @@ class Conversation:
                 return self.typed.handle(state, event.text)
             case Unsupported():
                 return state, [self.menus.notice("unsupported", state)]
+
+    def _ask_language(self, state: ChatState, event: Event) -> Result:
+        """Both languages offered; a deep link's answer is kept as the screen on show, so
+        choosing a language opens it rather than the menu."""
+        if isinstance(event, Command) and event.name == "start":
+            shared = entry_for_payload(self.knowledge, event.argument)
+            if shared is not None:
+                state = state.showing(Screen(Kind.ANSWER, shared.id).code())
+        return state, [self.menus.language_choice(state)]
 
     # -- commands ------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
+    LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
 )
@@ -33,6 +34,8 @@ EDITED_MESSAGES_REMEMBERED = 10_000
 # framework's objects for one is a good part of a reply's cost: each is built once. The
 # framework's objects are frozen, so sharing one between replies is safe.
 KEYBOARDS_REMEMBERED = 2_000
+# A sources screen links its handbooks; a preview card of the first would fill the screen.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def markup_for(reply: Reply, links: DeepLinks | None = None) -> Markup | None:
@@ -113,7 +116,8 @@ class ReplySender:
             await self._send_photo(chat_id, reply, reply.picture, self._photos)
         else:
             await self._bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
-                                         reply_markup=self._markup(reply))
+                                         reply_markup=self._markup(reply),
+                                         link_preview_options=NO_PREVIEW)
         if reply.edit and tapped is not None and self._shown.picture(tapped) != "":
             await self._retire(tapped)
             return True
@@ -149,7 +153,8 @@ class ReplySender:
             if not picture:
                 await self._bot.edit_message_text(
                     reply.text, chat_id=message.chat_id, message_id=message.message_id,
-                    parse_mode=ParseMode.HTML, reply_markup=inline)
+                    parse_mode=ParseMode.HTML, reply_markup=inline,
+                    link_preview_options=NO_PREVIEW)
             elif shown == picture:
                 await self._bot.edit_message_caption(
                     chat_id=message.chat_id, message_id=message.message_id, caption=reply.text,

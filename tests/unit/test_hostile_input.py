@@ -172,7 +172,9 @@ class _TagChecker(HTMLParser):
         self.problems: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS or attrs:
+        link = tag == "a" and len(attrs) == 1 and attrs[0][0] == "href" and (
+            attrs[0][1] or "").startswith(("https://", "http://"))
+        if not link and (tag not in ALLOWED_TAGS or attrs):
             self.problems.append(f"tag <{tag} {attrs}> is not allowed")
         self.open.append(tag)
 

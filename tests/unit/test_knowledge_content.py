@@ -82,7 +82,7 @@ FACTS: list[tuple[str, str, str]] = [
     ("emergency-shut-in", "ru", r"^Позвоните 112|^Звоните 112|^Сразу звоните 112"),
     # Jump-starting: positive first, the last clamp on bare metal away from the battery.
     ("power-failure", "en",
-     r"(?s)red: \+ on the flat battery.*black: bare, unpainted metal on the flat car's engine, "
+     r"(?s)red: \+ on the flat battery.*black: unpainted metal on the flat car's engine, "
      r"away from its battery"),
     ("power-failure", "ru", r"(?s)красный — на «\+» севшего.*неокрашенный металл.*подальше от "
      r"аккумулятора"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.dialog.callback_data import Action
 from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Button, Reply, ReplyKind
-from bot.dialog.screens.kit import Kit, Rows, bold, language_of, plain
+from bot.dialog.screens.kit import Kit, Rows, bold, language_of, link, plain
 from bot.dialog.state import ChatState
 from bot.knowledge import Entry
 
@@ -94,14 +94,15 @@ class Articles:
                      screen=screen.code(), picture=picture)
 
     def sources(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
-        """Where the entry's claims come from: a title and an address per source."""
+        """Where the entry's claims come from: one line per source, its title a link, so a
+        long address does not fill a phone's screen."""
         kit = self.kit
         screen = Screen(Kind.SOURCES, entry.id)
         lines = [bold(kit.ui("sources_title", state, title=kit.title(entry, state)))]
         for source_id in entry.sources:
             source = kit.knowledge.sources[source_id]
-            lines.append("• " + plain(source.title) + (f"\n  {plain(source.url)}"
-                                                       if source.url else ""))
+            lines.append("• " + (link(source.url, source.title) if source.url
+                                 else plain(source.title)))
         picture, note = kit.picture(state, entry)
         if note:
             lines.append("\n" + note)

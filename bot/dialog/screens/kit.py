@@ -25,6 +25,10 @@ def plain(text: str) -> str:
     return escape(text, quote=False)
 
 
+def link(url: str, text: str) -> str:
+    return f'<a href="{escape(url)}">{escape(text, quote=False)}</a>'
+
+
 def language_of(state: ChatState) -> str:
     return state.language if state.language in LANGUAGES else DEFAULT_LANGUAGE
 

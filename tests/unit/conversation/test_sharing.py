@@ -9,6 +9,7 @@ import pytest
 from bot.cli.startup import Loaded
 from bot.dialog import Command
 from bot.dialog.callback_data import Action
+from bot.dialog.conversation import Conversation
 from bot.dialog.reply import ReplyKind
 from bot.dialog.sharing import DESCRIPTION_CHARS, InlineArticles, entry_for_payload
 from bot.knowledge import Knowledge
@@ -26,6 +27,16 @@ def test_a_deep_link_opens_that_answer_after_the_greeting(chat: Chat) -> None:
     assert greeting.kind is ReplyKind.GREETING and greeting.quick_replies
     assert answer.kind is ReplyKind.ANSWER and answer.screen == "answer.power-failure"
     assert chat.state.screen == "answer.power-failure"  # Back and typed replies work from it
+
+
+def test_a_deep_link_waits_for_the_language_question(conversation: Conversation) -> None:
+    """Someone whose Telegram speaks neither language is asked first; the link still opens."""
+    chat = Chat(conversation, language_code="uk")
+    (question,) = chat.send("/start power-failure")
+    assert question.kind is ReplyKind.LANGUAGE_CHOICE
+    replies = chat.press(Action.LANGUAGE, "ru")
+    assert [r.kind for r in replies if r.kind is ReplyKind.ANSWER], [r.kind for r in replies]
+    assert chat.state.screen == "answer.power-failure" and chat.state.language == "ru"
 
 
 @pytest.mark.parametrize("payload", ["no-such-entry", "POWER-FAILURE", "power failure",
