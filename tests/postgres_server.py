@@ -67,10 +67,15 @@ class PostgresServer:
         self.log = self.root / "postgres.log"
         bin_dir = _binaries()
         self._postgres = str(bin_dir / "postgres")
-        subprocess.run(_as_unprivileged([
+        initdb = subprocess.run(_as_unprivileged([
             str(bin_dir / "initdb"), "-D", str(self.data), "-U", USER, "--auth=trust",
             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]),
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if initdb.returncode != 0:
+            raise RuntimeError(f"initdb failed: {initdb.stderr.strip()}" + (
+                "\n(as root the server runs in a user namespace: this machine must allow "
+                "`unshare --user`, or run the tests as an ordinary user)"
+                if os.geteuid() == 0 else ""))
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
