@@ -27,6 +27,7 @@ from aiohttp import web
 
 from bot.cli.startup import Loaded
 from bot.delivery.webhook import SECRET_HEADER, derived_secret
+from tests.conftest import PASSWORD
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_webhook import free_port
 from tests.fake_telegram import FakeTelegram
@@ -260,10 +261,11 @@ async def test_two_webhook_replicas_share_state_and_lose_nothing_when_one_is_kil
 
 
 async def test_a_standby_poller_takes_over_within_seconds_and_nothing_is_lost(
-        server: FakeTelegram, database_url: str, tmp_path: Path,
+        server: FakeTelegram, url_with_password: str, tmp_path: Path,
         processes: list[BotProcess]) -> None:
-    leader = BotProcess("leader", server, database_url, tmp_path)
-    standby = BotProcess("standby", server, database_url, tmp_path)
+    """Also: the database password, in DATABASE_URL, is in no line of either log at DEBUG."""
+    leader = BotProcess("leader", server, url_with_password, tmp_path, LOG_LEVEL="DEBUG")
+    standby = BotProcess("standby", server, url_with_password, tmp_path, LOG_LEVEL="DEBUG")
     processes += [leader, standby]
     await leader.start()
     await leader.wait_for_log("holds the poller lease")
@@ -287,6 +289,9 @@ async def test_a_standby_poller_takes_over_within_seconds_and_nothing_is_lost(
           f"{counts.count(0)} lost, {duplicated} duplicated", flush=True)
     assert took_over < 5
     assert duplicated <= MAY_DUPLICATE
+    for process in (leader, standby):
+        assert "trunk_bot:***@" in process.log_text()  # the start-up line names the database
+        assert PASSWORD not in process.log_text()
 
 
 async def test_an_unreachable_database_stops_start_up_without_printing_the_password(

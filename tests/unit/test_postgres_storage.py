@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -22,21 +21,8 @@ from bot.storage.postgres import PostgresStorage
 from bot.storage.postgres_connections import DatabaseUnavailable, connect
 from bot.storage.postgres_locks import PostgresPollerLease
 from bot.storage.postgres_schema import MIGRATIONS
+from tests.conftest import PASSWORD
 from tests.postgres_server import PostgresServer
-
-PASSWORD = "pw-Never-Shown-7c1e"
-
-
-@pytest.fixture
-def url_with_password(database_url: str) -> str:
-    """The test's database, reached as a role with a password, as an operator would."""
-    with psycopg.connect(database_url, autocommit=True) as admin:
-        admin.execute("DO $$ BEGIN CREATE ROLE trunk_bot LOGIN PASSWORD "
-                      f"'{PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-        admin.execute(f'ALTER DATABASE "{urlsplit(database_url).path[1:]}" OWNER TO trunk_bot')
-    parts = urlsplit(database_url)
-    return parts._replace(netloc=f"trunk_bot:{PASSWORD}@{parts.hostname}:{parts.port}"
-                          ).geturl()
 
 
 @pytest.fixture
