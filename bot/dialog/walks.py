@@ -67,8 +67,12 @@ class Walks:
 
     def next_way(self, state: ChatState, failed_id: str, *, edit: bool, lead: str = "") -> Result:
         """After a way did not work: the next in the run. A way picked from the list that
-        fails starts a run from there, so the most likely untried way comes next."""
-        tried = state.tried if failed_id in state.tried else (*state.tried, failed_id)
+        fails starts a run from there, so the most likely untried way comes next. An answer
+        walked without the tools its last steps need goes on to the ways, and is no way
+        tried itself."""
+        failed_is_way = self.knowledge.entry(failed_id).is_method
+        tried = (state.tried if failed_id in state.tried or not failed_is_way
+                 else (*state.tried, failed_id))
         shown = state.shown if state.guided else ()
         state = state.with_(guided=True, tried=tried, shown=shown, method=None, step=0)
         lead = lead or self.articles.kit.ui("guided_next", state)

@@ -200,3 +200,21 @@ def test_a_model_year_sets_the_car_and_the_run_still_starts(chat: Chat, text: st
     assert chat.state.car == car
     assert chat.kind in (ReplyKind.WALK, ReplyKind.GATE_QUESTION)
     assert car in chat.replies[-1].plain_text.split("\n\n")[0], "one line says so"
+
+
+def test_no_leads_at_the_end_of_a_faqs_steps_goes_on_to_the_ways(chat: Chat,
+                                                                 knowledge: Knowledge) -> None:
+    """The dead-battery answer's last steps need leads: without them, the run of ways goes
+    on, and the answer itself is not counted as a way tried."""
+    faq = knowledge.entry("faq-dead-battery")
+    first_tool_step = next(i for i, s in enumerate(faq.steps) if s.needs_tools)
+    chat.send("/start")
+    chat.press(Action.VIEW, "faq")
+    chat.tap(faq.title.in_("en"))
+    chat.tap("What to do")
+    while chat.state.step < first_tool_step and chat.state.method == faq.id:
+        chat.press(Action.WALK, faq.id)
+    chat.press(Action.TOOLS, "no")
+    assert chat.way in knowledge.guided_order and chat.way != faq.id
+    assert faq.id not in chat.state.tried
+    assert all(knowledge.entry(m).is_method for m in chat.state.tried)
