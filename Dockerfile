@@ -20,6 +20,7 @@ RUN pip install --no-cache-dir . \
 USER bot
 VOLUME ["/data"]
 EXPOSE 8443
+# /metrics: set METRICS_PORT, and METRICS_LISTEN=0.0.0.0 to reach it from outside the container.
 # The poller (or, in webhook mode, a timer) touches /data/heartbeat; stale for 90 s means stuck.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "bot", "health"]

@@ -81,7 +81,7 @@ from tests.postgres_server import PostgresServer
 RATE_ENV = "TELEGRAM_MAX_SENDS_PER_SECOND"
 HIGH_RATE = "100000"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-REPLY_METHODS = frozenset({"sendMessage", "sendPhoto"})  # since issue 9, some answers are photos
+REPLY_METHODS = frozenset({"sendMessage", "sendPhoto"})  # a step with a drawing: issue 9
 # Issue 11's targets for ours against the echo bot, from medians of one run (the default
 # rate limit is Telegram's 30 messages/s by design, so it is reported, not judged).
 THROUGHPUT_TARGET = 1.0

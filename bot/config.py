@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATA_DIR = "./data"
+DEFAULT_METRICS_LISTEN = "127.0.0.1"  # metrics say how the bot is used: not for the internet
+DEFAULT_RETENTION_DAYS = 90
 
 
 class ConfigError(Exception):
@@ -43,12 +45,19 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None  # generated at start when unset
     database_url: str | None = None  # set: PostgreSQL instead of SQLite under data_dir
+    admin_chat_ids: frozenset[int] = frozenset()  # may use /stats and /unanswered
+    metrics_port: int | None = None  # polling mode: serve /metrics here (unset: no server)
+    metrics_listen: str = DEFAULT_METRICS_LISTEN
+    unanswered_retention_days: int = DEFAULT_RETENTION_DAYS  # then what people wrote goes
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_environment(cls, environ: dict[str, str] | None = None, *,
+                         token_required: bool = True) -> Settings:
+        """`token_required=False` for the commands that only read what the bot kept (stats,
+        unanswered): the token is then "" when unset."""
         env = dict(os.environ if environ is None else environ)
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-        if not token:
+        if not token and token_required:
             raise ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather in Telegram, then "
                 "run: TELEGRAM_BOT_TOKEN=123456:ABC... make run   "
@@ -74,6 +83,11 @@ class Settings:
         if webhook_url is not None and not re.match(r"https?://[^/\s]+", webhook_url):
             raise ConfigError(f"WEBHOOK_URL={webhook_url!r} is not a URL; Telegram needs the "
                               "public https:// address it should post updates to")
+        metrics_port = _metrics_port(env, webhook_url, port)
+        retention = _number(env, "UNANSWERED_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS), int)
+        if retention < 0:
+            raise ConfigError(f"UNANSWERED_RETENTION_DAYS={retention} cannot be negative; give "
+                              "the days to keep unanswered questions and comments (0: keep none)")
         return cls(
             token=token,
             api_url=env.get("TELEGRAM_API_URL", DEFAULT_API_URL).strip().rstrip("/")
@@ -86,6 +100,10 @@ class Settings:
             webhook_port=port,
             webhook_secret=secret,
             database_url=_database_url(env),
+            admin_chat_ids=_chat_ids(env, "ADMIN_CHAT_IDS"),
+            metrics_port=metrics_port,
+            metrics_listen=env.get("METRICS_LISTEN", "").strip() or DEFAULT_METRICS_LISTEN,
+            unanswered_retention_days=retention,
         )
 
     def secrets(self) -> list[str]:
@@ -133,3 +151,37 @@ def _database_url(env: dict[str, str]) -> str | None:
                           "postgresql://USER:PASSWORD@HOST:5432/DATABASE, or unset it to keep "
                           "state in SQLite under BOT_DATA_DIR")
     return url
+
+
+def _chat_ids(env: dict[str, str], name: str) -> frozenset[int]:
+    """Comma-separated chat ids; spaces and a trailing comma are forgiven, anything else not:
+    an admin left out by a typo would find out only when /stats answers with the help."""
+    ids = set()
+    for given in env.get(name, "").split(","):
+        given = given.strip()
+        if not given:
+            continue
+        if given.startswith("-") and given[1:].isdigit():
+            raise ConfigError(f"{name}: {given} is a group's id, and the bot answers only in "
+                              "private chats; give each admin's own chat id (their Telegram "
+                              "user id), e.g. 123456789,987654321")
+        if not re.fullmatch(r"[0-9]+", given) or int(given) == 0:
+            raise ConfigError(f"{name}: {given!r} is not a chat id; give numeric chat ids "
+                              "separated by commas, e.g. 123456789,987654321 (a private "
+                              "chat's id is the person's Telegram user id)")
+        ids.add(int(given))
+    return frozenset(ids)
+
+
+def _metrics_port(env: dict[str, str], webhook_url: str | None, webhook_port: int
+                  ) -> int | None:
+    if not env.get("METRICS_PORT", "").strip():
+        return None
+    port = _number(env, "METRICS_PORT", "", int)
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"METRICS_PORT={port} is not a TCP port; use 1-65535, or leave it "
+                          "unset for no metrics server")
+    if webhook_url is not None and port == webhook_port:
+        raise ConfigError(f"METRICS_PORT={port} is WEBHOOK_PORT too; leave METRICS_PORT unset "
+                          "to serve /metrics on the webhook server, or pick another port")
+    return port

@@ -1,4 +1,5 @@
-"""Argument parsing and dispatch; each command's work lives in its own small function."""
+"""Argument parsing and dispatch; each command's work lives in its own small function (the
+commands reading what the bot kept, stats and unanswered, in bot/cli/records.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask_parser.add_argument("question", nargs="*")
     eval_parser = commands.add_parser("eval", help="accuracy on a labelled question file")
     eval_parser.add_argument("file", type=Path)
+    from bot.cli.records import add_record_commands
+
+    add_record_commands(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -56,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return evaluate_file(args.file)
             case "pictures":
                 return write_pictures(args.directory)
+            case "stats" | "unanswered":
+                from bot.cli.records import run_record_command
+
+                return run_record_command(args)
     except KnowledgeError as error:
         print(f"knowledge error: {error}", file=sys.stderr)
         return 1

@@ -13,7 +13,7 @@ from bot.config import ConfigError, Settings
 from bot.delivery.redaction import configure_logging
 from bot.delivery.runner import run_until_signalled
 from bot.delivery.webhook import derived_secret
-from bot.storage import describe_storage
+from bot.storage import StorageError, describe_storage
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ def serve() -> int:
         return run_until_signalled(settings, loaded.conversation, loaded.gallery)
     except ConfigError as error:  # found at start-up: a database that does not answer
         print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except StorageError as error:  # a store written by a newer bot
+        print(f"storage error: {error}", file=sys.stderr)
         return 2
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.

@@ -18,6 +18,8 @@ from telegram.error import TelegramError
 from bot.delivery.flood_guard import FloodGuard, Verdict
 from bot.delivery.retries import Sleep, call_retrying, redelivery, refused
 from bot.dialog import Conversation, Event, Reply
+from bot.monitoring import metrics
+from bot.records.recorder import Recorder
 from bot.storage import ChatStates
 from bot.telegram_layer.replies import ReplySender
 
@@ -26,25 +28,32 @@ log = logging.getLogger(__name__)
 
 class ChatTurns:
     def __init__(self, conversation: Conversation, chats: ChatStates, sender: ReplySender, *,
-                 flood_guard: FloodGuard | None = None, sleep: Sleep = asyncio.sleep) -> None:
+                 flood_guard: FloodGuard | None = None, sleep: Sleep = asyncio.sleep,
+                 recorder: Recorder | None = None) -> None:
         self._conversation = conversation
         self._chats = chats
         self._sender = sender
         self._flood_guard = flood_guard or FloodGuard()
         self._sleep = sleep
+        self._recorder = recorder  # what the turn amounted to, for /stats and /metrics
 
     async def take_turn(self, chat_id: int, event: Event, tapped: Message | None = None
                         ) -> None:
+        metrics.UPDATES.labels(metrics.event_label(event)).inc()
         verdict = await self._flood_guard.check(chat_id)
         if verdict is Verdict.DROP:
+            metrics.FLOOD.labels("drop").inc()
             return
         state = await self._chats.load(chat_id)
         if verdict is Verdict.WARN:
+            metrics.FLOOD.labels("warn").inc()
             await self._deliver(chat_id, [self._conversation.too_fast(state)])
             return
         new_state, replies = self._conversation.handle(state, event)
         if new_state != state:
             await self._chats.save(chat_id, new_state)
+        if self._recorder is not None:
+            await self._recorder.record(chat_id, event, state, new_state, replies)
         await self._deliver(chat_id, replies, tapped)
 
     async def apologise(self, chat_id: int) -> None:
@@ -71,6 +80,8 @@ class ChatTurns:
                 show_pending)
         except TelegramError as error:
             if refused(error):  # blocked by the user, or a request Telegram will never take
+                metrics.SEND_FAILURES.labels("refused").inc()
                 log.warning("reply to chat %s refused: %s", chat_id, error)
             else:
+                metrics.SEND_FAILURES.labels("given_up").inc()
                 log.error("reply to chat %s undeliverable, given up: %s", chat_id, error)

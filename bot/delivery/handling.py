@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.delivery.chat_order import ChatOrder, chat_key
+from bot.monitoring import metrics
 from bot.storage import ChatLocks, UpdateJournal
 from bot.telegram_layer.persistence_marks import forget_persistence_marks
 
@@ -39,12 +40,17 @@ class HandleThenConfirm:
     async def __call__(self, update: Update) -> None:
         """Returns once the update is handled and journalled (or was already); cancelled, it
         leaves the update unconfirmed for the next start."""
+        with metrics.UPDATES_IN_PROGRESS.track_inprogress(), metrics.UPDATE_SECONDS.time():
+            await self._handle_in_order(update)
+
+    async def _handle_in_order(self, update: Update) -> None:
         application = self._application
         # The chat's turn comes first, so its queued updates hold no concurrency slot while
         # they wait, and a journal that awaits cannot reorder them.
         key = chat_key(update)
         async with self._order.turn(key), self._held_across_processes(key):
             if await self._journal.is_handled(update.update_id):
+                metrics.DUPLICATE_UPDATES.inc()
                 return  # answered before a crash, while Telegram was not told
             try:
                 await application.update_processor.process_update(

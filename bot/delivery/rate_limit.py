@@ -10,13 +10,17 @@ a 4xx other than 429 is a real refusal and is never retried.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 from bot.delivery.retries import TRANSIENT_RETRIES, Sleep, call_retrying, in_transit
+from bot.monitoring import metrics
 
 RETRY_AFTER_RETRIES = 5
 
@@ -42,5 +46,26 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> ApiResult:
         return await call_retrying(
             partial(in_transit, self._transient_retries, sleep=self._sleep, what=endpoint),
-            partial(super().process_request, callback, args, kwargs, endpoint, data,
-                    rate_limit_args))
+            partial(super().process_request, _counting_429s(callback), args, kwargs, endpoint,
+                    data, rate_limit_args))
+
+
+def _counting_429s(callback: Callable[..., Coroutine[Any, Any, ApiResult]]
+                   ) -> Callable[..., Coroutine[Any, Any, ApiResult]]:
+    """The request as the framework's limiter calls it, counting each 429 and the wait
+    Telegram asks for before the limiter waits it out."""
+    async def request(*args: Any, **kwargs: Any) -> ApiResult:
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter as error:
+            metrics.RATE_LIMITED.inc()
+            metrics.RATE_LIMITED_SECONDS.inc(_seconds(error))
+            raise
+    return request
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # the framework warns that it will return a timedelta
+        warnings.simplefilter("ignore")
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

@@ -30,6 +30,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from bot.monitoring import metrics
+
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -61,7 +63,7 @@ def in_transit(retries: int = TRANSIENT_RETRIES, *, sleep: Sleep = asyncio.sleep
         wait=wait_random_exponential(multiplier=FIRST_TRANSIENT_BACKOFF,
                                      max=MAX_TRANSIENT_BACKOFF),
         stop=stop_after_attempt(retries + 1),
-        sleep=sleep, reraise=True, before_sleep=_log_retry(what, logging.INFO),
+        sleep=sleep, reraise=True, before_sleep=_log_retry(what, logging.INFO, "in_transit"),
     )
 
 
@@ -70,7 +72,8 @@ def redelivery(*, sleep: Sleep = asyncio.sleep, what: str = "reply") -> AsyncRet
         retry=retry_if_exception(lambda e: isinstance(e, TelegramError) and not refused(e)),
         wait=wait_exponential(multiplier=FIRST_REDELIVERY_PAUSE),
         stop=stop_after_attempt(REDELIVERY_ATTEMPTS),
-        sleep=sleep, reraise=True, before_sleep=_log_retry(what, logging.WARNING),
+        sleep=sleep, reraise=True,
+        before_sleep=_log_retry(what, logging.WARNING, "redelivery"),
     )
 
 
@@ -90,7 +93,7 @@ def polling(stop: asyncio.Event, *, sleep: Sleep = asyncio.sleep) -> AsyncRetryi
         wait=wait_random_exponential(multiplier=FIRST_POLL_BACKOFF, max=MAX_POLL_BACKOFF),
         stop=stop_when_event_set(stop),  # type: ignore[arg-type]  # any object with is_set()
         sleep=sleep_unless_stopped, reraise=True,
-        before_sleep=_log_retry("getUpdates", logging.WARNING),
+        before_sleep=_log_retry("getUpdates", logging.WARNING, "polling"),
     )
 
 
@@ -114,8 +117,12 @@ async def call_retrying(policy: Callable[[], AsyncRetrying], call: Callable[[], 
     raise AssertionError("unreachable: the policy re-raises the last failure")
 
 
-def _log_retry(what: str, level: int) -> Callable[[RetryCallState], None]:
+def _log_retry(what: str, level: int, policy: str) -> Callable[[RetryCallState], None]:
+    """Logs each retry and counts it by policy (never by `what`: it may name a chat)."""
+    retries = metrics.RETRIES.labels(policy)
+
     def before_sleep(state: RetryCallState) -> None:
+        retries.inc()
         error = state.outcome.exception() if state.outcome else None
         pause = state.next_action.sleep if state.next_action else 0.0
         log.log(level, "%s failed (%s); retry %d in %.2fs", what, error, state.attempt_number,

@@ -1,11 +1,12 @@
 """The bot as one unit that starts and stops, in either mode, and the process around it.
 
-`Runner` starts storage, the Application and one receiver (the poller, behind its standby
-lease, or the webhook server when WEBHOOK_URL is set) and stops them in reverse order;
-`serve` owns the signals: SIGTERM or SIGINT lets the updates in progress finish (at most
-7 s), then exits. `run_until_signalled` is the process: it runs `serve` on uvloop where
-installed (libuv's event loop; asyncio's own loop was 17% of the bot's busy time under load),
-on asyncio's loop elsewhere.
+`Runner` starts storage, the Application, the metrics server when METRICS_PORT is set, and one
+receiver (the poller, behind its standby lease, or the webhook server when WEBHOOK_URL is set)
+and stops them in reverse order; each chat's turns are recorded (bot/records) and admins'
+commands answered on the way. `serve` owns the signals: SIGTERM or SIGINT lets the updates in
+progress finish (at most 7 s), then exits. `run_until_signalled` is the process: it runs
+`serve` on uvloop where installed (libuv's event loop; asyncio's own loop was 17% of the bot's
+busy time under load), on asyncio's loop elsewhere.
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from bot.config import Settings
 from bot.delivery.application import ALLOWED_UPDATES, build_application
 from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
-from bot.delivery.health import Heartbeat
+from bot.delivery.health import Heartbeat, is_alive
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
 from bot.dialog.sharing import InlineArticles
+from bot.monitoring.pages import MetricsServer, active_chats_refresh
 from bot.pictures import Gallery
+from bot.records.admin import AdminDesk, publish_admin_commands
+from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
 from bot.telegram_layer.handlers import add_handlers, publish_commands
 from bot.telegram_layer.photos import Photos
@@ -49,27 +53,42 @@ class Runner:
         self.storage: Storage | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.receiver: Standby | WebhookReceiver | None = None
+        self.metrics_server: MetricsServer | None = None
 
     async def start(self) -> None:
         settings = self.settings
         self.storage = storage = await open_storage(settings)
         self.application = application = build_application(settings)
         photos = Photos(self.gallery, storage.pictures)
+        sender = ReplySender(application.bot, photos=photos)
+        recorder = Recorder(storage, self.conversation.matcher,
+                            retention_days=settings.unanswered_retention_days,
+                            keyboard_labels=self.conversation.quick_replies,
+                            forget_in_memory=[sender.forget_chat])
+        await recorder.expire()
+        turns = ChatTurns(self.conversation, storage.chats, sender, recorder=recorder)
         knowledge = self.conversation.knowledge
         inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
-        add_handlers(application, ChatTurns(self.conversation, storage.chats,
-                                            ReplySender(application.bot, photos=photos)),
+        add_handlers(application, AdminDesk(turns, storage, sender, knowledge,
+                                            admins=settings.admin_chat_ids,
+                                            retention_days=settings.unanswered_retention_days),
                      inline)
         await application.initialize()
-        await publish_commands(application, self.conversation.knowledge)
+        await publish_commands(application, knowledge)
+        await publish_admin_commands(application, knowledge, settings.admin_chat_ids)
         await application.start()
         handle_then_confirm = HandleThenConfirm(application, storage.journal,
                                                 storage.chat_locks)
         heartbeat = Heartbeat(settings.data_dir)
+        refresh = active_chats_refresh(storage.activity)
+        if settings.metrics_port is not None:
+            self.metrics_server = MetricsServer(settings.metrics_listen, settings.metrics_port,
+                                                refresh, lambda: is_alive(settings.data_dir))
+            await self.metrics_server.start()
         if settings.webhook_url:
-            self.receiver = WebhookReceiver(application.bot, handle_then_confirm, settings,
-                                            allowed_updates=ALLOWED_UPDATES,
-                                            on_beat=heartbeat.beat)
+            self.receiver = WebhookReceiver(
+                application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
+                on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None)
         else:
             self.receiver = Standby(storage.poller_lease, lambda: Poller(
                 application.bot, storage.journal, handle_then_confirm,
@@ -87,6 +106,9 @@ class Runner:
         if self.receiver is not None:
             await self.receiver.stop()
             self.receiver = None
+        if self.metrics_server is not None:
+            await self.metrics_server.stop()
+            self.metrics_server = None
         if self.application is not None:
             if self.application.running:
                 await self.application.stop()

@@ -22,6 +22,7 @@ from aiohttp import web
 from telegram import Bot, Update
 
 from bot.config import Settings
+from bot.monitoring.pages import Refresh, add_metrics_page
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,9 @@ def webhook_path(url: str) -> str:
 class WebhookReceiver:
     def __init__(self, bot: Bot, handle_then_confirm: Callable[[Update], Awaitable[None]],
                  settings: Settings, *, allowed_updates: Sequence[str],
-                 on_beat: Callable[[], None] = lambda: None) -> None:
+                 on_beat: Callable[[], None] = lambda: None,
+                 metrics: Refresh | None = None) -> None:
+        """`metrics`: serve /metrics here too, refreshing the gauges read from storage."""
         if not settings.webhook_url or not settings.webhook_secret:
             raise ValueError("webhook mode needs WEBHOOK_URL and a secret")
         self._bot = bot
@@ -59,6 +62,7 @@ class WebhookReceiver:
         self._port = settings.webhook_port
         self._allowed_updates = list(allowed_updates)
         self._on_beat = on_beat
+        self._metrics = metrics
         self._runner: web.AppRunner | None = None
         self._beating: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
@@ -68,6 +72,8 @@ class WebhookReceiver:
         app = web.Application(client_max_size=MAX_UPDATE_BYTES)
         app.router.add_post(webhook_path(self._url), self.receive)
         app.router.add_get(HEALTH_PATH, self.health)
+        if self._metrics is not None:
+            add_metrics_page(app, self._metrics)
         return app
 
     async def start(self) -> None:

@@ -27,6 +27,7 @@ class Action(StrEnum):
     TOOLS = "t"  # args: yes | no, method id, step: the answer to "have you got jump leads?"
     GATE = "q"  # args: yes | no, method id: "does your car have this?" before a way
     SHARE = "s"  # arg: entry id: a share button (Telegram shows it as a link: see reply.py)
+    RATE = "r"  # args: up | down | skip, the screen rated (bot/dialog/feedback.py)
 
 
 @dataclass(frozen=True)

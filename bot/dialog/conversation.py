@@ -12,6 +12,7 @@ from html import escape
 
 from bot.dialog.callback_data import Action, CallbackData
 from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
+from bot.dialog.feedback import Feedback
 from bot.dialog.navigation import MENU, Kind, Screen
 from bot.dialog.reply import Reply, ReplyKind
 from bot.dialog.screens import (
@@ -41,13 +42,23 @@ class Conversation:
         self.articles = Articles(self.kit)
         self.walks = Walks(knowledge, self.articles)
         self.typed = TypedText(self)
+        self.feedback = Feedback(self)
         self.wont_open = knowledge.guided_entry  # the commonest problem: starts the run
         self.emergencies = {u.entry for u in knowledge.intents.urgent.values() if u.emergency}
         self.quick_replies = {knowledge.ui(button.label, language): button
                               for button in knowledge.quick_replies for language in LANGUAGES}
 
     def handle(self, state: ChatState, event: Event) -> Result:
+        state, replies = self._handle(state, event)
+        return state, self.feedback.offer(state, replies)
+
+    def _handle(self, state: ChatState, event: Event) -> Result:
         state = self._still_valid(state)
+        if state.awaiting_comment is not None:  # after a 👎: "what went wrong?"
+            commented = self.feedback.take_comment(state, event)
+            if commented is not None:
+                return commented
+            state = state.with_(awaiting_comment=None)
         if state.language is None:
             language = language_for_code(event.language_code)
             if language is None and not isinstance(event, TextMessage | Tap):
@@ -100,6 +111,9 @@ class Conversation:
                 if fresh.language is None:
                     return fresh, [menus.language_choice(fresh)]
                 return self.greet(fresh, lead=self.kit.ui("reset_done", fresh))
+            case "forget":  # the shell deletes what it keeps about the chat on seeing this
+                return ChatState(), [Reply(escape(self.kit.ui("forget_done", state), quote=False),
+                                           kind=ReplyKind.FORGOTTEN)]
             case _:
                 return state, [menus.help(state)]
 
@@ -157,6 +171,8 @@ class Conversation:
                     and self.knowledge.entry(method_id).ask_first is not None):
                 return walks.answer_gate(state, self.knowledge.entry(method_id),
                                          answer == "yes", edit=edit)
+            case Action.RATE, (rating, code):
+                return self.feedback.rate(state, rating, code, edit=edit)
         return None
 
     # -- screens -------------------------------------------------------------------------------

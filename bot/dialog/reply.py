@@ -33,6 +33,13 @@ class ReplyKind(StrEnum):
     DECLINED = "declined"  # not about the boot: what the bot can help with
     SMALL_TALK = "small_talk"
     NOTICE = "notice"  # a line about what just happened (car saved, language switched...)
+    # after a 👍 / 👎 on an answer or the end of a walk (bot/dialog/feedback.py): the rated
+    # screen again, thanking, asking what went wrong, or without the question (Skip)
+    RATED_UP = "rated_up"
+    RATED_DOWN = "rated_down"
+    COMMENT_SKIPPED = "comment_skipped"
+    COMMENTED = "commented"  # thanks for saying what went wrong, and the menu
+    FORGOTTEN = "forgotten"  # /forget: everything kept about the chat is deleted
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from bot.dialog.callback_data import Action
 from bot.dialog.conversation import Conversation
 from bot.dialog.events import Command, Tap, TextMessage
+from bot.dialog.feedback import DOWN, UP
+from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Reply
 from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.knowledge import LANGUAGES, Generation, KnowledgeError
@@ -106,16 +108,17 @@ def _menus(conversation: Conversation, state: ChatState) -> Iterator[tuple[str, 
     yield "did you mean", menus.did_you_mean(state, list(conversation.knowledge.entries)[:3],
                                              lead="x" * 80)
     yield "nothing worked", articles.nothing_worked(state, edit=True)
+    yield from _rated(conversation, state, Screen(Kind.NOTHING_WORKED))
     yield "too fast", conversation.too_fast(state)
     yield "went wrong", conversation.something_went_wrong(state)
     for key in ("unrelated", "unsupported", "stale_button", "reset_done", "language_switched",
-                "language_followed", "walk_stopped"):
+                "language_followed", "walk_stopped", "feedback_comment_thanks"):
         yield key, menus.notice(key, state)
     for meaning in conversation.knowledge.intents.small_talk:
         if not meaning.startswith("language_"):
             yield f"small talk {meaning}", menus.small_talk(state, meaning)
     for event in (Tap(codec.pack(Action.SET_CAR, "J11")), Command("language", "ru"),
-                  Command("reset"), Tap(codec.pack(Action.GUIDED)),
+                  Command("reset"), Command("forget"), Tap(codec.pack(Action.GUIDED)),
                   TextMessage("tried the key and the button, still shut")):
         for reply in conversation.handle(state, event)[1]:
             yield f"after {event}", reply
@@ -127,6 +130,7 @@ def _entry_screens(conversation: Conversation, state: ChatState, entry_id: str
     entry = knowledge.entry(entry_id)
     lead = "x" * 120  # the longest lead a screen gets (car noted, ways tried...)
     yield "answer", articles.answer(state, entry, lead=lead)
+    yield from _rated(conversation, state, Screen(Kind.ANSWER, entry_id))
     yield "more", articles.more(state, entry, edit=True)
     yield "sources", articles.sources(state, entry, edit=True)
     if entry.ask_first is not None:
@@ -134,6 +138,7 @@ def _entry_screens(conversation: Conversation, state: ChatState, entry_id: str
                                                   way=(9, 9))
     if entry.is_method:
         yield "worked", articles.worked(state, entry, edit=True)
+        yield from _rated(conversation, state, Screen(Kind.WORKED, entry_id))
     steps = entry.steps_for(state.generation)
     for index, step in enumerate(steps):
         running = state.with_(method=entry.id, step=index, guided=True, shown=(entry.id,),
@@ -143,3 +148,14 @@ def _entry_screens(conversation: Conversation, state: ChatState, entry_id: str
         if step.needs_tools:
             yield f"steps[{index}] tools question", articles.tools_question(
                 state, entry, index, edit=True, lead=lead)
+
+
+def _rated(conversation: Conversation, state: ChatState, screen: Screen
+           ) -> Iterator[tuple[str, Reply]]:
+    """A screen after 👍 (with thanks) and after 👎 (asking what went wrong)."""
+    for rating in (UP, DOWN):
+        rated = conversation.feedback.rate(state, rating, screen.code(), edit=True)
+        if rated is None:
+            raise KnowledgeError("knowledge/interface.yaml", None, screen.code(),
+                                 "cannot be rated: bot/dialog/feedback.py refuses it")
+        yield f"{screen.code()} rated {rating}", rated[1][0]

@@ -22,6 +22,7 @@ class ChatState:
     shown: tuple[str, ...] = ()  # ways this run has shown, for "way k of n"
     tools: str | None = None  # "yes" / "no" once asked this run: jump leads, a booster
     history: tuple[str, ...] = ()  # screens seen, oldest first: where Back goes
+    awaiting_comment: str | None = None  # the screen whose 👎 asked "what went wrong?"
 
     @property
     def generation(self) -> Generation | None:
@@ -58,7 +59,7 @@ class ChatState:
             value = known.get(name, ())
             known[name] = (tuple(str(v) for v in value) if isinstance(value, list | tuple)
                            else ())
-        for name in ("language", "car", "method", "tools"):
+        for name in ("language", "car", "method", "tools", "awaiting_comment"):
             if name in known and not isinstance(known[name], str | None):
                 known.pop(name)
         if not isinstance(known.get("step", 0), int) or isinstance(known.get("step"), bool):

@@ -14,12 +14,14 @@ from bot.storage.interface import (
     PictureFiles,
     PollerLease,
     Storage,
+    StorageError,
     UpdateJournal,
 )
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.sqlite import DATABASE_NAME, SqliteStorage
 
 __all__ = ["ChatLocks", "ChatStates", "PictureFiles", "PollerLease", "SqliteStorage", "Storage",
-           "UpdateJournal", "describe_storage", "open_storage"]
+           "StorageError", "UpdateJournal", "describe_storage", "open_existing_storage",
+           "open_storage"]
 
 
 async def open_storage(settings: Settings) -> Storage:
@@ -39,6 +41,15 @@ async def open_storage(settings: Settings) -> Storage:
         raise ConfigError(f"DATABASE_URL={redacted_url(settings.database_url)}: {message}; "
                           "check the host, port, user, password and database name, and that "
                           "the server is running") from None
+
+
+async def open_existing_storage(settings: Settings) -> Storage:
+    """For the commands that only read what the bot kept (stats, unanswered): a wrong
+    BOT_DATA_DIR is an error, not a new empty store."""
+    if settings.database_url is None and not (settings.data_dir / DATABASE_NAME).exists():
+        raise StorageError(f"no bot data in BOT_DATA_DIR={settings.data_dir}: set it to the "
+                           "directory the running bot uses")
+    return await open_storage(settings)
 
 
 def describe_storage(settings: Settings) -> str:

@@ -9,13 +9,20 @@ kept atomic by the delivery layer, which handles one update per chat at a time
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.dialog.state import ChatState
 
 RETENTION_SECONDS = 2 * 24 * 3600  # handled ids kept: Telegram keeps unconfirmed updates 24 h
 PRUNE_EVERY = 1000  # handled updates between two prunes of the old ones
+
+
+class StorageError(Exception):
+    """The store cannot be used as it is (written by a newer bot, say); the message says what
+    to do. Nothing in it has been changed."""
 
 
 class ChatStates(Protocol):
@@ -102,8 +109,93 @@ class PollerLease(Protocol):
     async def release(self) -> None: ...
 
 
+# -- what the people who run the bot are told (bot/records) --------------------------------------
+#
+# None of it holds a name or a user id. Where a record is tied to a chat (last seen, a rating,
+# a comment), `Storage.forget_chat` deletes the tie; what people wrote (comments, questions it
+# could not answer) and any tie of a rating to a chat go after the retention period
+# (`Storage.expire`). Times are Unix seconds and days are UTC "YYYY-MM-DD", both given by the
+# caller, so a backend keeps no clock of its own.
+
+
+class ChatActivity(Protocol):
+    """When each chat was last seen: the "chats active today / 7 days / in all" of /stats."""
+
+    async def seen(self, chat_id: int, at: float) -> None: ...
+
+    async def count_since(self, since: float) -> int:
+        """Chats seen at or after `since`; every chat known when `since` is 0."""
+        ...
+
+
+class Tallies(Protocol):
+    """Counts per UTC day of what happened (a question answered, an answer shown, a way
+    that opened the boot...), each optionally about one subject (an entry, a screen)."""
+
+    async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        """Adds each (name, subject) count to the day's, all in one transaction (a turn's
+        counts: one commit, not one per count)."""
+        ...
+
+    async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
+        """(name, subject) -> the sum of the counts of `since_day` and later days."""
+        ...
+
+
+@dataclass(frozen=True)
+class Comment:
+    subject: str  # the screen it is about: "answer.lid-button", "worked.key-fob", "end"
+    text: str
+    language: str
+    written_at: float
+
+
+class Feedback(Protocol):
+    """👍 / 👎 on a screen (one rating per chat and screen: a later one replaces it), and
+    what people wrote after a 👎."""
+
+    async def rate(self, chat_id: int | None, subject: str, rating: str, at: float) -> None:
+        """`chat_id` None: a rating that counts but is tied to no chat."""
+        ...
+
+    async def ratings(self) -> dict[tuple[str, str], int]:
+        """(subject, rating) -> how many."""
+        ...
+
+    async def comment(self, chat_id: int | None, comment: Comment) -> None: ...
+
+    async def comments(self, since: float = 0.0) -> list[Comment]:
+        """Oldest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float  # the matcher's, 0..1
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question that got "did you mean" or a decline; never who asked it."""
+
+    text: str
+    language: str
+    outcome: str  # "did_you_mean" or "declined"
+    candidates: tuple[Candidate, ...]  # the matcher's nearest entries, nearest first
+    asked_at: float
+
+
+class UnansweredQuestions(Protocol):
+    async def add(self, question: UnansweredQuestion) -> None: ...
+
+    async def since(self, since: float = 0.0) -> list[UnansweredQuestion]:
+        """Asked at or after `since`, oldest first."""
+        ...
+
+
 class Storage(Protocol):
-    """One backend: all its records, opened together and closed together."""
+    """One backend: every record, opened together and closed together."""
 
     @property
     def chats(self) -> ChatStates: ...
@@ -119,5 +211,29 @@ class Storage(Protocol):
 
     @property
     def pictures(self) -> PictureFiles: ...
+
+    @property
+    def activity(self) -> ChatActivity: ...
+
+    @property
+    def tallies(self) -> Tallies: ...
+
+    @property
+    def feedback(self) -> Feedback: ...
+
+    @property
+    def unanswered(self) -> UnansweredQuestions: ...
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Deletes everything kept about one chat, in one transaction: its state, when it was
+        last seen, its comments, the pictures its uploads stored, and the tie of its ratings to
+        it (they still count). A record added per chat adds its delete here: /forget relies on
+        it."""
+        ...
+
+    async def expire(self, before: float) -> None:
+        """Deletes what people wrote before `before` (unanswered questions, comments) and
+        unties older ratings from their chats: the retention period's end."""
+        ...
 
     async def close(self) -> None: ...

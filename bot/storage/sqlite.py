@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.dialog.state import ChatState
-from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS
+from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS, StorageError
+from bot.storage.sqlite_records import (
+    EXPIRE,
+    FORGET_CHAT,
+    RECORDS_SCHEMA,
+    SqliteChatActivity,
+    SqliteFeedback,
+    SqliteTallies,
+    SqliteUnansweredQuestions,
+)
 
 __all__ = ["DATABASE_NAME", "PRUNE_EVERY", "RETENTION_SECONDS", "SqliteStorage"]
 
@@ -49,6 +58,10 @@ CREATE TABLE IF NOT EXISTS picture_file (
 );
 CREATE INDEX IF NOT EXISTS picture_file_chat ON picture_file (chat_id);
 """
+# Schema version n is reached by running the n-th script; a database from before versions were
+# recorded (no schema_version table) has version 0, and its tables are those of script 1.
+MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SqliteStorage:
@@ -59,11 +72,15 @@ class SqliteStorage:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)
+        migrate(self._db, self.path)
         self._chats = SqliteChatStates(self._db, clock)
         self._journal = SqliteUpdateJournal(self._db, clock)
         self._single_process = SingleProcess()
         self._pictures = SqlitePictureFiles(self._db, clock)
+        self._activity = SqliteChatActivity(self._db)
+        self._tallies = SqliteTallies(self._db)
+        self._feedback = SqliteFeedback(self._db)
+        self._unanswered = SqliteUnansweredQuestions(self._db)
 
     @property
     def chats(self) -> SqliteChatStates:
@@ -85,8 +102,58 @@ class SqliteStorage:
     def pictures(self) -> SqlitePictureFiles:
         return self._pictures
 
+    @property
+    def activity(self) -> SqliteChatActivity:
+        return self._activity
+
+    @property
+    def tallies(self) -> SqliteTallies:
+        return self._tallies
+
+    @property
+    def feedback(self) -> SqliteFeedback:
+        return self._feedback
+
+    @property
+    def unanswered(self) -> SqliteUnansweredQuestions:
+        return self._unanswered
+
+    async def forget_chat(self, chat_id: int) -> None:
+        self._in_one_transaction(FORGET_CHAT, (chat_id,))
+
+    async def expire(self, before: float) -> None:
+        self._in_one_transaction(EXPIRE, (before,))
+
     async def close(self) -> None:
         self._db.close()
+
+    def _in_one_transaction(self, statements: tuple[str, ...], values: tuple[object, ...]
+                            ) -> None:
+        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
+            self._db.execute("BEGIN")
+            for statement in statements:
+                self._db.execute(statement, values)
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Brings the database to SCHEMA_VERSION, each step in its own transaction; refuses one
+    written by a newer bot rather than guess at its tables."""
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    version = int(row[0]) if row and row[0] is not None else 0
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise StorageError(f"{path} has schema version {version}, newer than this bot's "
+                           f"{SCHEMA_VERSION}: run the newer bot, or point BOT_DATA_DIR at "
+                           "another directory; nothing was changed")
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        with db:
+            db.execute("BEGIN")
+            for statement in MIGRATIONS[number - 1].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("DELETE FROM schema_version")
+            db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
 
 
 class SqliteChatStates:

@@ -14,6 +14,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaPhoto,
     LinkPreviewOptions,
     Message,
@@ -23,6 +24,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.dialog import Button, PictureRef, Reply
+from bot.monitoring import metrics
 from bot.telegram_layer.photos import Photos
 from bot.telegram_layer.sharing import DeepLinks, links_of
 
@@ -94,6 +96,10 @@ class ShownScreens:
     def remember(self, message: Message, screen: str, picture: str = "") -> None:
         self._shown[(message.chat_id, message.message_id)] = (hash(screen), picture)
 
+    def forget_chat(self, chat_id: int) -> None:
+        for key in [key for key in self._shown if key[0] == chat_id]:
+            del self._shown[key]
+
 
 class ReplySender:
     def __init__(self, bot: Bot, shown: ShownScreens | None = None,
@@ -118,10 +124,21 @@ class ReplySender:
             await self._bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
                                          reply_markup=self._markup(reply),
                                          link_preview_options=NO_PREVIEW)
+        metrics.REPLIES.labels(reply.kind.value, "sent").inc()
         if reply.edit and tapped is not None and self._shown.picture(tapped) != "":
             await self._retire(tapped)
             return True
         return False
+
+    def forget_chat(self, chat_id: int) -> None:
+        """/forget: what this process remembers of the chat's messages goes too."""
+        self._shown.forget_chat(chat_id)
+
+    async def send_file(self, chat_id: int, name: str, content: bytes, caption: str) -> None:
+        """A file as a document (/unanswered's CSV); `caption` is plain text."""
+        await self._bot.send_document(chat_id, InputFile(content, filename=name),
+                                      caption=caption)
+        metrics.REPLIES.labels("document", "sent").inc()
 
     async def _send_photo(self, chat_id: int, reply: Reply, picture: PictureRef,
                           photos: Photos) -> None:
@@ -144,6 +161,7 @@ class ReplySender:
             already = _screen_of(message.text or message.caption or "", message.reply_markup,
                                  picture if message.photo else "") == screen
         if already:
+            metrics.REPLIES.labels(reply.kind.value, "already_shown").inc()
             return True  # a repeated tap: the message already shows this screen
         shown = self._shown.picture(message)
         if shown != "" and not picture:
@@ -164,10 +182,12 @@ class ReplySender:
                 await self._edit_media(message, reply, reply.picture, self._photos, inline)
         except BadRequest as error:
             if "not modified" in error.message.lower():
+                metrics.REPLIES.labels(reply.kind.value, "already_shown").inc()
                 return True  # a second tap on the same button: the screen already shows it
             log.info("could not edit message %s, sending anew: %s", message.message_id, error)
             return False
         self._shown.remember(message, screen, picture)
+        metrics.REPLIES.labels(reply.kind.value, "edited").inc()
         return True
 
     async def _edit_media(self, message: Message, reply: Reply, picture: PictureRef,

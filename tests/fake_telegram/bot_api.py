@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .documents import Documents, StoredDocument
 from .errors import bad_request, conflict, forbidden
 from .formatting import FormattedText, format_caption, format_text
 from .inline import InlineAnswers
@@ -48,6 +49,13 @@ def _show_text(message: StoredMessage, formatted: FormattedText) -> None:
     message.text, message.entities = formatted.text, formatted.entities
 
 
+def _show_document(message: StoredMessage, document: StoredDocument,
+                   caption: FormattedText) -> None:
+    message.text, message.entities = None, []
+    message.content = {"document": document.json()}
+    message.caption, message.caption_entities = caption.text or None, caption.entities
+
+
 def _inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
     """The part of reply_markup a message keeps: a non-empty inline keyboard, or nothing."""
     if markup is None or not markup.get("inline_keyboard"):
@@ -62,6 +70,7 @@ class BotApi:
         self.world = world
         self.queue = queue
         self.photos = Photos(world)
+        self.documents = Documents()
         self.inline = InlineAnswers(world)
         self._handlers: dict[str, Handler] = {
             "getMe": self.get_me,
@@ -71,6 +80,7 @@ class BotApi:
             "getWebhookInfo": self.get_webhook_info,
             "sendMessage": self.send_message,
             "sendPhoto": self.send_photo,
+            "sendDocument": self.send_document,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
             "editMessageMedia": self.edit_message_media,
@@ -158,6 +168,13 @@ class BotApi:
                                  params.get("caption_entities"))
         photo = self.photos.resolve(params["photo"], params)
         return self._post(params, lambda message: self._show_photo(message, photo, caption),
+                          sent_text=params.get("caption"))
+
+    async def send_document(self, params: Params) -> object:
+        caption = format_caption(params.get("caption"), params.get("parse_mode"),
+                                 params.get("caption_entities"))
+        document = self.documents.resolve(params["document"])
+        return self._post(params, lambda message: _show_document(message, document, caption),
                           sent_text=params.get("caption"))
 
     def _post(self, params: Params, show: Callable[[StoredMessage], None],

@@ -29,6 +29,7 @@ BAD_GATEWAY_HTML = (
 )
 _dumps = partial(json.dumps, ensure_ascii=False)
 HANG_UP_GRACE_STEPS = 25  # x 10 ms
+MAX_REQUEST_BYTES = 51 * 1024 * 1024  # a 50 MB upload and its form around it
 
 
 def _printable(params: dict[str, object]) -> dict[str, Any]:
@@ -66,7 +67,7 @@ class Endpoint:
 
     def application(self) -> web.Application:
         """The aiohttp app: Bot API route plus a JSON 404 for anything else."""
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         app.router.add_route("*", "/bot{token}/{method}", self.handle)
         app.router.add_route("*", "/{tail:.*}", self.unknown_path)
         return app

@@ -270,6 +270,10 @@ class FakeTelegram:
             return []
         return [BotMessageView.of(m) for m in chat.messages.values() if m.by_bot]
 
+    def file_content(self, file_id: str) -> bytes:
+        """What the bot uploaded as a document under `file_id` (sendDocument)."""
+        return self.api.documents.files[file_id].data
+
     def history(self, chat_id: int) -> list[dict[str, Any]]:
         """Every message of a chat (user's and bot's) as Message JSON, oldest first."""
         chat = self.world.chats.get(chat_id)

@@ -25,6 +25,7 @@ METHODS: tuple[str, ...] = (
     "deleteWebhook",
     "getWebhookInfo",
     "sendMessage",
+    "sendDocument",
     "sendPhoto",
     "editMessageText",
     "editMessageCaption",

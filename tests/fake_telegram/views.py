@@ -26,7 +26,8 @@ class Rejection(NamedTuple):
 @dataclass(frozen=True)
 class BotMessageView:
     """A bot message as the user sees it now (text after entity parsing). `text` is what the
-    user reads: a message's text, or a photo's caption (`photo` then says which photo)."""
+    user reads: a message's text, or a photo's or a document's caption (`photo` or `document`
+    then says which file)."""
 
     message_id: int
     chat_id: int
@@ -38,6 +39,7 @@ class BotMessageView:
     edit_count: int
     reply_to_message_id: int | None
     photo: dict[str, Any] | None = None  # the largest PhotoSize, for a photo
+    document: dict[str, Any] | None = None  # a Document object, for a file the bot sent
     caption: str | None = None
 
     @classmethod
@@ -56,6 +58,7 @@ class BotMessageView:
             edit_count=message.edit_count,
             reply_to_message_id=message.reply_to_message_id,
             photo=sizes[-1] if sizes else None,
+            document=message.content.get("document"),
             caption=message.caption,
         )
 

@@ -62,7 +62,7 @@ async def test_wrong_token_is_401(server: FakeTelegram, bot: Bot) -> None:
 
 
 async def test_unknown_method_is_404(server: FakeTelegram) -> None:
-    status, body = await raw(server, "sendDocument", data={"chat_id": str(CHAT)})
+    status, body = await raw(server, "sendVoice", data={"chat_id": str(CHAT)})
     assert (status, body["description"]) == (404, "Not Found")
     status, _ = await raw(server, "SENDMESSAGE", data={"chat_id": str(CHAT), "text": "x"})
     assert status == 200  # method names are case-insensitive

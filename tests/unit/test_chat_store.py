@@ -27,7 +27,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 # Every field set to something other than its default.
 MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guided=True,
                      tried=("key-fob",), shown=("safety-lock", "lid-button"), tools="no",
-                     history=("menu", "step.lid-button.2", "step.lid-button.3"))
+                     history=("menu", "step.lid-button.2", "step.lid-button.3"),
+                     awaiting_comment="answer.lid-button")
 
 
 def integrity(path: Path) -> str:

@@ -14,7 +14,8 @@ from bot.knowledge import LANGUAGES, Entry, Generation
 from bot.knowledge import Kind as EntryKind
 
 COMMAND_KEYS = {"start": "command_start", "menu": "command_menu", "help": "command_help",
-                "car": "command_car", "language": "command_language", "reset": "command_reset"}
+                "car": "command_car", "language": "command_language", "reset": "command_reset",
+                "forget": "command_forget"}
 THEN_GUIDED = "h"  # rides on a car button: start "it won't open" once the car is known
 
 

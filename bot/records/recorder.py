@@ -1,0 +1,153 @@
+"""Writes down what each turn amounted to (turns.py), for /stats, /unanswered and /metrics.
+
+Called by a chat's turn (bot/delivery/chat_turn.py) with the state before and after and the
+replies, once the state is saved and before the replies go out, so /forget has happened by
+the time the owner reads that it has. Recording never costs an owner their reply: a failure
+here is logged and the turn goes on.
+
+Kept: when each chat was last seen (written once a chat a day), daily tallies, ratings tied
+to their chat (so a second rating replaces the first) until /forget or the retention period,
+comments tied to their chat so that /forget deletes them, and each question that got "did you
+mean" or a decline, with the matcher's nearest entries and scores and tied to no chat. Never a
+name or a user id. With UNANSWERED_RETENTION_DAYS=0 nothing anyone wrote is kept, and ratings
+are tied to no chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Container, Sequence
+from datetime import UTC, datetime
+
+from cachetools import LRUCache
+
+from bot.dialog.events import Event, TextMessage
+from bot.dialog.reply import Reply
+from bot.dialog.state import ChatState
+from bot.dialog.typed_text import MAX_QUESTION_CHARS
+from bot.matching.matcher import SUGGESTIONS, Matcher
+from bot.monitoring import metrics
+from bot.records.turns import Question, Turn, read_turn
+from bot.storage.interface import Candidate, Comment, Storage, UnansweredQuestion
+
+log = logging.getLogger(__name__)
+
+DAY = 24 * 3600.0
+EXPIRE_EVERY = 3600.0  # seconds between two deletions of what is past the retention period
+CHATS_REMEMBERED = 10_000  # chats known to have been seen today, to write that once a day
+
+
+def day_of(at: float) -> str:
+    """The UTC day of a Unix time, "YYYY-MM-DD": how tallies are kept and summed."""
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
+
+
+class Tally:
+    """The names of the daily tallies."""
+
+    ANSWER_SHOWN = "answer_shown"  # subject: the entry
+    WAY_STARTED = "way_started"  # subject: the way
+    WAY_OPENED = "way_opened"  # subject: the way
+    NOTHING_WORKED = "nothing_worked"
+    COMMENT = "comment"  # subject: the screen commented on
+
+    @staticmethod
+    def question(outcome: Question) -> str:
+        return f"question_{outcome.value}"
+
+    @staticmethod
+    def counts(turn: Turn) -> Counter[tuple[str, str]]:
+        """What the turn adds to the day's tallies, by (name, subject)."""
+        counts: Counter[tuple[str, str]] = Counter()
+        if turn.question is not None:
+            counts[(Tally.question(turn.question), "")] += 1
+        for entry in turn.answers_shown:
+            counts[(Tally.ANSWER_SHOWN, entry)] += 1
+        if turn.way_started is not None:
+            counts[(Tally.WAY_STARTED, turn.way_started)] += 1
+        if turn.opened is not None:
+            counts[(Tally.WAY_OPENED, turn.opened)] += 1
+        if turn.nothing_worked:
+            counts[(Tally.NOTHING_WORKED, "")] += 1
+        if turn.comment is not None:
+            counts[(Tally.COMMENT, turn.comment[0])] += 1
+        return counts
+
+
+class Recorder:
+    def __init__(self, storage: Storage, matcher: Matcher, *, retention_days: int,
+                 keyboard_labels: Container[str] = (),
+                 forget_in_memory: Sequence[Callable[[int], None]] = (),
+                 clock: Callable[[], float] = time.time) -> None:
+        self._storage = storage
+        self._matcher = matcher
+        self._retention = retention_days * DAY
+        self._keeps_text = retention_days > 0
+        self._keyboard_labels = keyboard_labels
+        self._forget_in_memory = forget_in_memory
+        self._clock = clock
+        self._seen_on: LRUCache[int, str] = LRUCache(maxsize=CHATS_REMEMBERED)
+        self._expired_at = float("-inf")
+
+    async def record(self, chat_id: int, event: Event, before: ChatState, after: ChatState,
+                     replies: Sequence[Reply]) -> None:
+        try:
+            turn = read_turn(before, event, after, replies,
+                             keyboard_labels=self._keyboard_labels)
+            await self._write(chat_id, event, turn, after.language or "")
+        except Exception:
+            log.exception("could not record a turn of chat %s; the reply goes out regardless",
+                          chat_id)
+
+    async def expire(self) -> None:
+        """Deletes what is past the retention period; also done hourly while recording."""
+        now = self._clock()
+        self._expired_at = now
+        await self._storage.expire(now - self._retention)
+
+    async def _write(self, chat_id: int, event: Event, turn: Turn, language: str) -> None:
+        storage, now = self._storage, self._clock()
+        day = day_of(now)
+        if self._seen_on.get(chat_id) != day:
+            await storage.activity.seen(chat_id, now)
+            self._seen_on[chat_id] = day
+        await storage.tallies.add(day, Tally.counts(turn))
+        if turn.question is not None:
+            metrics.QUESTIONS.labels(turn.question.value).inc()
+            if turn.question is not Question.ANSWERED and isinstance(event, TextMessage):
+                await self._unanswered(event.text, turn.question, now)
+        if turn.rating is not None:
+            screen, rating = turn.rating
+            metrics.FEEDBACK_GIVEN.labels(rating).inc()
+            await storage.feedback.rate(chat_id if self._keeps_text else None, screen, rating,
+                                        now)
+        if turn.comment is not None:
+            metrics.FEEDBACK_GIVEN.labels("comment").inc()
+            if self._keeps_text:
+                screen, text = turn.comment
+                await storage.feedback.comment(chat_id, Comment(screen, text, language, now))
+        if turn.forgotten:
+            await self._forget(chat_id)
+        if now - self._expired_at >= EXPIRE_EVERY:
+            await self.expire()
+
+    async def _unanswered(self, text: str, outcome: Question, now: float) -> None:
+        if not self._keeps_text:
+            return
+        question = " ".join(text.split())[:MAX_QUESTION_CHARS]  # as the conversation read it
+        # The matcher's ranking, not the Reader's whole reading: for a question met with "did
+        # you mean" or a decline the two rank alike (the Reader only ever turns one into an
+        # answer), and the matcher alone costs a sixth of it (0.4 of 2.5 ms, dev.yaml).
+        match = self._matcher.match(question)
+        candidates = tuple(Candidate(m.entry_id, round(m.score, 3))
+                           for m in match.matches[:SUGGESTIONS])
+        await self._storage.unanswered.add(UnansweredQuestion(
+            question, match.language, outcome.value, candidates, now))
+
+    async def _forget(self, chat_id: int) -> None:
+        await self._storage.forget_chat(chat_id)
+        self._seen_on.pop(chat_id, None)
+        for forget in self._forget_in_memory:
+            forget(chat_id)

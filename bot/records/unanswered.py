@@ -1,0 +1,106 @@
+"""The questions the bot could not answer, made useful: grouped by the entry they came
+nearest, as a CSV file (/unanswered), and as YAML phrasings to paste into the knowledge.
+
+This is the loop question-answering services close with "active learning" (Azure) or
+"conversation review" (Rasa): someone reads what owners asked and could not get answered,
+and adds the good ones as phrasings of the entry they belong to; `python -m bot check` and
+`python -m bot eval` then show what that changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import yaml
+
+from bot.storage.interface import UnansweredQuestion
+
+NO_ENTRY = ""  # declined with nothing near: the group of questions about something else
+CSV_COLUMNS = ("asked_at_utc", "language", "outcome", "question", "nearest", "nearest_score",
+               "candidates")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One wording and how often it was asked (its case and spacing aside)."""
+
+    text: str
+    language: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Group:
+    nearest: str  # an entry id, or NO_ENTRY
+    count: int
+    asked: tuple[Asked, ...]  # most asked first
+
+
+def nearest(question: UnansweredQuestion) -> str:
+    return question.candidates[0].entry_id if question.candidates else NO_ENTRY
+
+
+def grouped(questions: Iterable[UnansweredQuestion]) -> list[Group]:
+    """By nearest entry, most questions first; within a group, most asked wording first."""
+    wordings: dict[str, Counter[tuple[str, str]]] = {}
+    spelled: dict[tuple[str, str], str] = {}  # the first spelling seen of each wording
+    for question in questions:
+        key = (" ".join(question.text.casefold().split()), question.language)
+        spelled.setdefault(key, question.text)
+        wordings.setdefault(nearest(question), Counter())[key] += 1
+    groups = [Group(entry, sum(counts.values()),
+                    tuple(Asked(spelled[key], key[1], n)
+                          for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+              for entry, counts in wordings.items()]
+    return sorted(groups, key=lambda g: (-g.count, g.nearest == NO_ENTRY, g.nearest))
+
+
+def as_csv(questions: Sequence[UnansweredQuestion]) -> bytes:
+    """Oldest first, UTF-8 with a byte order mark (so spreadsheets read Cyrillic right), and
+    every cell a spreadsheet would run as a formula quoted as text: owners typed them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for question in questions:
+        best = question.candidates[0] if question.candidates else None
+        writer.writerow([
+            datetime.fromtimestamp(question.asked_at, UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            question.language, question.outcome, _as_text(question.text),
+            best.entry_id if best else "", f"{best.score:.3f}" if best else "",
+            " ".join(f"{c.entry_id}:{c.score:.3f}" for c in question.candidates),
+        ])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_phrasings(groups: Sequence[Group]) -> str:
+    """YAML in the shape of an entry's `phrasings` (knowledge/README.md): entry -> language ->
+    wordings, to read through and paste into knowledge/entries/<entry>.yaml."""
+    by_entry: dict[str, dict[str, list[str]]] = {}
+    for group in groups:
+        languages = by_entry.setdefault(group.nearest or "no-entry-near", {})
+        for asked in group.asked:
+            languages.setdefault(asked.language, []).append(asked.text)
+    header = ("# Questions the bot could not answer, by the entry they came nearest\n"
+              "# (python -m bot unanswered --yaml). Read each: paste those that belong to an\n"
+              "# entry under `phrasings` in knowledge/entries/<entry>.yaml, in their language;\n"
+              "# no-entry-near lists what may need a new entry, or off_topic.yaml.\n")
+    return header + yaml.safe_dump(by_entry, allow_unicode=True, sort_keys=False, width=100)
+
+
+def listing(groups: Sequence[Group]) -> list[str]:
+    """For the terminal: each group with its count, then each wording with its count."""
+    lines = []
+    for group in groups:
+        lines.append(f"{group.nearest or '(no entry near)'}  {group.count}")
+        lines += [f"  {asked.count:>4}  [{asked.language}] {asked.text}" for asked in group.asked]
+    return lines
+
+
+def _as_text(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell

@@ -1,0 +1,166 @@
+"""SQLite tables of what the people who run the bot are told (interface.py: ChatActivity,
+Tallies, Feedback, UnansweredQuestions).
+
+Plain SQL that PostgreSQL runs as it is (BIGINT chat ids, DOUBLE PRECISION times, TEXT days,
+INSERT ... ON CONFLICT ... DO UPDATE), so a PostgreSQL backend copies RECORDS_SCHEMA and the
+statements and changes only the placeholders. No row holds a name or a user id; the chat ids
+in chat_activity, feedback_rating and feedback_comment are what /forget deletes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+
+from bot.storage.interface import Candidate, Comment, UnansweredQuestion
+
+# Schema version 2 (sqlite.py keeps the versions).
+RECORDS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chat_activity (
+    chat_id BIGINT PRIMARY KEY,
+    first_seen DOUBLE PRECISION NOT NULL,
+    last_seen DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chat_activity_last_seen ON chat_activity (last_seen);
+CREATE TABLE IF NOT EXISTS daily_tally (
+    day TEXT NOT NULL,
+    name TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (day, name, subject)
+);
+CREATE TABLE IF NOT EXISTS feedback_rating (
+    chat_id BIGINT,
+    subject TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    rated_at DOUBLE PRECISION NOT NULL,
+    UNIQUE (chat_id, subject)
+);
+CREATE TABLE IF NOT EXISTS feedback_comment (
+    chat_id BIGINT,
+    subject TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    language TEXT NOT NULL,
+    written_at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feedback_comment_written_at ON feedback_comment (written_at);
+CREATE TABLE IF NOT EXISTS unanswered_question (
+    question TEXT NOT NULL,
+    language TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    candidates TEXT NOT NULL,
+    asked_at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unanswered_question_asked_at ON unanswered_question (asked_at);
+"""
+
+# Everything kept about one chat; a table added per chat adds its statement here.
+FORGET_CHAT = (
+    "DELETE FROM chat_state WHERE chat_id = ?",
+    "DELETE FROM chat_activity WHERE chat_id = ?",
+    "DELETE FROM feedback_comment WHERE chat_id = ?",
+    "UPDATE feedback_rating SET chat_id = NULL WHERE chat_id = ?",
+    "DELETE FROM picture_file WHERE chat_id = ?",  # bot.storage.PictureFiles: issue 9
+)
+EXPIRE = (
+    "DELETE FROM unanswered_question WHERE asked_at < ?",
+    "DELETE FROM feedback_comment WHERE written_at < ?",
+    "UPDATE feedback_rating SET chat_id = NULL WHERE chat_id IS NOT NULL AND rated_at < ?",
+)
+
+
+class SqliteChatActivity:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def seen(self, chat_id: int, at: float) -> None:
+        self._db.execute(
+            "INSERT INTO chat_activity (chat_id, first_seen, last_seen) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET last_seen = excluded.last_seen",
+            (chat_id, at, at))
+
+    async def count_since(self, since: float) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM chat_activity WHERE last_seen >= ?",
+                               (since,)).fetchone()
+        return int(row[0])
+
+
+class SqliteTallies:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        if not counts:
+            return
+        with self._db:  # BEGIN ... COMMIT
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO daily_tally (day, name, subject, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
+                "excluded.count",
+                [(day, name, subject, count) for (name, subject), count in counts.items()])
+
+    async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
+        rows = self._db.execute(
+            "SELECT name, subject, SUM(count) FROM daily_tally WHERE day >= ? "
+            "GROUP BY name, subject", (since_day,)).fetchall()
+        return {(name, subject): int(total) for name, subject, total in rows}
+
+
+class SqliteFeedback:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def rate(self, chat_id: int | None, subject: str, rating: str, at: float) -> None:
+        self._db.execute(
+            "INSERT INTO feedback_rating (chat_id, subject, rating, rated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, subject) DO UPDATE SET "
+            "rating = excluded.rating, rated_at = excluded.rated_at",
+            (chat_id, subject, rating, at))
+
+    async def ratings(self) -> dict[tuple[str, str], int]:
+        rows = self._db.execute("SELECT subject, rating, COUNT(*) FROM feedback_rating "
+                                "GROUP BY subject, rating").fetchall()
+        return {(subject, rating): int(count) for subject, rating, count in rows}
+
+    async def comment(self, chat_id: int | None, comment: Comment) -> None:
+        self._db.execute(
+            "INSERT INTO feedback_comment (chat_id, subject, comment, language, written_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (chat_id, comment.subject, comment.text, comment.language, comment.written_at))
+
+    async def comments(self, since: float = 0.0) -> list[Comment]:
+        rows = self._db.execute(
+            "SELECT subject, comment, language, written_at FROM feedback_comment "
+            "WHERE written_at >= ? ORDER BY written_at", (since,)).fetchall()
+        return [Comment(subject, text, language, written_at)
+                for subject, text, language, written_at in rows]
+
+
+class SqliteUnansweredQuestions:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def add(self, question: UnansweredQuestion) -> None:
+        candidates = json.dumps([[c.entry_id, c.score] for c in question.candidates])
+        self._db.execute(
+            "INSERT INTO unanswered_question (question, language, outcome, candidates, "
+            "asked_at) VALUES (?, ?, ?, ?, ?)",
+            (question.text, question.language, question.outcome, candidates,
+             question.asked_at))
+
+    async def since(self, since: float = 0.0) -> list[UnansweredQuestion]:
+        rows = self._db.execute(
+            "SELECT question, language, outcome, candidates, asked_at FROM unanswered_question "
+            "WHERE asked_at >= ? ORDER BY asked_at", (since,)).fetchall()
+        return [UnansweredQuestion(text, language, outcome, _candidates(candidates), asked_at)
+                for text, language, outcome, candidates, asked_at in rows]
+
+
+def _candidates(stored: str) -> tuple[Candidate, ...]:
+    """A damaged cell costs that question its candidates, never the listing."""
+    try:
+        return tuple(Candidate(str(entry), float(score)) for entry, score in json.loads(stored))
+    except (ValueError, TypeError):
+        return ()
