@@ -1,4 +1,5 @@
-"""The default backend: one SQLite file under BOT_DATA_DIR holding chat state and the journal.
+"""The default backend: one SQLite file under BOT_DATA_DIR holding everything the bot keeps
+(chat state, the journal, the pictures' file_ids, and records.py's records).
 
 WAL journal with synchronous=NORMAL: a committed write survives the process being killed
 (kill -9) at any moment; only a power cut could lose the last instants, which for "which step
@@ -16,21 +17,13 @@ import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.dialog.state import ChatState
 from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS, StorageError
-from bot.storage.sqlite_records import (
-    EXPIRE,
-    FORGET_CHAT,
-    RECORDS_SCHEMA,
-    SqliteChatActivity,
-    SqliteFeedback,
-    SqliteTallies,
-    SqliteUnansweredQuestions,
-)
+from bot.storage.records import RECORDS_SCHEMA, Records, Row
 
 __all__ = ["DATABASE_NAME", "PRUNE_EVERY", "RETENTION_SECONDS", "SqliteStorage"]
 
@@ -64,7 +57,7 @@ MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SqliteStorage:
+class SqliteStorage(Records):
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DATABASE_NAME
@@ -77,10 +70,7 @@ class SqliteStorage:
         self._journal = SqliteUpdateJournal(self._db, clock)
         self._single_process = SingleProcess()
         self._pictures = SqlitePictureFiles(self._db, clock)
-        self._activity = SqliteChatActivity(self._db)
-        self._tallies = SqliteTallies(self._db)
-        self._feedback = SqliteFeedback(self._db)
-        self._unanswered = SqliteUnansweredQuestions(self._db)
+        super().__init__(SqliteSql(self._db))
 
     @property
     def chats(self) -> SqliteChatStates:
@@ -102,37 +92,9 @@ class SqliteStorage:
     def pictures(self) -> SqlitePictureFiles:
         return self._pictures
 
-    @property
-    def activity(self) -> SqliteChatActivity:
-        return self._activity
-
-    @property
-    def tallies(self) -> SqliteTallies:
-        return self._tallies
-
-    @property
-    def feedback(self) -> SqliteFeedback:
-        return self._feedback
-
-    @property
-    def unanswered(self) -> SqliteUnansweredQuestions:
-        return self._unanswered
-
-    async def forget_chat(self, chat_id: int) -> None:
-        self._in_one_transaction(FORGET_CHAT, (chat_id,))
-
-    async def expire(self, before: float) -> None:
-        self._in_one_transaction(EXPIRE, (before,))
 
     async def close(self) -> None:
         self._db.close()
-
-    def _in_one_transaction(self, statements: tuple[str, ...], values: tuple[object, ...]
-                            ) -> None:
-        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
-            self._db.execute("BEGIN")
-            for statement in statements:
-                self._db.execute(statement, values)
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:
@@ -154,6 +116,30 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
                     db.execute(statement)
             db.execute("DELETE FROM schema_version")
             db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+
+
+class SqliteSql:
+    """The records' statements (records.py) on the file's one connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def execute(self, statement: str, values: Sequence[object] = ()) -> None:
+        self._db.execute(statement, values)
+
+    async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]:
+        return self._db.execute(statement, values).fetchall()
+
+    async def execute_many(self, statement: str, rows: Sequence[Sequence[object]]) -> None:
+        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
+            self._db.execute("BEGIN")
+            self._db.executemany(statement, rows)
+
+    async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            for statement in statements:
+                self._db.execute(statement, (value,))
 
 
 class SqliteChatStates:
