@@ -17,8 +17,14 @@ from typing import Any, TypeVar
 
 import psycopg
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_random_exponential
+from psycopg_pool import AsyncConnectionPool, PoolClosed
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    retry_if_not_exception_type,
+    wait_random_exponential,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,8 @@ class Retrying:
     async def until_done(self, attempt_once: Callable[[], Awaitable[T]]) -> T:
         try:
             return await attempt_once()
+        except PoolClosed:
+            raise  # the store was closed (shutting down): waiting would never end
         except psycopg.OperationalError as error:
             first_failure: Exception | None = error
         async for attempt in self.policy():
@@ -97,7 +105,8 @@ class Retrying:
 
     def policy(self) -> AsyncRetrying:
         return AsyncRetrying(
-            retry=retry_if_exception_type(psycopg.OperationalError),
+            retry=retry_if_exception_type(psycopg.OperationalError)
+            & retry_if_not_exception_type(PoolClosed),
             wait=wait_random_exponential(multiplier=FIRST_BACKOFF, max=MAX_BACKOFF),
             sleep=self._sleep, reraise=True, before_sleep=_log_outage)
 
