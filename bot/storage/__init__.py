@@ -24,32 +24,35 @@ __all__ = ["ChatLocks", "ChatStates", "PictureFiles", "PollerLease", "SqliteStor
            "open_storage"]
 
 
-async def open_storage(settings: Settings) -> Storage:
+async def open_storage(settings: Settings, *, existing: bool = False) -> Storage:
     """PostgreSQL when DATABASE_URL is set, else SQLite under BOT_DATA_DIR. A database that
-    does not answer is a ConfigError naming DATABASE_URL (its password never shown)."""
+    does not answer is a ConfigError naming DATABASE_URL (its password never shown); a store
+    from a newer bot, or none at all when `existing`, is a StorageError naming where."""
     if settings.database_url is None:
+        if existing and not (settings.data_dir / DATABASE_NAME).exists():
+            raise StorageError(f"no bot data in BOT_DATA_DIR={settings.data_dir}: set it to "
+                               "the directory the running bot uses")
         return SqliteStorage(settings.data_dir)
     from bot.storage.postgres import PostgresStorage
     from bot.storage.postgres_connections import DatabaseUnavailable
 
+    where = f"DATABASE_URL={redacted_url(settings.database_url)}"
     try:
-        return await PostgresStorage.open(settings.database_url)
+        return await PostgresStorage.open(settings.database_url, create=not existing)
     except DatabaseUnavailable as error:
         message = str(error)
         for secret in settings.secrets():
             message = message.replace(secret, "***")
-        raise ConfigError(f"DATABASE_URL={redacted_url(settings.database_url)}: {message}; "
-                          "check the host, port, user, password and database name, and that "
-                          "the server is running") from None
+        raise ConfigError(f"{where}: {message}; check the host, port, user, password and "
+                          "database name, and that the server is running") from None
+    except StorageError as error:
+        raise StorageError(f"{where}: {error}") from None
 
 
 async def open_existing_storage(settings: Settings) -> Storage:
     """For the commands that only read what the bot kept (stats, unanswered): a wrong
-    BOT_DATA_DIR is an error, not a new empty store."""
-    if settings.database_url is None and not (settings.data_dir / DATABASE_NAME).exists():
-        raise StorageError(f"no bot data in BOT_DATA_DIR={settings.data_dir}: set it to the "
-                           "directory the running bot uses")
-    return await open_storage(settings)
+    BOT_DATA_DIR or DATABASE_URL is an error, not a new empty store."""
+    return await open_storage(settings, existing=True)
 
 
 def describe_storage(settings: Settings) -> str:

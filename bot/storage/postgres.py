@@ -1,8 +1,9 @@
 """PostgreSQL, for more than one bot process: DATABASE_URL=postgresql://... switches to it.
 
-The same records as the SQLite store (chat state, the journal of handled updates), shared by
-every process of the bot, plus what sharing needs (postgres_locks.py): a lock per chat held
-while one of its updates is handled, and the lease of the one process that polls.
+The same records as the SQLite store (chat state, the journal of handled updates, the
+pictures' file_ids, and records.py's: activity, tallies, feedback, unanswered questions),
+shared by every process of the bot, plus what sharing needs (postgres_locks.py): a lock per
+chat held while one of its updates is handled, and the lease of the one process that polls.
 
 Connections: a pool for queries (one short statement each, in autocommit), a pool for the chat
 locks (a turn holds one connection, so its lock dies with its process), and one connection for
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -35,12 +36,13 @@ from bot.storage.postgres_connections import (
     pool,
 )
 from bot.storage.postgres_locks import PostgresChatLocks, PostgresPollerLease
-from bot.storage.postgres_schema import NewerSchema, migrate
+from bot.storage.postgres_schema import migrate
+from bot.storage.records import Records, Row
 
 QUERY_CONNECTIONS = 8  # per process: queries are one short statement each
 LOCK_CONNECTIONS = 16  # per process: chats being handled at once (the rest queue)
 
-class PostgresStorage:
+class PostgresStorage(Records):
     """Open with `PostgresStorage.open(url)`: it connects, migrates, then opens the pools."""
 
     def __init__(self, url: str, *, clock: Callable[[], float] = time.time,
@@ -53,19 +55,21 @@ class PostgresStorage:
         self._pictures = PostgresPictureFiles(self._queries, run, clock)
         self._chat_locks = PostgresChatLocks(self._locks, run)
         self._poller_lease = PostgresPollerLease(lambda: connect(url), sleep=sleep)
+        super().__init__(PostgresSql(self._queries, run))
 
     @classmethod
     async def open(cls, url: str, *, clock: Callable[[], float] = time.time,
-                   sleep: Sleep = asyncio.sleep) -> PostgresStorage:
+                   sleep: Sleep = asyncio.sleep, create: bool = True) -> PostgresStorage:
         """Raises DatabaseUnavailable, saying what failed, when the database does not
-        answer or cannot be used: at start-up, that stops the bot."""
+        answer or cannot be used: at start-up, that stops the bot. A schema from a newer
+        bot, or none when `create` is false (reading what the bot kept), is a StorageError."""
         try:
             connection = await connect(url)
         except psycopg.Error as error:
             raise DatabaseUnavailable(f"could not connect: {first_line(error)}") from None
         try:
-            await migrate(connection)
-        except (NewerSchema, psycopg.Error) as error:
+            await migrate(connection, create=create)
+        except psycopg.Error as error:
             raise DatabaseUnavailable(f"could not prepare the schema: {first_line(error)}"
                                       ) from None
         finally:
@@ -100,10 +104,50 @@ class PostgresStorage:
     def poller_lease(self) -> PostgresPollerLease:
         return self._poller_lease
 
+
     async def close(self) -> None:
         await self._poller_lease.release()
         await self._locks.close()
         await self._queries.close()
+
+
+class PostgresSql:
+    """The records' statements (records.py) on the query pool, with PostgreSQL's placeholders,
+    waiting out an outage like every other call."""
+
+    def __init__(self, pool: AsyncConnectionPool[Connection], run: Retrying) -> None:
+        self._pool = pool
+        self._run = run
+
+    async def execute(self, statement: str, values: Sequence[object] = ()) -> None:
+        await self._run(self._pool, lambda connection: connection.execute(
+            _placeholders(statement), values))
+
+    async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]:
+        async def select(connection: Connection) -> list[Row]:
+            cursor = await connection.execute(_placeholders(statement), values)
+            return await cursor.fetchall()
+
+        return await self._run(self._pool, select)
+
+    async def execute_many(self, statement: str, rows: Sequence[Sequence[object]]) -> None:
+        async def each_row(connection: Connection) -> None:
+            async with connection.transaction(), connection.cursor() as cursor:
+                await cursor.executemany(_placeholders(statement), rows)
+
+        await self._run(self._pool, each_row)
+
+    async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
+        async def each(connection: Connection) -> None:
+            async with connection.transaction():
+                for statement in statements:
+                    await connection.execute(_placeholders(statement), (value,))
+
+        await self._run(self._pool, each)
+
+
+def _placeholders(statement: str) -> str:
+    return statement.replace("?", "%s")
 
 
 class PostgresChatStates:

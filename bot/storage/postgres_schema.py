@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from psycopg import AsyncConnection
 
+from bot.storage.interface import StorageError
+from bot.storage.records import RECORDS_SCHEMA
+
 MIGRATION_LOCK = 7_402_198_133  # advisory lock key held while migrating ("trunk" schema)
 
 MIGRATIONS: list[str] = [
@@ -42,17 +45,29 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX picture_file_chat ON picture_file (chat_id);
     """,
+    # 3: what the people who run the bot are told (issue 10), the same tables as SQLite's
+    RECORDS_SCHEMA,
 ]
 
 
-class NewerSchema(Exception):
+class NewerSchema(StorageError):
     """The database was migrated by a newer release of the bot."""
 
 
-async def migrate(connection: AsyncConnection[object]) -> int:
-    """Brings the schema up to date; returns its version. Idempotent, safe to race."""
+class NoBotData(StorageError):
+    """Asked to read what the bot kept (stats, unanswered), and the database has nothing."""
+
+
+async def migrate(connection: AsyncConnection[object], *, create: bool = True) -> int:
+    """Brings the schema up to date; returns its version. Idempotent, safe to race. A newer
+    schema, or none when `create` is false, is left untouched and raised."""
     async with connection.transaction():
         await connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        exists = await (await connection.execute(
+            "SELECT to_regclass('schema_version') IS NOT NULL")).fetchone()
+        if not create and not (exists and exists[0]):  # type: ignore[index]
+            raise NoBotData("no bot data in this database: point DATABASE_URL at the database "
+                            "the running bot uses")
         await connection.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("
             " version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
@@ -60,8 +75,9 @@ async def migrate(connection: AsyncConnection[object]) -> int:
             "SELECT coalesce(max(version), 0) FROM schema_version")).fetchone()
         current = int(row[0]) if row else 0  # type: ignore[index]
         if current > len(MIGRATIONS):
-            raise NewerSchema(f"the database's schema is version {current}, and this bot "
-                              f"knows up to {len(MIGRATIONS)}: run the newer bot")
+            raise NewerSchema(f"the database's schema is version {current}, newer than this "
+                              f"bot's {len(MIGRATIONS)}: run the newer bot, or point "
+                              "DATABASE_URL at another database; nothing was changed")
         for version, step in enumerate(MIGRATIONS[current:], start=current + 1):
             await connection.execute(step)
             await connection.execute("INSERT INTO schema_version (version) VALUES (%s)",

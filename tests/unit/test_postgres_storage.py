@@ -1,8 +1,10 @@
-"""What only PostgreSQL does: a schema migrated at start-up, chats and the poller shared by
-several processes, a database that goes away and comes back, a password never shown.
+"""What only PostgreSQL does: chats and the poller shared by several processes, a database
+that goes away and comes back, a password never shown. (Its schema versions are
+test_postgres_schema.py.)
 
-The contract every backend keeps is tested on PostgreSQL too, in test_chat_store.py and
-test_update_journal.py; these are the parts SQLite has no counterpart for.
+The contract every backend keeps is tested on PostgreSQL too, in test_chat_store.py,
+test_update_journal.py, test_picture_files.py, test_records_storage.py and test_recorder.py;
+these are the parts SQLite has no counterpart for.
 """
 
 from __future__ import annotations
@@ -11,16 +13,14 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 
-import psycopg
 import pytest
 
 from bot.config import ConfigError, Settings
 from bot.dialog.state import ChatState
 from bot.storage import open_storage
 from bot.storage.postgres import PostgresStorage
-from bot.storage.postgres_connections import DatabaseUnavailable, connect
+from bot.storage.postgres_connections import connect
 from bot.storage.postgres_locks import PostgresPollerLease
-from bot.storage.postgres_schema import MIGRATIONS
 from tests.conftest import PASSWORD
 from tests.postgres_server import PostgresServer
 
@@ -34,29 +34,6 @@ async def two_processes(database_url: str) -> AsyncIterator[tuple[PostgresStorag
     yield first, second
     await first.close()
     await second.close()
-
-
-def schema_versions(url: str) -> list[int]:
-    with psycopg.connect(url) as db:
-        return [row[0] for row in db.execute("SELECT version FROM schema_version ORDER BY 1")]
-
-
-async def test_replicas_starting_together_create_the_schema_once(database_url: str) -> None:
-    stores = await asyncio.gather(*(PostgresStorage.open(database_url) for _ in range(4)))
-    for store in stores:
-        await store.close()
-    assert schema_versions(database_url) == list(range(1, len(MIGRATIONS) + 1))
-    again = await PostgresStorage.open(database_url)  # a restart migrates nothing
-    await again.close()
-    assert schema_versions(database_url) == list(range(1, len(MIGRATIONS) + 1))
-
-
-async def test_a_database_migrated_by_a_newer_bot_is_refused(database_url: str) -> None:
-    await (await PostgresStorage.open(database_url)).close()  # creates the schema
-    with psycopg.connect(database_url) as db:
-        db.execute("INSERT INTO schema_version (version) VALUES (%s)", (len(MIGRATIONS) + 1,))
-    with pytest.raises(DatabaseUnavailable, match="run the newer bot"):
-        await PostgresStorage.open(database_url)
 
 
 async def test_a_chat_held_by_one_process_waits_in_the_other(
