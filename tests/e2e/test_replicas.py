@@ -1,5 +1,6 @@
 """More than one bot process on one PostgreSQL database, as real processes over the local Bot
-API server: webhook replicas behind a load balancer, a standby poller, and the deaths of each.
+API server: webhook replicas behind a load balancer, a standby poller, and the deaths of each;
+/stats and /forget across replicas.
 
 Telegram's side is played as Telegram plays it: a chat's next update is posted only once the
 previous one was answered 2xx, chats in parallel, and a failed post is posted again. The load
@@ -28,7 +29,7 @@ from aiohttp import web
 from bot.cli.startup import Loaded
 from bot.delivery.webhook import SECRET_HEADER, derived_secret
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, button_data
 from tests.e2e.test_webhook import free_port
 from tests.fake_telegram import FakeTelegram
 from tests.postgres_server import PostgresServer
@@ -98,9 +99,9 @@ class RoundRobin:
     """The load balancer: each webhook post to the next replica; on a connection error (a
     dead replica), the next one, as a load balancer with passive health checks does."""
 
-    def __init__(self, replicas: list[str]) -> None:
-        self.replicas = replicas
-        self._next = itertools.cycle(range(len(replicas)))
+    def __init__(self) -> None:
+        self.replicas: list[str] = []  # set once they listen: they are told `port` first
+        self._turns = itertools.count()
         self.port = free_port()
         self.retried = 0
         self._runner: web.AppRunner | None = None
@@ -126,7 +127,7 @@ class RoundRobin:
         headers = {SECRET_HEADER: request.headers.get(SECRET_HEADER, ""),
                    "Content-Type": "application/json"}
         for _ in range(3 * len(self.replicas)):
-            replica = self.replicas[next(self._next)]
+            replica = self.replicas[next(self._turns) % len(self.replicas)]
             try:
                 async with self._session.post(replica + HOOK_PATH, data=body,
                                               headers=headers) as answer:
@@ -183,6 +184,28 @@ async def push_like_telegram(server: FakeTelegram, url: str, secret: str,
     await asyncio.gather(*deliveries)
 
 
+async def through(replica: str, server: FakeTelegram) -> None:
+    """Telegram's oldest pending update posted to this replica, as the balancer might."""
+    update = server.pending_updates[0]
+    assert await post(f"{replica}{HOOK_PATH}", update, derived_secret(server.token)) == 200
+    server.queue.remove(update["update_id"])
+
+
+async def webhook_replicas(server: FakeTelegram, database_url: str, tmp_path: Path,
+                           processes: list[BotProcess], hook_url: str, **env: str
+                           ) -> list[str]:
+    """Replicas a and b serving the webhook on one database; their URLs."""
+    ports = [free_port(), free_port()]
+    for name, port in zip(["a", "b"], ports, strict=True):
+        replica = BotProcess(name, server, database_url, tmp_path, WEBHOOK_URL=hook_url,
+                             WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port), **env)
+        processes.append(replica)
+        await replica.start()
+    for replica in processes:
+        await replica.wait_for_log("serving the webhook")
+    return [f"http://127.0.0.1:{port}" for port in ports]
+
+
 def first_lines(server: FakeTelegram, chat: int) -> list[str]:
     return [m.text.split("\n", 1)[0] for m in server.bot_messages(chat)]
 
@@ -196,31 +219,21 @@ async def test_two_webhook_replicas_share_state_and_lose_nothing_when_one_is_kil
         server: FakeTelegram, database_url: str, tmp_path: Path,
         processes: list[BotProcess]) -> None:
     secret = derived_secret(server.token)
-    ports = [free_port(), free_port()]
-    balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
+    balancer = RoundRobin()
     await balancer.start()
     try:
-        for name, port in zip(["a", "b"], ports, strict=True):
-            replica = BotProcess(name, server, database_url, tmp_path,
-                                 WEBHOOK_URL=f"http://127.0.0.1:{balancer.port}{HOOK_PATH}",
-                                 WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port))
-            processes.append(replica)
-            await replica.start()
-        for replica in processes:
-            await replica.wait_for_log("serving the webhook")
+        balancer.replicas = await webhook_replicas(
+            server, database_url, tmp_path, processes,
+            f"http://127.0.0.1:{balancer.port}{HOOK_PATH}")
         a, b = processes
 
         # State is shared: the car and the language told to replica a are known to b.
         owner = 19_999
         server.user_sends(owner, "у меня j11 2016 года, багажник не открывается",
                           language_code="ru")
-        assert await post(f"{balancer.replicas[0]}{HOOK_PATH}", server.pending_updates[0],
-                          secret) == 200
-        server.queue.remove(server.pending_updates[0]["update_id"])
+        await through(balancer.replicas[0], server)
         server.user_sends(owner, "/menu", language_code="en")
-        assert await post(f"{balancer.replicas[1]}{HOOK_PATH}", server.pending_updates[0],
-                          secret) == 200
-        server.queue.remove(server.pending_updates[0]["update_id"])
+        await through(balancer.replicas[1], server)
         menu = server.bot_messages(owner)[-1].text
         assert "J11" in menu and re.search("[а-яА-Я]", menu), menu
 
@@ -258,6 +271,61 @@ async def test_two_webhook_replicas_share_state_and_lose_nothing_when_one_is_kil
         cars = dict(db.execute("SELECT chat_id, state->>'car' FROM chat_state").fetchall())
     assert all(cars.get(chat) == "J11" for chat in BURST_CHATS), "every chat kept its car"
     assert "Traceback" not in b.log_text()
+
+
+async def test_stats_and_forget_hold_across_replicas_and_from_the_command_line(
+        server: FakeTelegram, url_with_password: str, tmp_path: Path,
+        processes: list[BotProcess]) -> None:
+    """Issue 10 on PostgreSQL: what one replica recorded, the other reports; /forget through
+    one deletes what was kept through the other; `python -m bot stats` reads the same."""
+    admin, owner, other = 4100, 4200, 4300
+    server.add_chat(admin)  # the admin has written to the bot before
+    a, b = await webhook_replicas(server, url_with_password, tmp_path, processes,
+                                  f"http://127.0.0.1:{free_port()}{HOOK_PATH}",
+                                  ADMIN_CHAT_IDS=str(admin))
+
+    server.user_sends(owner, QUESTIONS[0])
+    await through(a, server)
+    answer = server.bot_messages(owner)[-1]
+    server.user_taps(owner, answer.message_id, button_data(answer, "👎"))
+    await through(b, server)
+    assert "What went wrong?" in (server.bot_messages(owner)[-1].text or "")
+    server.user_sends(owner, "mine has no cover")
+    await through(a, server)
+    server.user_sends(other, "hi")
+    await through(b, server)
+
+    server.user_sends(admin, "/stats")
+    await through(b, server)
+    report = server.bot_messages(admin)[-1].text or ""
+    assert "Chats: 2 today · 2 in 7 days · 2 in all" in report, report
+    assert "faq-fob-battery: 1 · 0 · 1 · 1" in report, report  # shown, 👍, 👎, comments
+
+    server.user_sends(owner, "/forget")
+    await through(b, server)
+    assert (server.bot_messages(owner)[-1].text or "").startswith("Done: I've deleted")
+    with psycopg.connect(url_with_password) as db:
+        for table in ("chat_state", "chat_activity", "feedback_comment", "feedback_rating"):
+            row = db.execute(f"SELECT COUNT(*) FROM {table} WHERE chat_id = %s",  # type: ignore[arg-type]
+                             (owner,)).fetchone()
+            assert row == (0,), f"{table} still holds the forgotten chat"
+
+    server.user_sends(admin, "/stats")
+    await through(a, server)
+    report = server.bot_messages(admin)[-1].text or ""
+    assert "Chats: 1 today · 1 in 7 days · 1 in all" in report, report
+    assert "faq-fob-battery: 1 · 0 · 1 · 1" in report, "the rating and tallies still count"
+
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "stats", cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "DATABASE_URL": url_with_password, "TELEGRAM_BOT_TOKEN": ""})
+    printed = (await asyncio.wait_for(command.communicate(), timeout=60))[0].decode()
+    assert command.returncode == 0, printed
+    assert "Chats: 1 today · 1 in 7 days · 1 in all" in printed
+    assert PASSWORD not in printed
+    for replica in processes:
+        assert PASSWORD not in replica.log_text() and "Traceback" not in replica.log_text()
 
 
 async def test_a_standby_poller_takes_over_within_seconds_and_nothing_is_lost(
