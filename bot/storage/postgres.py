@@ -130,13 +130,6 @@ class PostgresSql:
 
         return await self._run(self._pool, select)
 
-    async def execute_many(self, statement: str, rows: Sequence[Sequence[object]]) -> None:
-        async def each_row(connection: Connection) -> None:
-            async with connection.transaction(), connection.cursor() as cursor:
-                await cursor.executemany(_placeholders(statement), rows)
-
-        await self._run(self._pool, each_row)
-
     async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
         async def each(connection: Connection) -> None:
             async with connection.transaction():

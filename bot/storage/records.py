@@ -84,10 +84,6 @@ class Sql(Protocol):
 
     async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]: ...
 
-    async def execute_many(self, statement: str, rows: Sequence[Sequence[object]]) -> None:
-        """Once per row, all in one transaction."""
-        ...
-
     async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
         """Each statement with the one value, all in one transaction."""
         ...
@@ -134,11 +130,14 @@ class SqlTallies:
     async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
         if not counts:
             return
-        await self._sql.execute_many(
-            "INSERT INTO daily_tally (day, name, subject, count) VALUES (?, ?, ?, ?) "
+        # One statement, so one transaction and one round trip, however many counts.
+        values = ", ".join(["(?, ?, ?, ?)"] * len(counts))
+        await self._sql.execute(
+            f"INSERT INTO daily_tally (day, name, subject, count) VALUES {values} "
             "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
             "excluded.count",
-            [(day, name, subject, count) for (name, subject), count in counts.items()])
+            [value for (name, subject), count in counts.items()
+             for value in (day, name, subject, count)])
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
         rows = await self._sql.fetch(

@@ -130,13 +130,8 @@ class SqliteSql:
     async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]:
         return self._db.execute(statement, values).fetchall()
 
-    async def execute_many(self, statement: str, rows: Sequence[Sequence[object]]) -> None:
-        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
-            self._db.execute("BEGIN")
-            self._db.executemany(statement, rows)
-
     async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
-        with self._db:
+        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
             self._db.execute("BEGIN")
             for statement in statements:
                 self._db.execute(statement, (value,))
