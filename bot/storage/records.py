@@ -130,13 +130,15 @@ class SqlTallies:
     async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
         if not counts:
             return
-        # One statement, so one transaction and one round trip, however many counts.
+        # One statement, so one transaction and one round trip, however many counts; rows in
+        # key order, so replicas adding to the same rows lock them in the same order and
+        # never deadlock.
         values = ", ".join(["(?, ?, ?, ?)"] * len(counts))
         await self._sql.execute(
             f"INSERT INTO daily_tally (day, name, subject, count) VALUES {values} "
             "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
             "excluded.count",
-            [value for (name, subject), count in counts.items()
+            [value for (name, subject), count in sorted(counts.items())
              for value in (day, name, subject, count)])
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:

@@ -56,6 +56,22 @@ async def test_a_chat_held_by_one_process_waits_in_the_other(
     assert order == ["other chat", "first", "second"]
 
 
+async def test_replicas_counting_the_same_tallies_at_once_never_deadlock(
+        two_processes: tuple[PostgresStorage, PostgresStorage],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Each turn adds its counts in whatever order it met them; without a common order, two
+    replicas' upserts wait on each other's rows until PostgreSQL aborts one (minutes of
+    retries for this burst)."""
+    first, second = two_processes
+    keys = [("answer_shown", f"entry-{n}") for n in range(6)]
+    forward, backward = dict.fromkeys(keys, 1), dict.fromkeys(reversed(keys), 1)
+    await asyncio.wait_for(asyncio.gather(*(
+        store.tallies.add("2025-11-28", counts) for _ in range(100)
+        for store, counts in ((first, forward), (second, backward)))), timeout=20)
+    assert await first.tallies.totals() == dict.fromkeys(keys, 200)
+    assert "deadlock" not in caplog.text
+
+
 async def test_one_process_polls_and_a_standby_takes_over_when_it_goes(
         database_url: str) -> None:
     def lease() -> PostgresPollerLease:
