@@ -32,11 +32,11 @@ def serve() -> int:
              describe_storage(settings), settings.api_url)
     try:
         return run_until_signalled(settings, loaded.conversation, loaded.gallery)
-    except ConfigError as error:  # found at start-up: a database that does not answer
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
     except StorageError as error:  # a store written by a newer bot
         print(f"storage error: {error}", file=sys.stderr)
+        return 2
+    except ConfigError as error:  # found only when starting: a database or a port
+        print(f"configuration error: {error}", file=sys.stderr)
         return 2
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.

@@ -12,14 +12,15 @@ busy time under load), on asyncio's loop elsewhere.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.ext import Application
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.delivery.application import ALLOWED_UPDATES, build_application
 from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
@@ -84,17 +85,20 @@ class Runner:
         if settings.metrics_port is not None:
             self.metrics_server = MetricsServer(settings.metrics_listen, settings.metrics_port,
                                                 refresh, lambda: is_alive(settings.data_dir))
-            await self.metrics_server.start()
+            await _listening(self.metrics_server.start(), "METRICS_PORT",
+                             settings.metrics_listen, settings.metrics_port)
         if settings.webhook_url:
             self.receiver = WebhookReceiver(
                 application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
                 on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None)
+            await _listening(self.receiver.start(), "WEBHOOK_PORT", settings.webhook_listen,
+                             settings.webhook_port)
         else:
             self.receiver = Standby(storage.poller_lease, lambda: Poller(
                 application.bot, storage.journal, handle_then_confirm,
                 allowed_updates=ALLOWED_UPDATES, long_poll_seconds=self._long_poll,
                 on_poll=heartbeat.beat), on_wait=heartbeat.beat)
-        await self.receiver.start()
+            await self.receiver.start()
 
     async def wait(self) -> None:
         """Until the receiver ends: stop() was called, or a fatal error such as a bad token."""
@@ -117,6 +121,20 @@ class Runner:
         if self.storage is not None:
             await self.storage.close()
             self.storage = None
+
+
+async def _listening(starting: Coroutine[Any, Any, None], setting: str, listen: str,
+                     port: int) -> None:
+    """A port that is taken, or an address not on this machine, is a setting to change: it
+    stops start-up with a message naming the setting, not a traceback."""
+    try:
+        await starting
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        raise ConfigError(f"{setting}={port}: cannot listen on {listen}:{port} "
+                          f"({error.strerror}); choose a free port or another address"
+                          ) from None
 
 
 def run_until_signalled(settings: Settings, conversation: Conversation,

@@ -17,7 +17,7 @@ from bot.dialog.reply import ReplyKind
 PREFIX = "trunk_bot"
 EVENT_KINDS = ("command", "text", "tap", "sticker", "photo", "voice", "video_note", "video",
                "animation", "audio", "document", "location", "venue", "contact", "poll",
-               "dice", "other")
+               "dice", "inline_query", "other")
 QUESTION_OUTCOMES = ("answered", "did_you_mean", "declined")
 HOW_SHOWN = ("sent", "edited", "already_shown")
 FAILURES = ("refused", "given_up")

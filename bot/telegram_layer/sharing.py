@@ -28,6 +28,7 @@ from telegram.constants import ParseMode
 from bot.dialog.reply import Button
 from bot.dialog.sharing import InlineArticle, InlineArticles
 from bot.knowledge import Knowledge
+from bot.monitoring import metrics
 
 # Results depend on the asker's language, so each user's are cached apart (is_personal);
 # five minutes lets a knowledge fix reach people soon while typing stays snappy.
@@ -68,6 +69,7 @@ class InlineQueries:
         self._articles = articles
 
     async def answer(self, query: InlineQuery, links: DeepLinks) -> None:
+        metrics.UPDATES.labels("inline_query").inc()
         language_code = query.from_user.language_code if query.from_user else None
         language, articles = self._articles.answer(query.query, language_code)
         start = articles[0].entry_id if articles else "start"

@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -224,6 +225,27 @@ async def test_a_malformed_setting_stops_start_up_naming_it_and_loses_no_update(
     assert output.decode().startswith(f"configuration error: {name}")
     assert len(server.pending_updates) == 1, "Telegram still holds the owner's question"
     assert server.calls == [], "the bot never started"
+
+
+async def test_a_metrics_port_already_taken_stops_start_up_naming_it_and_loses_no_update(
+        server: FakeTelegram, tmp_path: Path) -> None:
+    server.user_sends(OWNER, FOB_QUESTION)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": server.token,
+               "TELEGRAM_API_URL": server.base_url, "BOT_DATA_DIR": str(tmp_path),
+               "METRICS_LISTEN": "127.0.0.1", "METRICS_PORT": str(port)}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    lines = output.decode().splitlines()
+    assert f"configuration error: METRICS_PORT={port}: cannot listen" in lines[-1]
+    assert "Traceback" not in output.decode()
+    assert len(server.pending_updates) == 1, "Telegram still holds the owner's question"
 
 
 # -- privacy --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from prometheus_client import REGISTRY
 
 from bot.cli.startup import Loaded
 from bot.telegram_layer.sharing import INLINE_CACHE_SECONDS
@@ -86,8 +87,12 @@ async def test_inline_sharing_from_any_chat_leads_a_friend_back_to_the_answer(
 @pytest.mark.inline_mode
 async def test_an_empty_inline_query_lists_the_ways_to_open(
         server: FakeTelegram, running_bot: RunningBot, loaded: Loaded) -> None:
+    counted = {"kind": "inline_query"}
+    before = REGISTRY.get_sample_value("trunk_bot_updates_total", counted) or 0.0
     query_id = server.user_inline_query(9, "", language_code="ru")
     answered = await server.wait_for_inline_answer(query_id)
+    assert REGISTRY.get_sample_value("trunk_bot_updates_total", counted) == before + 1, \
+        "inline queries are counted among the updates in /metrics"
     assert [r["id"] for r in answered["results"]] == list(loaded.knowledge.guided_order)
     assert answered["button"]["start_parameter"] == loaded.knowledge.guided_order[0]
     first = loaded.knowledge.entry(answered["results"][0]["id"])
