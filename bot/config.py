@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATA_DIR = "./data"
@@ -43,6 +44,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None  # generated at start when unset
+    database_url: str | None = None  # set: PostgreSQL instead of SQLite under data_dir
     admin_chat_ids: frozenset[int] = frozenset()  # may use /stats and /unanswered
     metrics_port: int | None = None  # polling mode: serve /metrics here (unset: no server)
     metrics_listen: str = DEFAULT_METRICS_LISTEN
@@ -51,7 +53,7 @@ class Settings:
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, *,
                          token_required: bool = True) -> Settings:
-        """`token_required=False` for the commands that only read BOT_DATA_DIR (stats,
+        """`token_required=False` for the commands that only read what the bot kept (stats,
         unanswered): the token is then "" when unset."""
         env = dict(os.environ if environ is None else environ)
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
@@ -97,11 +99,58 @@ class Settings:
             webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",
             webhook_port=port,
             webhook_secret=secret,
+            database_url=_database_url(env),
             admin_chat_ids=_chat_ids(env, "ADMIN_CHAT_IDS"),
             metrics_port=metrics_port,
             metrics_listen=env.get("METRICS_LISTEN", "").strip() or DEFAULT_METRICS_LISTEN,
             unanswered_retention_days=retention,
         )
+
+    def secrets(self) -> list[str]:
+        """What no log line may show: the token, the webhook secret, the database password."""
+        passwords: list[str] = []
+        if self.database_url:
+            parts = urlsplit(self.database_url)
+            passwords = [parts.password or "", *parse_qs(parts.query).get("password", [])]
+        return [s for s in (self.token, self.webhook_secret, *passwords,
+                            *map(unquote, passwords)) if s]
+
+
+def redacted_url(url: str) -> str:
+    """The URL with its password, if any, replaced by ***: safe for a log or an error."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(not shown: it does not parse as a URL, and it may hold a password)"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")
+    user = netloc[0].partition(":")[0]
+    return parts._replace(netloc=f"{user}:***@{netloc[2]}").geturl()
+
+
+def _database_url(env: dict[str, str]) -> str | None:
+    """DATABASE_URL's shape is checked here; whether the database answers, at start-up."""
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return None
+    shown = redacted_url(url) if "://" in url else "(not shown: not a URL, it may hold a password)"
+    problem = None
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgresql", "postgres"):
+            problem = "it must start with postgresql://"
+        elif not parts.hostname and "host=" not in parts.query:
+            problem = "it names no host"
+        else:
+            _ = parts.port  # raises on a port that is not a number in range
+    except ValueError:
+        problem = "its port is not a number from 1 to 65535"
+    if problem:
+        raise ConfigError(f"DATABASE_URL={shown} is not a PostgreSQL URL: {problem}; use "
+                          "postgresql://USER:PASSWORD@HOST:5432/DATABASE, or unset it to keep "
+                          "state in SQLite under BOT_DATA_DIR")
+    return url
 
 
 def _chat_ids(env: dict[str, str], name: str) -> frozenset[int]:

@@ -6,15 +6,20 @@ is reproducible and never a coin toss; on a developer's machine it keeps explori
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from hypothesis import settings
 
 from bot.cli.startup import Loaded, load
 from bot.dialog import Conversation
 from bot.knowledge import Knowledge
+from tests.postgres_server import PostgresServer
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,3 +40,36 @@ def knowledge(loaded: Loaded) -> Knowledge:
 @pytest.fixture(scope="session")
 def conversation(loaded: Loaded) -> Conversation:
     return loaded.conversation
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server, started once per session by the first test that needs it."""
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.remove()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def database_url(postgres: PostgresServer) -> str:
+    """A new, empty database on the session's server: each test starts from nothing."""
+    return postgres.create_database(f"test_{os.getpid()}_{next(_databases)}")
+
+
+PASSWORD = "pw-Never-Shown-7c1e"  # what no log line and no error may ever show
+
+
+@pytest.fixture
+def url_with_password(database_url: str) -> str:
+    """The test's database, reached as a role with a password, as an operator would."""
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute("DO $$ BEGIN CREATE ROLE trunk_bot LOGIN PASSWORD "
+                      f"'{PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        admin.execute(f'ALTER DATABASE "{urlsplit(database_url).path[1:]}" OWNER TO trunk_bot')
+    parts = urlsplit(database_url)
+    return parts._replace(netloc=f"trunk_bot:{PASSWORD}@{parts.hostname}:{parts.port}"
+                          ).geturl()

@@ -1,5 +1,6 @@
 """`python -m bot stats` and `python -m bot unanswered`: what the bot kept, read from
-BOT_DATA_DIR (while it runs, too: SQLite lets readers in beside the writer).
+DATABASE_URL when set, else BOT_DATA_DIR (while it runs, too: SQLite lets readers in beside
+the writer, and PostgreSQL any number of them).
 
     python -m bot stats [--lang ru]          the /stats report
     python -m bot unanswered [--since 7d]    questions it could not answer, by nearest entry
@@ -25,10 +26,12 @@ from bot.storage import StorageError, open_existing_storage
 
 
 def add_record_commands(commands: Any) -> None:  # argparse's private _SubParsersAction
-    stats_parser = commands.add_parser("stats", help="the /stats report, from BOT_DATA_DIR")
+    stats_parser = commands.add_parser("stats", help="the /stats report, from DATABASE_URL "
+                                       "or BOT_DATA_DIR")
     stats_parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
     listed = commands.add_parser("unanswered", help="questions it could not answer, from "
-                                 "BOT_DATA_DIR, grouped by nearest entry, most frequent first")
+                                 "DATABASE_URL or BOT_DATA_DIR, grouped by nearest entry, most "
+                                 "frequent first")
     listed.add_argument("--since", type=since, help="YYYY-MM-DD (UTC), or a number of days "
                         "back such as 7d (default: the whole retention period)")
     shown = listed.add_mutually_exclusive_group()

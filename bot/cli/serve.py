@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import sys
 from dataclasses import replace
 
@@ -13,7 +12,8 @@ from bot.cli.startup import load
 from bot.config import ConfigError, Settings
 from bot.delivery.redaction import configure_logging
 from bot.delivery.runner import run_until_signalled
-from bot.storage import StorageError
+from bot.delivery.webhook import derived_secret
+from bot.storage import StorageError, describe_storage
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +25,17 @@ def serve() -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     if settings.webhook_url and not settings.webhook_secret:
-        settings = replace(settings, webhook_secret=secrets.token_urlsafe(32))
-    configure_logging(settings.log_level, [settings.token, settings.webhook_secret or ""])
+        settings = replace(settings, webhook_secret=derived_secret(settings.token))
+    configure_logging(settings.log_level, settings.secrets())
     loaded = load()
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
-             settings.data_dir, settings.api_url)
+             describe_storage(settings), settings.api_url)
     try:
         return run_until_signalled(settings, loaded.conversation, loaded.gallery)
-    except StorageError as error:
+    except StorageError as error:  # a store written by a newer bot
         print(f"storage error: {error}", file=sys.stderr)
         return 2
-    except ConfigError as error:  # found only when starting: a port taken, say
+    except ConfigError as error:  # found only when starting: a database or a port
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     except InvalidToken:

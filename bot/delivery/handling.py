@@ -4,11 +4,17 @@ An update is handled in its chat's order, then written to the journal as handled
 that does the receiver confirm it to Telegram (the next getUpdates offset, or the webhook's
 200). A crash in between leaves it unconfirmed, so Telegram hands it back, and the journal
 tells a re-delivery of an update already answered.
+
+With several processes on one store (webhook replicas on PostgreSQL), the chat is also held
+across processes (`ChatLocks`) from the journal check to the journal write, so a re-delivery
+reaching another replica while the first is still at it waits, then finds it handled.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from telegram import Update
@@ -16,7 +22,7 @@ from telegram.ext import Application
 
 from bot.delivery.chat_order import ChatOrder, chat_key
 from bot.monitoring import metrics
-from bot.storage import UpdateJournal
+from bot.storage import ChatLocks, UpdateJournal
 from bot.telegram_layer.persistence_marks import forget_persistence_marks
 
 log = logging.getLogger(__name__)
@@ -24,9 +30,11 @@ log = logging.getLogger(__name__)
 
 class HandleThenConfirm:
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
-                 journal: UpdateJournal, order: ChatOrder | None = None) -> None:
+                 journal: UpdateJournal, chat_locks: ChatLocks,
+                 order: ChatOrder | None = None) -> None:
         self._application = application
         self._journal = journal
+        self._chat_locks = chat_locks
         self._order = order or ChatOrder()
 
     async def __call__(self, update: Update) -> None:
@@ -39,7 +47,8 @@ class HandleThenConfirm:
         application = self._application
         # The chat's turn comes first, so its queued updates hold no concurrency slot while
         # they wait, and a journal that awaits cannot reorder them.
-        async with self._order.turn(chat_key(update)):
+        key = chat_key(update)
+        async with self._order.turn(key), self._held_across_processes(key):
             if await self._journal.is_handled(update.update_id):
                 metrics.DUPLICATE_UPDATES.inc()
                 return  # answered before a crash, while Telegram was not told
@@ -51,3 +60,6 @@ class HandleThenConfirm:
             finally:
                 forget_persistence_marks(application)
             await self._journal.mark_handled(update.update_id)
+
+    def _held_across_processes(self, key: int | None) -> AbstractAsyncContextManager[None]:
+        return self._chat_locks.hold(key) if key is not None else contextlib.nullcontext()

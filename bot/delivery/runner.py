@@ -1,12 +1,12 @@
 """The bot as one unit that starts and stops, in either mode, and the process around it.
 
 `Runner` starts storage, the Application, the metrics server when METRICS_PORT is set, and one
-receiver (the poller, or the webhook server when WEBHOOK_URL is set) and stops them in reverse
-order; each chat's turns are recorded (bot/records) and admins' commands answered on the way.
-`serve` owns the signals: SIGTERM or SIGINT lets the updates in progress finish (at most 7 s),
-then exits. `run_until_signalled` is the process: it runs `serve` on uvloop where installed
-(libuv's event loop; asyncio's own loop was 17% of the bot's busy time under load), on
-asyncio's loop elsewhere.
+receiver (the poller, behind its standby lease, or the webhook server when WEBHOOK_URL is set)
+and stops them in reverse order; each chat's turns are recorded (bot/records) and admins'
+commands answered on the way. `serve` owns the signals: SIGTERM or SIGINT lets the updates in
+progress finish (at most 7 s), then exits. `run_until_signalled` is the process: it runs
+`serve` on uvloop where installed (libuv's event loop; asyncio's own loop was 17% of the bot's
+busy time under load), on asyncio's loop elsewhere.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat, is_alive
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
+from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
 from bot.dialog.sharing import InlineArticles
@@ -52,7 +53,7 @@ class Runner:
         self._long_poll = long_poll_seconds
         self.storage: Storage | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
-        self.receiver: Poller | WebhookReceiver | None = None
+        self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
 
     async def start(self) -> None:
@@ -77,7 +78,8 @@ class Runner:
         await publish_commands(application, knowledge)
         await publish_admin_commands(application, knowledge, settings.admin_chat_ids)
         await application.start()
-        handle_then_confirm = HandleThenConfirm(application, storage.journal)
+        handle_then_confirm = HandleThenConfirm(application, storage.journal,
+                                                storage.chat_locks)
         heartbeat = Heartbeat(settings.data_dir)
         refresh = active_chats_refresh(storage.activity)
         if settings.metrics_port is not None:
@@ -89,14 +91,13 @@ class Runner:
             self.receiver = WebhookReceiver(
                 application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
                 on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None)
-        else:
-            self.receiver = Poller(application.bot, storage.journal, handle_then_confirm,
-                                   allowed_updates=ALLOWED_UPDATES,
-                                   long_poll_seconds=self._long_poll, on_poll=heartbeat.beat)
-        if settings.webhook_url:
             await _listening(self.receiver.start(), "WEBHOOK_PORT", settings.webhook_listen,
                              settings.webhook_port)
         else:
+            self.receiver = Standby(storage.poller_lease, lambda: Poller(
+                application.bot, storage.journal, handle_then_confirm,
+                allowed_updates=ALLOWED_UPDATES, long_poll_seconds=self._long_poll,
+                on_poll=heartbeat.beat), on_wait=heartbeat.beat)
             await self.receiver.start()
 
     async def wait(self) -> None:

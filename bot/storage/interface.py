@@ -10,10 +10,14 @@ kept atomic by the delivery layer, which handles one update per chat at a time
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.dialog.state import ChatState
+
+RETENTION_SECONDS = 2 * 24 * 3600  # handled ids kept: Telegram keeps unconfirmed updates 24 h
+PRUNE_EVERY = 1000  # handled updates between two prunes of the old ones
 
 
 class StorageError(Exception):
@@ -77,6 +81,32 @@ class PictureFiles(Protocol):
     async def forget_chat(self, chat_id: int) -> None:
         """Every record the chat's uploads made."""
         ...
+
+
+class ChatLocks(Protocol):
+    """Several bot processes sharing one store (webhook replicas behind a load balancer) must
+    not handle two updates of one chat at the same time: each would load the same state and
+    the later save would undo the earlier. Within one process, chat_order.py already keeps a
+    chat's turns apart; this keeps them apart across processes."""
+
+    def hold(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """The chat is this process's until the block ends; a process that dies lets go."""
+        ...
+
+
+class PollerLease(Protocol):
+    """Telegram answers a second poller of the same bot with 409 Conflict: of the processes
+    sharing a store, only the holder of the lease polls; the others stand by."""
+
+    async def acquire(self) -> None:
+        """Returns once this process holds the lease (at once, if nothing else can)."""
+        ...
+
+    async def until_lost(self) -> None:
+        """Returns if the lease is lost (the store stopped answering): stop polling then."""
+        ...
+
+    async def release(self) -> None: ...
 
 
 # -- what the people who run the bot are told (bot/records) --------------------------------------
@@ -172,6 +202,12 @@ class Storage(Protocol):
 
     @property
     def journal(self) -> UpdateJournal: ...
+
+    @property
+    def chat_locks(self) -> ChatLocks: ...
+
+    @property
+    def poller_lease(self) -> PollerLease: ...
 
     @property
     def pictures(self) -> PictureFiles: ...

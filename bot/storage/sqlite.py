@@ -1,4 +1,5 @@
-"""The default backend: one SQLite file under BOT_DATA_DIR holding chat state and the journal.
+"""The default backend: one SQLite file under BOT_DATA_DIR holding everything the bot keeps
+(chat state, the journal, the pictures' file_ids, and records.py's records).
 
 WAL journal with synchronous=NORMAL: a committed write survives the process being killed
 (kill -9) at any moment; only a power cut could lose the last instants, which for "which step
@@ -11,28 +12,22 @@ the event loop's thread needs no lock.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.dialog.state import ChatState
-from bot.storage.interface import StorageError
-from bot.storage.sqlite_records import (
-    EXPIRE,
-    FORGET_CHAT,
-    RECORDS_SCHEMA,
-    SqliteChatActivity,
-    SqliteFeedback,
-    SqliteTallies,
-    SqliteUnansweredQuestions,
-)
+from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS, StorageError
+from bot.storage.records import RECORDS_SCHEMA, Records, Row
+
+__all__ = ["DATABASE_NAME", "PRUNE_EVERY", "RETENTION_SECONDS", "SqliteStorage"]
 
 DATABASE_NAME = "chats.sqlite3"
-RETENTION_SECONDS = 2 * 24 * 3600  # Telegram keeps unconfirmed updates for 24 hours
-PRUNE_EVERY = 1000  # handled updates between two prunes of the old ones
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_state (
@@ -62,7 +57,7 @@ MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SqliteStorage:
+class SqliteStorage(Records):
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DATABASE_NAME
@@ -73,11 +68,9 @@ class SqliteStorage:
         migrate(self._db, self.path)
         self._chats = SqliteChatStates(self._db, clock)
         self._journal = SqliteUpdateJournal(self._db, clock)
+        self._single_process = SingleProcess()
         self._pictures = SqlitePictureFiles(self._db, clock)
-        self._activity = SqliteChatActivity(self._db)
-        self._tallies = SqliteTallies(self._db)
-        self._feedback = SqliteFeedback(self._db)
-        self._unanswered = SqliteUnansweredQuestions(self._db)
+        super().__init__(SqliteSql(self._db))
 
     @property
     def chats(self) -> SqliteChatStates:
@@ -88,40 +81,20 @@ class SqliteStorage:
         return self._journal
 
     @property
+    def chat_locks(self) -> SingleProcess:
+        return self._single_process
+
+    @property
+    def poller_lease(self) -> SingleProcess:
+        return self._single_process
+
+    @property
     def pictures(self) -> SqlitePictureFiles:
         return self._pictures
 
-    @property
-    def activity(self) -> SqliteChatActivity:
-        return self._activity
-
-    @property
-    def tallies(self) -> SqliteTallies:
-        return self._tallies
-
-    @property
-    def feedback(self) -> SqliteFeedback:
-        return self._feedback
-
-    @property
-    def unanswered(self) -> SqliteUnansweredQuestions:
-        return self._unanswered
-
-    async def forget_chat(self, chat_id: int) -> None:
-        self._in_one_transaction(FORGET_CHAT, (chat_id,))
-
-    async def expire(self, before: float) -> None:
-        self._in_one_transaction(EXPIRE, (before,))
 
     async def close(self) -> None:
         self._db.close()
-
-    def _in_one_transaction(self, statements: tuple[str, ...], values: tuple[object, ...]
-                            ) -> None:
-        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
-            self._db.execute("BEGIN")
-            for statement in statements:
-                self._db.execute(statement, values)
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:
@@ -143,6 +116,25 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
                     db.execute(statement)
             db.execute("DELETE FROM schema_version")
             db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+
+
+class SqliteSql:
+    """The records' statements (records.py) on the file's one connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def execute(self, statement: str, values: Sequence[object] = ()) -> None:
+        self._db.execute(statement, values)
+
+    async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]:
+        return self._db.execute(statement, values).fetchall()
+
+    async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
+        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
+            self._db.execute("BEGIN")
+            for statement in statements:
+                self._db.execute(statement, (value,))
 
 
 class SqliteChatStates:
@@ -237,3 +229,22 @@ class SqlitePictureFiles:
 
     async def forget_chat(self, chat_id: int) -> None:
         self._db.execute("DELETE FROM picture_file WHERE chat_id = ?", (chat_id,))
+
+
+class SingleProcess:
+    """A SQLite file belongs to one bot process: chat_order.py keeps its chats apart, and it
+    is always the poller. (Two processes on one file would be two pollers, which Telegram
+    refuses anyway.) PostgreSQL is the store for more than one."""
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        yield
+
+    async def acquire(self) -> None:
+        return None
+
+    async def until_lost(self) -> None:
+        await asyncio.Event().wait()  # never
+
+    async def release(self) -> None:
+        return None

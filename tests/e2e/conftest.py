@@ -24,13 +24,14 @@ class RunningBot:
     in-process."""
 
     def __init__(self, server: FakeTelegram, loaded: Loaded, data_dir: Path,
-                 max_sends_per_second: float = 30.0, send_retries: int = 8) -> None:
+                 max_sends_per_second: float = 30.0, send_retries: int = 8,
+                 database_url: str | None = None) -> None:
         self.server = server
         self.loaded = loaded
         self.settings = Settings(token=server.token, api_url=server.base_url,
                                  data_dir=data_dir, log_level=20,
                                  max_sends_per_second=max_sends_per_second,
-                                 send_retries=send_retries)
+                                 send_retries=send_retries, database_url=database_url)
         self.bot = Runner(self.settings, loaded.conversation, long_poll_seconds=1,
                           gallery=loaded.gallery)
 

@@ -12,7 +12,7 @@ import pytest
 from bot.cli.startup import Loaded
 from bot.config import Settings
 from bot.delivery.runner import Runner
-from bot.delivery.webhook import SECRET_HEADER
+from bot.delivery.webhook import SECRET_HEADER, derived_secret
 from tests.fake_telegram import FakeTelegram
 
 SECRET = "s3cret-token_for-tests"
@@ -92,3 +92,13 @@ async def test_health_endpoint_answers(webhook_bot: Runner) -> None:
         response = await session.get(url)
         assert response.status == 200
         assert (await response.json())["status"] == "ok"
+
+
+def test_replicas_without_webhook_secret_derive_the_same_one_from_the_token() -> None:
+    """Every replica calls setWebhook with its secret: they must agree without being told."""
+    secret = derived_secret("123456:ABC")
+    assert secret == derived_secret("123456:ABC") != derived_secret("123456:ABD")
+    assert "ABC" not in secret
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": "123456:ABC",
+                                          "WEBHOOK_SECRET": secret})  # Telegram's rule holds
+    assert settings.webhook_secret == secret

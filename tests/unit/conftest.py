@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import SqliteStorage
+from bot.storage import Storage
 from tests.fake_telegram import FakeTelegram
+from tests.storage_backends import Backend, PostgresBackend, SqliteBackend
 from tests.unit.clocks import Clock
 
 KNOWN_CHAT = 5005  # a private chat the `server` knows, so the bot may write to it
@@ -20,10 +21,18 @@ def clock() -> Clock:
     return Clock(start=1_700_000_000.0)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Backend:
+    """Each backend in turn: SQLite in a fresh directory, PostgreSQL in a fresh database."""
+    if request.param == "sqlite":
+        return SqliteBackend(tmp_path, clock)
+    return PostgresBackend(request.getfixturevalue("database_url"), clock)
+
+
 @pytest.fixture
-async def storage(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStorage]:
-    """The default backend, in a fresh directory, on the test's clock."""
-    opened = SqliteStorage(tmp_path, clock=clock)
+async def storage(backend: Backend) -> AsyncIterator[Storage]:
+    """A store of each backend in turn, on the test's clock."""
+    opened = await backend.open()
     yield opened
     await opened.close()
 

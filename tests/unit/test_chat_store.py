@@ -1,6 +1,7 @@
 """A chat keeps its place (language, car, step) across restarts, crashes and damaged rows.
 
-Through the storage interface (bot/storage/interface.py), on the default SQLite backend.
+Through the storage interface (bot/storage/interface.py), on each backend in turn (the
+`storage` and `backend` fixtures): SQLite, and PostgreSQL on a server the suite starts.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.dialog.state import CAR_UNSURE, ChatState
-from bot.storage import SqliteStorage
+from bot.storage import SqliteStorage, Storage
 from bot.storage.sqlite import DATABASE_NAME
+from tests.storage_backends import Backend, SqliteBackend
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -29,69 +31,57 @@ MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guid
                      awaiting_comment="answer.lid-button")
 
 
-
-
 def integrity(path: Path) -> str:
     with sqlite3.connect(path) as db:
         return str(db.execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def rows(path: Path) -> int:
-    with sqlite3.connect(path) as db:
-        return int(db.execute("SELECT COUNT(*) FROM chat_state").fetchone()[0])
-
-
-def write_raw_row(path: Path, chat_id: int, payload: str) -> None:
-    """What a damaged or hand-edited row looks like to the store."""
-    with sqlite3.connect(path) as db:
-        db.execute("INSERT OR REPLACE INTO chat_state (chat_id, state, updated_at) "
-                   "VALUES (?, ?, 0)", (chat_id, payload))
-
-
 async def test_unknown_chat_gets_a_fresh_state_and_nothing_is_written(
-        storage: SqliteStorage) -> None:
+        storage: Storage, backend: Backend) -> None:
     assert await storage.chats.load(424242) == ChatState()
-    assert rows(storage.path) == 0
+    assert backend.rows("chat_state") == 0
 
 
-async def test_save_then_load_round_trips_every_field(storage: SqliteStorage) -> None:
+async def test_save_then_load_round_trips_every_field(storage: Storage) -> None:
     assert all(getattr(MID_WALK, name) != getattr(ChatState(), name)
                for name in ChatState.__dataclass_fields__)  # the sample really sets every field
     await storage.chats.save(1, MID_WALK)
     assert await storage.chats.load(1) == MID_WALK
 
 
-async def test_saving_again_replaces_the_state(storage: SqliteStorage) -> None:
+async def test_saving_again_replaces_the_state(storage: Storage, backend: Backend) -> None:
     await storage.chats.save(1, MID_WALK)
     await storage.chats.save(1, MID_WALK.with_(step=4, car=CAR_UNSURE))
     assert await storage.chats.load(1) == MID_WALK.with_(step=4, car=CAR_UNSURE)
-    assert rows(storage.path) == 1
+    assert backend.rows("chat_state") == 1
 
 
-async def test_state_survives_a_restart(tmp_path: Path) -> None:
-    first = SqliteStorage(tmp_path)
-    await first.chats.save(-100123, MID_WALK)  # group chats have negative ids
+async def test_state_survives_a_restart(backend: Backend) -> None:
+    first = await backend.open()
+    await first.chats.save(-1001234567890, MID_WALK)  # supergroup ids need 64 bits
     await first.close()
-    reopened = SqliteStorage(tmp_path)
+    reopened = await backend.open()
     try:
-        assert await reopened.chats.load(-100123) == MID_WALK
+        assert await reopened.chats.load(-1001234567890) == MID_WALK
     finally:
         await reopened.close()
 
 
 @pytest.mark.parametrize("payload", ['{"language": "ru", "st', "", "null", "42", "[1, 2]",
                                      '"text"'])
-async def test_damaged_row_loads_as_default(storage: SqliteStorage, payload: str) -> None:
+async def test_damaged_row_loads_as_default(storage: Storage, backend: Backend,
+                                            payload: str) -> None:
     await storage.chats.save(2, MID_WALK)
-    write_raw_row(storage.path, 1, payload)
+    backend.write_raw_state(1, payload)
     assert await storage.chats.load(1) == ChatState()
     assert await storage.chats.load(2) == MID_WALK  # neighbours unaffected
     await storage.chats.save(1, MID_WALK)  # and the next save repairs the row
     assert await storage.chats.load(1) == MID_WALK
 
 
-async def test_row_from_another_bot_version_keeps_what_it_can(storage: SqliteStorage) -> None:
-    write_raw_row(storage.path, 1, '{"language": "ru", "step": 2, "mood": "grumpy"}')
+async def test_row_from_another_bot_version_keeps_what_it_can(storage: Storage,
+                                                              backend: Backend) -> None:
+    backend.write_raw_state(1, '{"language": "ru", "step": 2, "mood": "grumpy"}')
     assert await storage.chats.load(1) == ChatState(language="ru", step=2)
 
 
@@ -105,8 +95,9 @@ def test_from_dict_drops_an_unsupported_language_so_it_is_detected_again() -> No
     assert state == ChatState(language=None, method="key-fob", step=1)
 
 
-async def test_a_second_store_on_the_same_file_sees_saves(tmp_path: Path) -> None:
-    first, second = SqliteStorage(tmp_path), SqliteStorage(tmp_path)
+async def test_a_second_store_on_the_same_database_sees_saves(backend: Backend) -> None:
+    """Two processes on one database: what one saves, the other loads."""
+    first, second = await backend.open(), await backend.open()
     try:
         await first.chats.save(7, MID_WALK)
         assert await second.chats.load(7) == MID_WALK
@@ -117,13 +108,14 @@ async def test_a_second_store_on_the_same_file_sees_saves(tmp_path: Path) -> Non
         await second.close()
 
 
-async def test_many_chats_saved_concurrently(storage: SqliteStorage) -> None:
+async def test_many_chats_saved_concurrently(storage: Storage, backend: Backend) -> None:
     """Turns of different chats run concurrently; their saves must all land."""
     await asyncio.gather(*(storage.chats.save(chat_id, ChatState(language="en", step=chat_id % 9))
                            for chat_id in range(1, 2001)))
-    assert rows(storage.path) == 2000
+    assert backend.rows("chat_state") == 2000
     assert await storage.chats.load(1999) == ChatState(language="en", step=1999 % 9)
-    assert integrity(storage.path) == "ok"
+    if isinstance(backend, SqliteBackend):
+        assert integrity(backend.path) == "ok"
 
 
 CHILD = textwrap.dedent("""
@@ -173,6 +165,7 @@ async def test_every_reported_save_survives_kill_9(tmp_path: Path) -> None:
                     for chat_id in range(1, reported + 1)]
         loaded = [await storage.chats.load(chat_id) for chat_id in range(1, reported + 1)]
         assert loaded == expected
-        assert rows(tmp_path / DATABASE_NAME) >= reported
+        with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
+            assert db.execute("SELECT COUNT(*) FROM chat_state").fetchone()[0] >= reported
     finally:
         await storage.close()

@@ -95,3 +95,30 @@ def test_webhook_settings_are_read() -> None:
     assert (settings.webhook_url, settings.webhook_listen, settings.webhook_port,
             settings.webhook_secret, settings.max_sends_per_second) == (
         "https://bot.example.org/telegram", "127.0.0.1", 8080, "s3cret_-1", 12.5)
+
+
+SECRET_PASSWORD = "s3cr3t-Pa55"
+
+
+@pytest.mark.parametrize("url", [
+    f"mysql://bot:{SECRET_PASSWORD}@db:3306/trunk",
+    f"postgresql://bot:{SECRET_PASSWORD}@:5432/trunk",
+    f"postgresql://bot:{SECRET_PASSWORD}@db:port/trunk",
+    f"postgresql://bot:{SECRET_PASSWORD}@db:99999/trunk",
+    f"bot:{SECRET_PASSWORD}@db/trunk",
+    f"postgresql://bot:{SECRET_PASSWORD}@[db/trunk",
+])
+def test_a_malformed_database_url_is_named_and_its_password_never_shown(url: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url})
+    assert str(raised.value).startswith("DATABASE_URL=")
+    assert SECRET_PASSWORD not in str(raised.value)
+
+
+def test_a_database_url_switches_to_postgresql_and_its_password_is_a_secret() -> None:
+    url = "postgresql://bot:p%40ss@db.internal:5432/trunk?password=other"
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url})
+    assert settings.database_url == url
+    assert {"p%40ss", "p@ss", "other"} <= set(settings.secrets())
+    assert Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN,
+                                      "DATABASE_URL": " "}).database_url is None

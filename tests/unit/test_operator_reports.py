@@ -1,5 +1,6 @@
 """What the people who run the bot read: the unanswered questions grouped, as CSV and as YAML
-phrasings; the /stats report; and both from the command line, reading BOT_DATA_DIR."""
+phrasings; the /stats report; and both from the command line, reading BOT_DATA_DIR or
+DATABASE_URL (each backend in turn)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from bot.knowledge import Knowledge
 from bot.records import stats, unanswered
 from bot.records.recorder import DAY, Tally, day_of
 from bot.records.turns import Question
-from bot.storage import SqliteStorage
+from bot.storage import Storage
 from bot.storage.interface import Candidate, UnansweredQuestion
+from tests.storage_backends import Backend, PostgresBackend
 
 NOW = 1_764_322_200.0  # 2025-11-28 09:30 UTC
 
@@ -74,7 +76,7 @@ def test_the_yaml_has_the_shape_of_an_entrys_phrasings(knowledge: Knowledge) -> 
     assert set(parsed) - {"no-entry-near"} <= set(knowledge.entries)
 
 
-async def filled(storage: SqliteStorage, now: float = NOW) -> SqliteStorage:
+async def filled(storage: Storage, now: float = NOW) -> Storage:
     """A week of a small bot's life, up to `now`."""
     today, earlier = day_of(now), day_of(now - 3 * DAY)
     for chat, seen in ((1, now), (2, now - 3 * DAY), (3, now - 30 * DAY)):
@@ -95,7 +97,7 @@ async def filled(storage: SqliteStorage, now: float = NOW) -> SqliteStorage:
     return storage
 
 
-async def test_stats_gather_every_figure_the_issue_asks_for(storage: SqliteStorage) -> None:
+async def test_stats_gather_every_figure_the_issue_asks_for(storage: Storage) -> None:
     figures = await stats.gather(await filled(storage), now=NOW, retention_days=90)
     assert figures.chats == (1, 2, 3)
     assert figures.questions[Question.ANSWERED] == (2, 7, 7)
@@ -108,7 +110,7 @@ async def test_stats_gather_every_figure_the_issue_asks_for(storage: SqliteStora
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_the_report_reads_in_either_language(
-        storage: SqliteStorage, knowledge: Knowledge, language: str) -> None:
+        storage: Storage, knowledge: Knowledge, language: str) -> None:
     figures = await stats.gather(await filled(storage), now=NOW, retention_days=90)
     text = stats.plain_report(figures, knowledge, language)
     assert knowledge.ui("stats_chats", language, today=1, week=2, total=3) in text
@@ -118,7 +120,7 @@ async def test_the_report_reads_in_either_language(
     assert len(text) < stats.MAX_MESSAGE_CHARS
 
 
-async def test_the_report_of_a_new_bot_says_none_yet(storage: SqliteStorage,
+async def test_the_report_of_a_new_bot_says_none_yet(storage: Storage,
                                                      knowledge: Knowledge) -> None:
     text = stats.plain_report(await stats.gather(storage, now=NOW, retention_days=90),
                               knowledge, "en")
@@ -126,17 +128,23 @@ async def test_the_report_of_a_new_bot_says_none_yet(storage: SqliteStorage,
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path))
+def kept(backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
+    """The commands' environment pointing at the backend's store, as an operator sets it."""
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.delenv("UNANSWERED_RETENTION_DAYS", raising=False)
-    return tmp_path
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if isinstance(backend, PostgresBackend):
+        monkeypatch.setenv("DATABASE_URL", backend.url)
+        monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "unused"))
+    else:
+        monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path))
+    return backend
 
 
-def written(data_dir: Path, *questions: UnansweredQuestion) -> None:
+def written(kept: Backend, *questions: UnansweredQuestion) -> None:
     """What a running bot would have written; the commands below run their own event loop."""
     async def write() -> None:
-        store = SqliteStorage(data_dir)
+        store = await kept.open()
         try:
             if questions:
                 for question in questions:
@@ -148,17 +156,17 @@ def written(data_dir: Path, *questions: UnansweredQuestion) -> None:
     asyncio.run(write())
 
 
-def test_the_stats_command_prints_the_report_from_bot_data_dir(
-        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    written(data_dir)
+def test_the_stats_command_prints_the_report_from_the_store(
+        kept: Backend, capsys: pytest.CaptureFixture[str]) -> None:
+    written(kept)
     assert main(["stats"]) == 0
     printed = capsys.readouterr().out
     assert "📊" in printed and "faq-fob-battery: 4 · 1 · 1 · 1" in printed
 
 
 def test_the_unanswered_command_lists_groups_and_writes_phrasings(
-        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    written(data_dir)
+        kept: Backend, capsys: pytest.CaptureFixture[str]) -> None:
+    written(kept)
     assert main(["unanswered"]) == 0
     listed = capsys.readouterr().out
     assert "faq-wont-close  3" in listed and "too old to list" not in listed
@@ -168,9 +176,9 @@ def test_the_unanswered_command_lists_groups_and_writes_phrasings(
 
 
 def test_unanswered_since_a_date_or_days_back(
-        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        kept: Backend, capsys: pytest.CaptureFixture[str]) -> None:
     now = time.time()
-    written(data_dir, UnansweredQuestion("last month", "en", "declined", (), now - 30 * DAY),
+    written(kept, UnansweredQuestion("last month", "en", "declined", (), now - 30 * DAY),
             UnansweredQuestion("yesterday", "en", "declined", (), now - DAY))
     assert main(["unanswered", "--since", "7d"]) == 0
     out = capsys.readouterr().out
@@ -180,14 +188,16 @@ def test_unanswered_since_a_date_or_days_back(
 
 
 def test_a_bad_since_is_refused_naming_the_forms(
-        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        kept: Backend, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["unanswered", "--since", "last tuesday"])
     assert "2026-11-01" in capsys.readouterr().err
 
 
-def test_a_directory_without_bot_data_is_an_error_not_an_empty_report(
-        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_store_without_bot_data_is_an_error_not_an_empty_report(
+        kept: Backend, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats"]) == 1
-    assert "BOT_DATA_DIR" in capsys.readouterr().err
-    assert list(data_dir.iterdir()) == [], "nothing was created"
+    named = "DATABASE_URL" if isinstance(kept, PostgresBackend) else "BOT_DATA_DIR"
+    said = capsys.readouterr().err
+    assert "no bot data" in said and named in said
+    assert kept.tables() == set(), "nothing was created"

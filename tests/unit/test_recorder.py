@@ -1,11 +1,9 @@
-"""What the people who run the bot learn from each turn: the real conversation, the real
-SQLite store, a stepped clock. (What the chat shows is tests/unit/conversation/test_feedback.py.)
+"""What the people who run the bot learn from each turn: the real conversation, each real
+store in turn (SQLite, PostgreSQL), a stepped clock. (What the chat shows is
+tests/unit/conversation/test_feedback.py.)
 """
 
 from __future__ import annotations
-
-import sqlite3
-from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
@@ -14,8 +12,9 @@ from bot.dialog import ChatState, Command, Conversation, Event, Reply, Tap, Text
 from bot.dialog.callback_data import Action
 from bot.records.recorder import DAY, Recorder, Tally
 from bot.records.turns import Question
-from bot.storage import SqliteStorage
+from bot.storage import Storage
 from bot.storage.interface import Candidate
+from tests.storage_backends import Backend
 from tests.unit.clocks import Clock
 
 CHAT = 7001
@@ -61,7 +60,7 @@ def forgotten_in_memory() -> list[int]:
 
 
 @pytest.fixture
-def recorder(storage: SqliteStorage, conversation: Conversation, clock: Clock,
+def recorder(storage: Storage, conversation: Conversation, clock: Clock,
              forgotten_in_memory: list[int]) -> Recorder:
     return Recorder(storage, conversation.matcher, retention_days=90,
                     keyboard_labels=conversation.quick_replies,
@@ -77,12 +76,12 @@ def metric(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-async def tallies(storage: SqliteStorage) -> dict[tuple[str, str], int]:
+async def tallies(storage: Storage) -> dict[tuple[str, str], int]:
     return await storage.tallies.totals()
 
 
 async def test_an_answered_question_counts_as_answered_and_its_answer_as_shown(
-        chat: RecordedChat, storage: SqliteStorage) -> None:
+        chat: RecordedChat, storage: Storage) -> None:
     before = metric("trunk_bot_questions_total", outcome="answered")
     await chat.send("which battery does the key fob take")
     assert await tallies(storage) == {(Tally.question(Question.ANSWERED), ""): 1,
@@ -92,7 +91,7 @@ async def test_an_answered_question_counts_as_answered_and_its_answer_as_shown(
 
 
 async def test_it_wont_open_is_answered_with_the_run_and_starts_its_first_way(
-        chat: RecordedChat, storage: SqliteStorage) -> None:
+        chat: RecordedChat, storage: Storage) -> None:
     await chat.send("boot wont open, its pouring")
     first = chat.state.method
     assert first is not None
@@ -101,7 +100,7 @@ async def test_it_wont_open_is_answered_with_the_run_and_starts_its_first_way(
 
 
 async def test_replies_to_a_walk_small_talk_and_keyboard_buttons_are_no_questions(
-        chat: RecordedChat, storage: SqliteStorage) -> None:
+        chat: RecordedChat, storage: Storage) -> None:
     await chat.send("🆘 It won't open")  # the keyboard under the input field
     await chat.send("next")
     await chat.send("didnt work")
@@ -112,7 +111,7 @@ async def test_replies_to_a_walk_small_talk_and_keyboard_buttons_are_no_question
 
 
 async def test_a_did_you_mean_is_kept_with_its_candidates_and_scores_but_not_who_asked(
-        chat: RecordedChat, storage: SqliteStorage, clock: Clock) -> None:
+        chat: RecordedChat, storage: Storage, backend: Backend, clock: Clock) -> None:
     await chat.send("tailgate   issue")
     (kept,) = await storage.unanswered.since()
     assert (kept.text, kept.language, kept.outcome, kept.asked_at) == (
@@ -121,15 +120,14 @@ async def test_a_did_you_mean_is_kept_with_its_candidates_and_scores_but_not_who
     assert kept.candidates[0] == Candidate("overview", 0.667)
     assert [c.score for c in kept.candidates] == sorted((c.score for c in kept.candidates),
                                                         reverse=True)
-    with sqlite3.connect(storage.path) as db:
-        columns = [row[1] for row in db.execute("PRAGMA table_info(unanswered_question)")]
-        cells = db.execute("SELECT * FROM unanswered_question").fetchall()
-    assert not [c for c in columns if "chat" in c or "user" in c]
-    assert not [cell for row in cells for cell in row if str(CHAT) in str(cell)]
+    columns = backend.columns("unanswered_question")
+    assert columns and not [c for c in columns if "chat" in c or "user" in c]
+    cells = backend.cells("unanswered_question")
+    assert cells and not [cell for row in cells for cell in row if str(CHAT) in str(cell)]
 
 
 async def test_a_declined_question_is_kept_in_its_own_language(
-        chat: RecordedChat, storage: SqliteStorage) -> None:
+        chat: RecordedChat, storage: Storage) -> None:
     await chat.send("как поменять масло")
     (kept,) = await storage.unanswered.since()
     assert (kept.text, kept.language, kept.outcome) == ("как поменять масло", "ru", "declined")
@@ -137,7 +135,7 @@ async def test_a_declined_question_is_kept_in_its_own_language(
 
 
 async def test_ratings_and_a_comment_are_kept_per_screen(
-        chat: RecordedChat, storage: SqliteStorage) -> None:
+        chat: RecordedChat, storage: Storage) -> None:
     down = metric("trunk_bot_feedback_total", what="down")
     comments = metric("trunk_bot_feedback_total", what="comment")
     await chat.send("which battery does the key fob take")
@@ -154,7 +152,7 @@ async def test_ratings_and_a_comment_are_kept_per_screen(
 
 
 async def test_it_opened_counts_once_for_its_way_not_again_when_shown_again(
-        chat: RecordedChat, storage: SqliteStorage) -> None:
+        chat: RecordedChat, storage: Storage) -> None:
     await chat.send("boot wont open")
     way = chat.state.method
     await chat.press(Action.WORKED)
@@ -167,7 +165,7 @@ async def test_it_opened_counts_once_for_its_way_not_again_when_shown_again(
 
 
 async def test_a_run_that_ends_with_nothing_working_is_counted(
-        chat: RecordedChat, storage: SqliteStorage) -> None:
+        chat: RecordedChat, storage: Storage) -> None:
     await chat.send("boot wont open")
     for _ in range(40):
         if any(r.kind.value == "nothing_worked" for r in chat.replies):
@@ -187,7 +185,7 @@ async def test_a_run_that_ends_with_nothing_working_is_counted(
 
 
 async def test_forget_deletes_what_is_kept_about_the_chat_everywhere(
-        chat: RecordedChat, storage: SqliteStorage, conversation: Conversation,
+        chat: RecordedChat, storage: Storage, backend: Backend, conversation: Conversation,
         recorder: Recorder, forgotten_in_memory: list[int]) -> None:
     other = RecordedChat(conversation, recorder, chat_id=CHAT + 1)
     for one in (chat, other):
@@ -201,10 +199,7 @@ async def test_forget_deletes_what_is_kept_about_the_chat_everywhere(
     assert await storage.activity.count_since(0) == 1
     assert [c.text for c in await storage.feedback.comments()] == ["no cover on mine"]
     assert await storage.feedback.ratings() == {("answer.faq-fob-battery", "down"): 2}
-    with sqlite3.connect(storage.path) as db:
-        tied = db.execute("SELECT COUNT(*) FROM feedback_rating WHERE chat_id = ?",
-                          (CHAT,)).fetchone()[0]
-    assert tied == 0
+    assert backend.rows("feedback_rating", chat_id=CHAT) == 0
     assert forgotten_in_memory == [CHAT]
 
     await chat.send("hi")  # seen again: a chat like any new one
@@ -212,7 +207,7 @@ async def test_forget_deletes_what_is_kept_about_the_chat_everywhere(
 
 
 async def test_what_people_wrote_goes_after_the_retention_period(
-        chat: RecordedChat, storage: SqliteStorage, clock: Clock) -> None:
+        chat: RecordedChat, storage: Storage, clock: Clock) -> None:
     await chat.send("tailgate issue")
     await chat.send("which battery does the key fob take")
     await chat.press(Action.RATE, "down")
@@ -228,7 +223,7 @@ async def test_what_people_wrote_goes_after_the_retention_period(
 
 
 async def test_with_zero_retention_nothing_anyone_wrote_is_kept(
-        storage: SqliteStorage, conversation: Conversation, clock: Clock) -> None:
+        storage: Storage, conversation: Conversation, clock: Clock) -> None:
     recorder = Recorder(storage, conversation.matcher, retention_days=0, clock=clock)
     chat = RecordedChat(conversation, recorder)
     await chat.send("tailgate issue")
@@ -242,7 +237,7 @@ async def test_with_zero_retention_nothing_anyone_wrote_is_kept(
 
 
 async def test_chats_seen_today_this_week_and_ever(
-        storage: SqliteStorage, conversation: Conversation, recorder: Recorder,
+        storage: Storage, conversation: Conversation, recorder: Recorder,
         clock: Clock) -> None:
     for chat_id in (1, 2, 3):
         await RecordedChat(conversation, recorder, chat_id=chat_id).send("hi")
@@ -254,8 +249,9 @@ async def test_chats_seen_today_this_week_and_ever(
 
 
 async def test_a_failing_store_never_costs_the_owner_the_reply(
-        tmp_path: Path, conversation: Conversation, caplog: pytest.LogCaptureFixture) -> None:
-    broken = SqliteStorage(tmp_path)
+        backend: Backend, conversation: Conversation, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = await backend.open()
     await broken.close()  # every write now fails
     chat = RecordedChat(conversation, Recorder(broken, conversation.matcher, retention_days=90))
     replies = await chat.send("which battery does the key fob take")

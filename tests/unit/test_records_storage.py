@@ -1,6 +1,7 @@
-"""What the bot keeps for the people who run it, through the storage interface on SQLite:
-activity, tallies, ratings, comments and unanswered questions; /forget; the retention period;
-the schema version.
+"""What the bot keeps for the people who run it, through the storage interface on each
+backend in turn (the `storage` and `backend` fixtures): activity, tallies, ratings, comments
+and unanswered questions; /forget; the retention period. Then SQLite's schema version
+(PostgreSQL's is test_postgres_schema.py).
 
 Times are given by the caller (the recorder's clock), so these tests need no clock of their
 own beyond plain numbers.
@@ -14,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from bot.dialog.state import ChatState
-from bot.storage import SqliteStorage, StorageError
+from bot.storage import SqliteStorage, Storage, StorageError
 from bot.storage.interface import Candidate, Comment, UnansweredQuestion
 from bot.storage.sqlite import DATABASE_NAME, SCHEMA_VERSION
+from tests.storage_backends import Backend
 
 DAY = 86_400.0
 NOW = 1_700_000_000.0
@@ -27,7 +29,7 @@ def question(text: str, at: float = NOW, outcome: str = "did_you_mean") -> Unans
                               (Candidate("lid-button", 0.38), Candidate("key-fob", 0.31)), at)
 
 
-async def test_chats_are_counted_by_when_they_were_last_seen(storage: SqliteStorage) -> None:
+async def test_chats_are_counted_by_when_they_were_last_seen(storage: Storage) -> None:
     await storage.activity.seen(1, NOW - 10 * DAY)
     await storage.activity.seen(2, NOW - 3 * DAY)
     await storage.activity.seen(3, NOW - 20 * DAY)
@@ -37,7 +39,7 @@ async def test_chats_are_counted_by_when_they_were_last_seen(storage: SqliteStor
     assert await storage.activity.count_since(0) == 3
 
 
-async def test_tallies_add_up_per_day_and_subject(storage: SqliteStorage) -> None:
+async def test_tallies_add_up_per_day_and_subject(storage: Storage) -> None:
     await storage.tallies.add("2023-11-13", {("answer_shown", "lid-button"): 1})
     await storage.tallies.add("2023-11-14", {("answer_shown", "lid-button"): 2,
                                              ("answer_shown", "key-fob"): 1})
@@ -52,7 +54,7 @@ async def test_tallies_add_up_per_day_and_subject(storage: SqliteStorage) -> Non
 
 
 async def test_a_chat_rating_a_screen_again_changes_its_rating_rather_than_adding_one(
-        storage: SqliteStorage) -> None:
+        storage: Storage) -> None:
     await storage.feedback.rate(1, "answer.lid-button", "up", NOW)
     await storage.feedback.rate(1, "answer.lid-button", "down", NOW + 5)
     await storage.feedback.rate(2, "answer.lid-button", "up", NOW)
@@ -62,7 +64,7 @@ async def test_a_chat_rating_a_screen_again_changes_its_rating_rather_than_addin
                                                 ("answer.lid-button", "down"): 1}
 
 
-async def test_comments_come_back_oldest_first(storage: SqliteStorage) -> None:
+async def test_comments_come_back_oldest_first(storage: Storage) -> None:
     late = Comment("worked.key-fob", "the fob only unlocked the doors", "en", NOW + 60)
     early = Comment("answer.lid-button", "кнопки нет", "ru", NOW)
     await storage.feedback.comment(1, late)
@@ -72,7 +74,7 @@ async def test_comments_come_back_oldest_first(storage: SqliteStorage) -> None:
 
 
 async def test_unanswered_questions_keep_their_candidates_and_scores(
-        storage: SqliteStorage) -> None:
+        storage: Storage) -> None:
     asked = [question("boot light stays on", NOW), question("how to fold the seats", NOW + 1,
                                                              "declined")]
     for one in asked:
@@ -82,31 +84,47 @@ async def test_unanswered_questions_keep_their_candidates_and_scores(
 
 
 async def test_forgetting_a_chat_deletes_what_is_kept_about_it_and_keeps_other_chats(
-        storage: SqliteStorage) -> None:
+        storage: Storage, backend: Backend) -> None:
     for chat in (1, 2):
         await storage.chats.save(chat, ChatState(language="en", car="J11"))
         await storage.activity.seen(chat, NOW)
         await storage.feedback.rate(chat, "answer.lid-button", "down", NOW)
         await storage.feedback.comment(chat, Comment("answer.lid-button", f"chat {chat}",
                                                      "en", NOW))
+        await storage.pictures.remember(f"fuse-box.{chat}", f"file-{chat}", chat)
     await storage.forget_chat(1)
 
     assert await storage.chats.load(1) == ChatState()
     assert await storage.chats.load(2) == ChatState(language="en", car="J11")
     assert await storage.activity.count_since(0) == 1
     assert [c.text for c in await storage.feedback.comments()] == ["chat 2"]
+    assert await storage.pictures.file_id("fuse-box.1") is None  # uploaded afresh next time
+    assert await storage.pictures.file_id("fuse-box.2") == "file-2"
     # the rating still counts, but nothing ties it to the chat: rating again adds one
     assert await storage.feedback.ratings() == {("answer.lid-button", "down"): 2}
     await storage.feedback.rate(1, "answer.lid-button", "up", NOW)
     assert await storage.feedback.ratings() == {("answer.lid-button", "down"): 2,
                                                 ("answer.lid-button", "up"): 1}
-    with sqlite3.connect(storage.path) as db:
-        tied = db.execute("SELECT COUNT(*) FROM feedback_rating WHERE chat_id = 1").fetchone()
-    assert tied[0] == 1  # only the new rating
+    assert backend.rows("feedback_rating", chat_id=1) == 1  # only the new rating
+
+
+async def test_chat_ids_beyond_32_bits_are_kept_and_forgotten(storage: Storage,
+                                                              backend: Backend) -> None:
+    """A supergroup's id and today's newest user ids do not fit in 32 bits."""
+    supergroup, user = -1_001_234_567_890, 8_123_456_789
+    for chat in (supergroup, user):
+        await storage.activity.seen(chat, NOW)
+        await storage.feedback.rate(chat, "end", "up", NOW)
+        await storage.feedback.comment(chat, Comment("end", "thanks", "en", NOW))
+    await storage.forget_chat(user)
+    assert await storage.activity.count_since(0) == 1
+    assert backend.rows("feedback_comment", chat_id=supergroup) == 1
+    assert backend.rows("feedback_rating", chat_id=user) == 0
+    assert await storage.feedback.ratings() == {("end", "up"): 2}
 
 
 async def test_expiry_deletes_what_people_wrote_before_it_and_unties_older_ratings(
-        storage: SqliteStorage) -> None:
+        storage: Storage) -> None:
     await storage.unanswered.add(question("old question", NOW - 91 * DAY))
     await storage.unanswered.add(question("recent question", NOW - 89 * DAY))
     await storage.feedback.comment(7, Comment("end", "old comment", "en", NOW - 91 * DAY))
@@ -121,8 +139,9 @@ async def test_expiry_deletes_what_people_wrote_before_it_and_unties_older_ratin
     assert await storage.feedback.ratings() == {("end", "down"): 2}
 
 
-async def test_a_new_database_records_its_schema_version(storage: SqliteStorage) -> None:
-    with sqlite3.connect(storage.path) as db:
+async def test_a_new_database_records_its_schema_version(tmp_path: Path) -> None:
+    await SqliteStorage(tmp_path).close()
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
 
 

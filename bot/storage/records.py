@@ -1,21 +1,26 @@
-"""SQLite tables of what the people who run the bot are told (interface.py: ChatActivity,
-Tallies, Feedback, UnansweredQuestions).
+"""The records of what the people who run the bot are told (interface.py: ChatActivity,
+Tallies, Feedback, UnansweredQuestions), written once for every backend.
 
-Plain SQL that PostgreSQL runs as it is (BIGINT chat ids, DOUBLE PRECISION times, TEXT days,
-INSERT ... ON CONFLICT ... DO UPDATE), so a PostgreSQL backend copies RECORDS_SCHEMA and the
-statements and changes only the placeholders. No row holds a name or a user id; the chat ids
-in chat_activity, feedback_rating and feedback_comment are what /forget deletes.
+Each backend hands over an `Sql` that runs these statements its own way (sqlite.py: the file's
+connection; postgres.py: a pool, PostgreSQL's placeholders, riding out an outage), so the two
+backends keep the same tables, count the same way, and /forget and the retention period delete
+the same rows: there is one copy of each statement to get right. The SQL is plain enough for
+both (BIGINT chat ids, DOUBLE PRECISION times, TEXT days, INSERT ... ON CONFLICT ... DO UPDATE).
+
+No row holds a name or a user id; the chat ids in chat_activity, feedback_rating and
+feedback_comment are what /forget deletes.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from bot.storage.interface import Candidate, Comment, UnansweredQuestion
 
-# Schema version 2 (sqlite.py keeps the versions).
+# A migration step of each backend (sqlite.py, postgres_schema.py): released, so never edited;
+# a change is a new step in both.
 RECORDS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_activity (
     chat_id BIGINT PRIMARY KEY,
@@ -69,91 +74,127 @@ EXPIRE = (
     "UPDATE feedback_rating SET chat_id = NULL WHERE chat_id IS NOT NULL AND rated_at < ?",
 )
 
+Row = tuple[Any, ...]
 
-class SqliteChatActivity:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+
+class Sql(Protocol):
+    """How a backend runs a statement written with `?` placeholders (and no other `?`)."""
+
+    async def execute(self, statement: str, values: Sequence[object] = ()) -> None: ...
+
+    async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]: ...
+
+    async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
+        """Each statement with the one value, all in one transaction."""
+        ...
+
+
+class Records:
+    """The part of `Storage` every backend shares: the four records and what deletes them.
+    A backend's Storage inherits it and hands it the backend's Sql."""
+
+    def __init__(self, sql: Sql) -> None:
+        self._sql = sql
+        self.activity = SqlChatActivity(sql)
+        self.tallies = SqlTallies(sql)
+        self.feedback = SqlFeedback(sql)
+        self.unanswered = SqlUnansweredQuestions(sql)
+
+    async def forget_chat(self, chat_id: int) -> None:
+        await self._sql.in_one_transaction(FORGET_CHAT, chat_id)
+
+    async def expire(self, before: float) -> None:
+        await self._sql.in_one_transaction(EXPIRE, before)
+
+
+class SqlChatActivity:
+    def __init__(self, sql: Sql) -> None:
+        self._sql = sql
 
     async def seen(self, chat_id: int, at: float) -> None:
-        self._db.execute(
+        await self._sql.execute(
             "INSERT INTO chat_activity (chat_id, first_seen, last_seen) VALUES (?, ?, ?) "
             "ON CONFLICT (chat_id) DO UPDATE SET last_seen = excluded.last_seen",
             (chat_id, at, at))
 
     async def count_since(self, since: float) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM chat_activity WHERE last_seen >= ?",
-                               (since,)).fetchone()
-        return int(row[0])
+        rows = await self._sql.fetch("SELECT COUNT(*) FROM chat_activity WHERE last_seen >= ?",
+                                     (since,))
+        return int(rows[0][0])
 
 
-class SqliteTallies:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+class SqlTallies:
+    def __init__(self, sql: Sql) -> None:
+        self._sql = sql
 
     async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
         if not counts:
             return
-        with self._db:  # BEGIN ... COMMIT
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT INTO daily_tally (day, name, subject, count) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
-                "excluded.count",
-                [(day, name, subject, count) for (name, subject), count in counts.items()])
+        # One statement, so one transaction and one round trip, however many counts; rows in
+        # key order, so replicas adding to the same rows lock them in the same order and
+        # never deadlock.
+        values = ", ".join(["(?, ?, ?, ?)"] * len(counts))
+        await self._sql.execute(
+            f"INSERT INTO daily_tally (day, name, subject, count) VALUES {values} "
+            "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
+            "excluded.count",
+            [value for (name, subject), count in sorted(counts.items())
+             for value in (day, name, subject, count)])
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
-        rows = self._db.execute(
+        rows = await self._sql.fetch(
             "SELECT name, subject, SUM(count) FROM daily_tally WHERE day >= ? "
-            "GROUP BY name, subject", (since_day,)).fetchall()
+            "GROUP BY name, subject", (since_day,))
         return {(name, subject): int(total) for name, subject, total in rows}
 
 
-class SqliteFeedback:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+class SqlFeedback:
+    def __init__(self, sql: Sql) -> None:
+        self._sql = sql
 
     async def rate(self, chat_id: int | None, subject: str, rating: str, at: float) -> None:
-        self._db.execute(
+        # A NULL chat never conflicts (NULLs are distinct in a UNIQUE on both): it adds one.
+        await self._sql.execute(
             "INSERT INTO feedback_rating (chat_id, subject, rating, rated_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, subject) DO UPDATE SET "
             "rating = excluded.rating, rated_at = excluded.rated_at",
             (chat_id, subject, rating, at))
 
     async def ratings(self) -> dict[tuple[str, str], int]:
-        rows = self._db.execute("SELECT subject, rating, COUNT(*) FROM feedback_rating "
-                                "GROUP BY subject, rating").fetchall()
+        rows = await self._sql.fetch("SELECT subject, rating, COUNT(*) FROM feedback_rating "
+                                     "GROUP BY subject, rating")
         return {(subject, rating): int(count) for subject, rating, count in rows}
 
     async def comment(self, chat_id: int | None, comment: Comment) -> None:
-        self._db.execute(
+        await self._sql.execute(
             "INSERT INTO feedback_comment (chat_id, subject, comment, language, written_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (chat_id, comment.subject, comment.text, comment.language, comment.written_at))
 
     async def comments(self, since: float = 0.0) -> list[Comment]:
-        rows = self._db.execute(
+        rows = await self._sql.fetch(
             "SELECT subject, comment, language, written_at FROM feedback_comment "
-            "WHERE written_at >= ? ORDER BY written_at", (since,)).fetchall()
+            "WHERE written_at >= ? ORDER BY written_at", (since,))
         return [Comment(subject, text, language, written_at)
                 for subject, text, language, written_at in rows]
 
 
-class SqliteUnansweredQuestions:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+class SqlUnansweredQuestions:
+    def __init__(self, sql: Sql) -> None:
+        self._sql = sql
 
     async def add(self, question: UnansweredQuestion) -> None:
         candidates = json.dumps([[c.entry_id, c.score] for c in question.candidates])
-        self._db.execute(
+        await self._sql.execute(
             "INSERT INTO unanswered_question (question, language, outcome, candidates, "
             "asked_at) VALUES (?, ?, ?, ?, ?)",
             (question.text, question.language, question.outcome, candidates,
              question.asked_at))
 
     async def since(self, since: float = 0.0) -> list[UnansweredQuestion]:
-        rows = self._db.execute(
+        rows = await self._sql.fetch(
             "SELECT question, language, outcome, candidates, asked_at FROM unanswered_question "
-            "WHERE asked_at >= ? ORDER BY asked_at", (since,)).fetchall()
+            "WHERE asked_at >= ? ORDER BY asked_at", (since,))
         return [UnansweredQuestion(text, language, outcome, _candidates(candidates), asked_at)
                 for text, language, outcome, candidates, asked_at in rows]
 
