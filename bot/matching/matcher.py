@@ -76,6 +76,7 @@ _UNKNOWN_EXPONENT = 0.5
 # An entry that does not apply to the car the question names ("my 2009 qashqai hasn't got a
 # kick sensor") yields to one that does, when they are close.
 _OTHER_CAR_DISCOUNT = 0.85
+_NOTHING = (0.0, 0.0)
 
 class Outcome(StrEnum):
     ANSWER = "answer"
@@ -191,25 +192,30 @@ class Matcher:
         query_weight = (sum(w for t, w in weight.items() if t in self._idf)
                         + self._unknown_weight * unknown ** _UNKNOWN_EXPONENT)
         query_text = " ".join(sorted(query))
-        overlap = [0.0] * len(self._documents)  # document index -> weight of the shared tokens
+        overlap: dict[int, float] = {}  # document index -> weight of the shared tokens
         for token in query:
             token_weight = weight[token]
             for index in self._postings.get(token, ()):
-                overlap[index] += token_weight
+                overlap[index] = overlap.get(index, 0.0) + token_weight
         best: dict[str, tuple[float, float]] = {}  # entry id -> (score, shared weight)
-        for index, shared in enumerate(overlap):
-            if not shared:
+        documents, document_weights, generations = (self._documents, self._document_weights,
+                                                     self._generations)
+        for index, shared in sorted(overlap.items()):  # by index: ties keep the first
+            document = documents[index]
+            # F1 of precision (shared / document) and recall (shared / question), simplified
+            f_score = 2 * shared / (query_weight + document_weights[index])
+            scale = document.weight
+            if generation is not None and generation not in generations[document.entry_id]:
+                scale *= _OTHER_CAR_DISCOUNT
+            so_far = best.get(document.entry_id, _NOTHING)[0]
+            # the string score is the costly part: skip it when even a perfect one would not do
+            if scale * ((1 - _STRING_SIMILARITY_SHARE) * f_score
+                        + _STRING_SIMILARITY_SHARE) <= so_far:
                 continue
-            document = self._documents[index]
-            recall = shared / query_weight
-            precision = shared / self._document_weights[index]
-            f_score = 2 * precision * recall / (precision + recall)  # recall, precision alike
             string_score = _STRING_SCORER(query_text, document.text) / 100
-            score = document.weight * ((1 - _STRING_SIMILARITY_SHARE) * f_score
-                                       + _STRING_SIMILARITY_SHARE * string_score)
-            if generation is not None and generation not in self._generations[document.entry_id]:
-                score *= _OTHER_CAR_DISCOUNT
-            if score > best.get(document.entry_id, (0.0, 0.0))[0]:
+            score = scale * ((1 - _STRING_SIMILARITY_SHARE) * f_score
+                             + _STRING_SIMILARITY_SHARE * string_score)
+            if score > so_far:
                 best[document.entry_id] = (score, shared)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._entry_order[item[0]]))
         evidence = ranked[0][1][1] if ranked else 0.0
