@@ -10,7 +10,7 @@ What it measures
   first inline button of the bot's latest message. Chats go in batches of --batch (default
   2,000): each step is queued for the whole batch at once (user_sends / user_taps; the bot
   fetches up to 100 updates per getUpdates), then the driver waits until every chat of the
-  batch got an answer (sendMessage / editMessageText / answerCallbackQuery) and the server has
+  batch got an answer (a message or photo sent or edited, or answerCallbackQuery) and the server has
   no unconfirmed update left, before the next step.
 - Prints VmRSS and VmHWM (peak) of the bot process from /proc/<pid>/status once it polls
   (start), and after 1k, 10k, 50k and 100k chats (those within --chats, and --chats itself),
@@ -51,7 +51,9 @@ from tests.fake_telegram import FakeTelegram
 RATE_ENV = "TELEGRAM_MAX_SENDS_PER_SECOND"
 TARGET_MB = 120
 CHECKPOINTS = (1_000, 10_000, 50_000, 100_000)
-ANSWERS = frozenset({"sendMessage", "editMessageText", "answerCallbackQuery"})
+# since issue 9 some answers are photos: sent, or edited in as media or a new caption
+ANSWERS = frozenset({"sendMessage", "sendPhoto", "editMessageText", "editMessageMedia",
+                     "editMessageCaption", "answerCallbackQuery"})
 FIRST_CHAT_ID = 1_000_000
 
 
