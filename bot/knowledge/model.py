@@ -235,6 +235,7 @@ class Intents(Schema):
     urgent: Mapping[str, Urgent]  # someone or the keys shut in the boot
     tried: PhraseSet  # "tried", "пробовал": the ways a message names did not work
     tried_with_two: PhraseSet  # weaker signs of trying: only with two ways named
+    wondering: PhraseSet  # "may have", "could": the weaker signs are then a guess, not a report
     tried_ways: Mapping[str, Words]  # method id -> the synonym concepts that name it
     other_makes: PhraseSet  # other makes and models: the answer is for a Qashqai
     comparisons: PhraseSet  # "like on my old honda": another make beside ours, not instead

@@ -235,7 +235,10 @@ class Matcher:
         threshold = OFF_TOPIC_ANSWER_THRESHOLD if off_topic else ANSWER_THRESHOLD
         if top >= threshold and evidence >= MIN_EVIDENCE and tokens & self._roles.subjects:
             return Outcome.ANSWER
-        if top >= SUGGEST_THRESHOLD:
+        if top >= SUGGEST_THRESHOLD and (tokens & self._roles.subjects
+                                         or top >= ANSWER_THRESHOLD):
+            # naming nothing of the boot ("best pizza near me"), only a close fit is worth a
+            # "did you mean"
             return Outcome.CLOSE_CALL
         return Outcome.UNRELATED
 

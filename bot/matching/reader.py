@@ -90,6 +90,11 @@ class Reader:
         self._wont_open_rule = _ConceptSets(frozenset(rule.failure), frozenset(rule.about),
                                             frozenset(rule.none_of), frozenset(rule.specific))
         self._no_tools = _Words(intents.no_tools.every)
+        # what "no jump leads, no booster" names is what the person has not got: not a topic
+        self._absent_tools = frozenset(
+            token for phrase in intents.no_tools.every
+            for token in normaliser.normalise(phrase).tokens) - {*rule.failure, *rule.about}
+        self._wondering = _Words(intents.wondering.every)
         self._trunk = frozenset(intents.wont_open.trunk)
         self._comparisons = _Words(intents.comparisons.every)
 
@@ -107,19 +112,22 @@ class Reader:
                        if any(r.holds(spelled, present) for r in rules)), None)
         small_talk = self._small_talk.meaning(text) if urgent is None else None
         says_wont_open = self._says_wont_open(match)
-        if says_wont_open and (not tokens & self._wont_open_rule.specific or (
+        no_tools = self._no_tools.any_in(spelled, present)
+        specific = self._wont_open_rule.specific - (self._absent_tools if no_tools else set())
+        if says_wont_open and (not tokens & specific or (
                 match.outcome is not Outcome.ANSWER and self._wont_open in match.suggestions)):
             match = match.answering(self._wont_open)  # "boot. stuck.": the commonest problem
         return Reading(
             match=match,
             urgent=urgent,
             tried=self._tried(spelled, tokens,
-                          says_wont_open or match.outcome is not Outcome.ANSWER),
+                          says_wont_open or match.outcome is not Outcome.ANSWER,
+                          wondering=self._wondering.any_in(spelled, present)),
             other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
             about_qashqai=bool(_OUR_CAR.search(cleaned))
             or self._comparisons.any_in(spelled, present),
-            no_tools=self._no_tools.any_in(spelled, present),
+            no_tools=no_tools,
             language_confident=self._says_language(text),
             wont_open=self._wont_open,
         )
@@ -140,16 +148,17 @@ class Reader:
                 and (not match.off_topic or bool(tokens & self._trunk)))
 
     def _tried(self, spelled: tuple[str, ...], tokens: set[str],
-               nothing_else: bool) -> tuple[str, ...]:
+               nothing_else: bool, wondering: bool) -> tuple[str, ...]:
         """The ways named in a message that says it tried them ("tried the fob and the
         button", "ни кнопкой ни брелоком", "pressed the thing on the key, trunk's not
         opening"): two ways or more, or one in a message that says the boot won't open or
-        asks nothing else ("tried the key fob already")."""
+        asks nothing else ("tried the key fob already"). Wondering, the weak signs are a guess:
+        "could it be locked from inside? she may have pressed something"."""
         named = [m for m, concepts in self._way_concepts.items() if tokens & concepts]
         if not named or not (len(named) >= 2 or nothing_else):
             return ()  # "tried the kick twenty times, am I doing it wrong?" asks about that way
         said = any(_contains(spelled, marker) for marker in self._tried_markers if marker) or (
-            (len(named) >= 2 or nothing_else)
+            (len(named) >= 2 or nothing_else) and not wondering
             and any(_contains(spelled, marker) for marker in self._weak_markers if marker))
         if not said:
             return ()

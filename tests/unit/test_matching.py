@@ -25,8 +25,10 @@ FLOORS = {
     "dev-more.yaml": (0.90, 0.92, 0.95),
     "dev-3.yaml": (0.87, 0.92, 0.95),
     "heldout.yaml": (0.93, 0.95, 0.95),
-    "heldout-2.yaml": (0.87, 0.90, 0.92),  # measured only, never tuned on
+    "heldout-2.yaml": (0.90, 0.92, 0.95),  # measured only until 2026-11-30, then tuned on
     "heldout-3.yaml": (0.85, 0.95, 0.95),
+    "heldout-4.yaml": (0.80, 0.85, 0.80),  # measured only: its misses never read
+    "heldout-5.yaml": (0.80, 0.87, 0.87),  # measured only: written after the last tuning
 }
 
 
@@ -75,7 +77,8 @@ def test_a_vague_question_gets_did_you_mean(matcher: Matcher, question: str) -> 
 
 
 @pytest.mark.parametrize("question", ["what's the weather like tomorrow", "tell me about pizza",
-                                      "какой фильм посмотреть", "", "?!", "🙂"])
+                                      "какой фильм посмотреть", "", "?!", "🙂",
+                                      "whats the best pizza place near me"])
 def test_an_unrelated_question_is_declined(matcher: Matcher, question: str) -> None:
     result = matcher.match(question)
     assert result.outcome is Outcome.UNRELATED, explain(result)
@@ -141,6 +144,7 @@ def test_yo_and_ye_are_the_same(matcher: Matcher) -> None:
     ("tailgait is stuk", ("trunk-wont-open",)),
     ("kick sensr not wroking", ("faq-smart-pedal", "hands-free")),
     ("whcih battery for the key fob", ("faq-fob-battery",)),
+    ("trunk wnt opn", ("trunk-wont-open",)),
 ])
 def test_english_typos(matcher: Matcher, question: str, entries: tuple[str, ...]) -> None:
     assert_answers(matcher, question, *entries)
@@ -276,3 +280,22 @@ def test_every_entry_can_be_reached_by_its_own_title(matcher: Matcher,
         for language in ("en", "ru"):
             result = matcher.match(entry.title.in_(language))
             assert entry.id in [m.entry_id for m in result.matches[:3]], explain(result)
+
+
+@pytest.mark.parametrize("question", [
+    "could the boot have been locked from the inside? the wife may have pressed something",
+    "может быть жена нажала что-то и багажник заблокирован изнутри?",
+])
+def test_a_guess_is_not_a_report_of_ways_tried(loaded: Loaded, question: str) -> None:
+    """"may have pressed" wonders what happened: the answer, not a run past those ways."""
+    reading = loaded.reader.read(question)
+    assert reading.tried == () and reading.answer_id == "safety-lock"
+
+
+@pytest.mark.parametrize("question", ["central locking not working on any of the doors",
+                                      "не работает центральный замок"])
+def test_central_locking_without_the_boot_is_not_answered(matcher: Matcher,
+                                                          question: str) -> None:
+    """Central locking names no part of the boot: at most "did you mean" (with the boot it
+    is answered: knowledge/entries/safety-lock.yaml)."""
+    assert matcher.match(question).answer_id is None
