@@ -50,7 +50,13 @@ class ScreenReplies:
         if screen.kind is Kind.ANSWER:
             return self._to_answer(state, screen, message, reading)
         entry = self.conversation.knowledge.entries.get(screen.entry)
-        if entry is None or screen.kind not in (Kind.STEP, Kind.TOOLS, Kind.GATE):
+        if screen.kind not in (Kind.STEP, Kind.TOOLS, Kind.GATE):
+            # "back" under "More", the sources, a list: as its Back button
+            if self._walk_meaning(message) == "back":
+                return self.conversation.act(state, CallbackData(Action.BACK, (screen.code(),)),
+                                             edit=False)
+            return None
+        if entry is None:
             return None
         meaning = self._walk_meaning(message)
         if screen.kind in (Kind.TOOLS, Kind.GATE) and meaning not in ("back", "stop", "repeat"):
@@ -72,6 +78,9 @@ class ScreenReplies:
             last = self.reader.walk_reply(clauses[-1])
             if last in CLAUSE_MEANINGS:
                 return last
+            first = self.reader.walk_reply(clauses[0])
+            if first in CLAUSE_MEANINGS and last in ("next", "skip"):
+                return first  # "не сработало, давай дальше": what happened, then go on
         return None
 
     def _to_question(self, state: ChatState, screen: Screen, entry: Entry, message: str,

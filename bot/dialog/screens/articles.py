@@ -143,7 +143,9 @@ class Articles:
         back = kit.button("button_back", state, Action.BACK, screen.code())
         navigation = (back,) if last else (
             back, kit.button("button_next", state, Action.WALK, method.id, index + 1))
-        menu = (kit.button("button_menu", state, Action.VIEW, "menu"),)
+        menu: tuple[Button, ...] = (kit.button("button_menu", state, Action.VIEW, "menu"),)
+        if method.has_more:  # the way's tips and warnings, one tap away at any step
+            menu = (*menu, kit.view("button_more", state, Screen(Kind.MORE, method.id)))
         if not method.is_method:  # the steps of an answer: nothing to open or fail
             rows: tuple[tuple[Button, ...], ...] = (navigation, menu)
         else:

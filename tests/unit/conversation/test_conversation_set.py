@@ -12,11 +12,13 @@ from bot.dialog import Conversation
 from bot.evaluation.conversations import evaluate, format_report, read_cases
 
 DATA = Path(__file__).parents[2] / "data"
-FLOOR = 0.8  # per behaviour; every behaviour scores 0.9 or more today on each set
+# Per behaviour, a little under today's figures. conversations-5.yaml is measured only, never
+# tuned on (its weakest behaviours, other makes and small talk, score 0.5 and 0.7 today).
+FLOORS = {"conversations.yaml": 0.8, "conversations-2.yaml": 0.8, "conversations-3.yaml": 0.8,
+          "conversations-4.yaml": 0.8, "conversations-5.yaml": 0.5}
 
 
-@pytest.mark.parametrize("name", ["conversations.yaml", "conversations-2.yaml",
-                                  "conversations-3.yaml"])
+@pytest.mark.parametrize("name", sorted(FLOORS))
 def test_every_behaviour_holds_on_the_conversation_sets(conversation: Conversation,
                                                         name: str) -> None:
     outcomes = evaluate(conversation, read_cases(DATA / name))
@@ -25,7 +27,7 @@ def test_every_behaviour_holds_on_the_conversation_sets(conversation: Conversati
     for behaviour in behaviours:
         group = [o for o in outcomes if o.case.behaviour == behaviour]
         rate = sum(o.passed for o in group) / len(group)
-        assert rate >= FLOOR, format_report(group)
+        assert rate >= FLOORS[name], format_report(group)
 
 
 def test_a_failed_expectation_is_reported(conversation: Conversation, tmp_path: Path) -> None:

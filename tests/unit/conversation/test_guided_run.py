@@ -218,3 +218,34 @@ def test_no_leads_at_the_end_of_a_faqs_steps_goes_on_to_the_ways(chat: Chat,
     assert chat.way in knowledge.guided_order and chat.way != faq.id
     assert faq.id not in chat.state.tried
     assert all(knowledge.entry(m).is_method for m in chat.state.tried)
+
+
+def test_a_steps_more_is_a_tap_away_and_back_keeps_the_run(chat: Chat) -> None:
+    chat.send("boot won't open")
+    way = chat.way
+    chat.tap("More")
+    assert chat.kind is ReplyKind.MORE
+    chat.press(Action.BACK)
+    assert chat.kind is ReplyKind.WALK and chat.way == way and chat.state.guided
+    chat.press(Action.SKIP)
+    assert chat.way != way and way in chat.state.tried
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("en", "boot won't open. no jump leads, no booster, no other car, just me"),
+    ("ru", "багажник не открывается, проводов нет, бустера нет, я одна на парковке"),
+])
+def test_no_jump_leads_said_with_the_problem_starts_the_run_without_tools(
+        conversation: Conversation, code: str, text: str) -> None:
+    """Leads named as missing are not the question: the run, not the flat-battery page."""
+    chat = Chat(conversation, code)
+    chat.send(text)
+    assert chat.kind is ReplyKind.WALK and chat.state.guided and chat.state.tools == "no"
+
+
+def test_every_way_named_as_tried_ends_honestly_at_once(conversation: Conversation) -> None:
+    chat = Chat(conversation, "ru")
+    chat.send("перепробовал всё: кнопку на крышке, брелок, с ключом в кармане, ногой под "
+              "бампером, охрана снята, прикуривал от другой машины, дёргал аварийку изнутри. "
+              "не открывается")
+    assert chat.kind is ReplyKind.NOTHING_WORKED

@@ -71,6 +71,8 @@ def test_a_ukrainian_users_first_question_is_answered_in_its_language(
     ("en", "thanks"), ("en", "thank you, sorted"), ("en", "hi"), ("en", "👍"), ("en", "ok"),
     ("en", "it's open now"), ("en", "this stupid bloody car"), ("en", "cheers mate"),
     ("ru", "спасибо"), ("ru", "привет"), ("ru", "ок"), ("ru", "да блин задолбала эта тачка"),
+    ("en", "lol"), ("en", "😂😂"), ("ru", "пипец"), ("ru", "здрасьте"),
+    ("ru", "спасибо огромное, выручил"),
 ])
 def test_small_talk_gets_a_short_human_reply(conversation: Conversation, code: str,
                                              text: str) -> None:

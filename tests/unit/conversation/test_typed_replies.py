@@ -121,3 +121,27 @@ def test_yes_and_no_answer_the_question_on_screen(conversation: Conversation, re
         assert chat.way == asked and chat.kind is ReplyKind.WALK
     else:
         assert chat.way != asked and asked in chat.state.tried
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("en", "didn't work, next"), ("en", "не сработало, давай дальше"),
+])
+def test_what_happened_then_go_on_is_what_happened(conversation: Conversation, code: str,
+                                                    text: str) -> None:
+    """"не сработало, давай дальше" in an English chat: answered in Russian, and the way
+    counts as failed, as its first clause says, rather than read as a new question."""
+    chat = walking(conversation, "en")
+    chat.language_code = code
+    chat.send(text)
+    assert "key-fob" in chat.state.tried and chat.kind is ReplyKind.WALK
+    assert chat.state.language == ("ru" if "не" in text else "en")
+
+
+@pytest.mark.parametrize("text", ["back", "назад"])
+def test_back_typed_under_more_returns_to_the_step(conversation: Conversation,
+                                                   text: str) -> None:
+    chat = walking(conversation, "en", step=1)
+    chat.press(Action.VIEW, "more.key-fob")
+    assert chat.kind is ReplyKind.MORE
+    chat.send(text)
+    assert chat.kind is ReplyKind.WALK and chat.way == "key-fob" and chat.state.step == 1
