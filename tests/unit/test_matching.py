@@ -27,8 +27,8 @@ FLOORS = {
     "heldout.yaml": (0.93, 0.95, 0.95),
     "heldout-2.yaml": (0.90, 0.92, 0.95),  # measured only until 2026-11-30, then tuned on
     "heldout-3.yaml": (0.85, 0.95, 0.95),
-    "heldout-4.yaml": (0.80, 0.85, 0.80),  # measured only: its misses never read
-    "heldout-5.yaml": (0.80, 0.87, 0.87),  # measured only: written after the last tuning
+    "heldout-4.yaml": (0.88, 0.93, 0.93),  # 0.841, 0.891, 0.844 at first run, then tuned on
+    "heldout-5.yaml": (0.83, 0.90, 0.92),  # measured only: its misses never read
 }
 
 
@@ -299,3 +299,24 @@ def test_central_locking_without_the_boot_is_not_answered(matcher: Matcher,
     """Central locking names no part of the boot: at most "did you mean" (with the boot it
     is answered: knowledge/entries/safety-lock.yaml)."""
     assert matcher.match(question).answer_id is None
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # the doors unlock, the boot does not: unlocking first is done, so the run
+    ("central locking works on all the doors but the boot stays locked", "trunk-wont-open"),
+    ("центральный замок двери открывает а багажник нет", "trunk-wont-open"),
+    ("tailgate motor does nothing no click at all and the dash lights are dim",
+     "power-failure"),
+    ("как открыть багаж изнутри салона", "interior-release"),
+    ("key battery size nissan qashqai j11", "faq-fob-battery"),
+    ("есть ли детская блокировка на багажнике кашкая", "safety-lock"),
+])
+def test_what_fresh_question_sets_taught(loaded: Loaded, question: str, entry: str) -> None:
+    assert loaded.reader.read(question).answer_id == entry
+
+
+@pytest.mark.parametrize("question", ["best pizza near me open now", "how do i reset my iphone",
+                                      "коврик в багажник кашкай j11 где купить",
+                                      "стеклоподъемник задней двери не работает"])
+def test_near_domain_and_other_things_are_not_answered(loaded: Loaded, question: str) -> None:
+    assert loaded.reader.read(question).answer_id is None
