@@ -26,6 +26,7 @@ from telegram.error import TelegramError
 
 from bot.delivery import retries
 from bot.delivery.application import CONCURRENT_UPDATES
+from bot.retrying import call_retrying
 from bot.storage import UpdateJournal
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,8 @@ class Poller:
         return self._next_offset
 
     async def _fetch(self, stop: asyncio.Event) -> Sequence[Update]:
-        return await retries.call_retrying(lambda: retries.polling(stop, sleep=self._sleep),
-                                           lambda: self._get_updates(stop))
+        return await call_retrying(lambda: retries.polling(stop, sleep=self._sleep),
+                                   lambda: self._get_updates(stop))
 
     async def _get_updates(self, stop: asyncio.Event) -> Sequence[Update]:
         timeout = 0 if self._in_progress else self._long_poll

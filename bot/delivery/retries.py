@@ -8,8 +8,8 @@ Three kinds of failure, three policies:
   pauses (Telegram having a bad minute), holding the chat's order, before it is given up.
 - polling: getUpdates failing is retried for as long as the bot runs, backing off to 30 s.
 
-Each takes a `sleep`, so tests step a clock instead of waiting. `call_retrying` runs a call
-under a policy.
+Each takes a `sleep`, so tests step a clock instead of waiting. `bot.retrying.call_retrying`
+runs a call under a policy.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from tenacity import (
@@ -35,7 +34,6 @@ from bot.monitoring import metrics
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-T = TypeVar("T")
 
 TRANSIENT_RETRIES = 8  # at a 20% failure rate, all nine attempts fail about once in 2 million
 FIRST_TRANSIENT_BACKOFF = 0.1  # seconds: each wait is random up to this doubled per attempt,
@@ -95,26 +93,6 @@ def polling(stop: asyncio.Event, *, sleep: Sleep = asyncio.sleep) -> AsyncRetryi
         sleep=sleep_unless_stopped, reraise=True,
         before_sleep=_log_retry("getUpdates", logging.WARNING, "polling"),
     )
-
-
-async def call_retrying(policy: Callable[[], AsyncRetrying], call: Callable[[], Awaitable[T]]
-                        ) -> T:
-    """`call()` under `policy()`, the first attempt outside tenacity: a tenacity loop costs
-    ~90 us per call (it inspects its callbacks on every attempt), which was most of a reply's
-    CPU budget, while nearly every call succeeds at once. A first failure is handed to the
-    policy as its first attempt, so it is judged, waited on and logged exactly as if tenacity
-    had made it."""
-    try:
-        return await call()
-    except Exception as error:
-        first_failure: Exception | None = error
-    async for attempt in policy():
-        with attempt:
-            if first_failure is not None:
-                replayed, first_failure = first_failure, None
-                raise replayed
-            return await call()
-    raise AssertionError("unreachable: the policy re-raises the last failure")
 
 
 def _log_retry(what: str, level: int, policy: str) -> Callable[[RetryCallState], None]:

@@ -80,8 +80,8 @@ class Reader:
         self._urgent = [(u, [_Rule.of(r) for r in u.rules]) for u in intents.urgent.values()]
         self._repair_words = normaliser.repair
         self._is_known = normaliser.is_known
-        self._tried_markers = [tuple(words(clean(m))) for m in intents.tried.every]
-        self._weak_markers = [tuple(words(clean(m))) for m in intents.tried_with_two.every]
+        self._tried_markers = _Words(intents.tried.every)
+        self._weak_markers = _Words(intents.tried_with_two.every)
         self._way_concepts = {method: frozenset(concepts)
                               for method, concepts in intents.tried_ways.items()}
         self._guided_order = {m: i for i, m in enumerate(knowledge.guided_order)}
@@ -120,9 +120,8 @@ class Reader:
         return Reading(
             match=match,
             urgent=urgent,
-            tried=self._tried(spelled, tokens,
-                          says_wont_open or match.outcome is not Outcome.ANSWER,
-                          wondering=self._wondering.any_in(spelled, present)),
+            tried=self._tried(spelled, present, tokens,
+                          says_wont_open or match.outcome is not Outcome.ANSWER),
             other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
             about_qashqai=bool(_OUR_CAR.search(cleaned))
@@ -147,8 +146,8 @@ class Reader:
                 and not tokens & rule.none_of
                 and (not match.off_topic or bool(tokens & self._trunk)))
 
-    def _tried(self, spelled: tuple[str, ...], tokens: set[str],
-               nothing_else: bool, wondering: bool) -> tuple[str, ...]:
+    def _tried(self, spelled: tuple[str, ...], present: frozenset[str], tokens: set[str],
+               nothing_else: bool) -> tuple[str, ...]:
         """The ways named in a message that says it tried them ("tried the fob and the
         button", "ни кнопкой ни брелоком", "pressed the thing on the key, trunk's not
         opening"): two ways or more, or one in a message that says the boot won't open or
@@ -157,9 +156,9 @@ class Reader:
         named = [m for m, concepts in self._way_concepts.items() if tokens & concepts]
         if not named or not (len(named) >= 2 or nothing_else):
             return ()  # "tried the kick twenty times, am I doing it wrong?" asks about that way
-        said = any(_contains(spelled, marker) for marker in self._tried_markers if marker) or (
-            (len(named) >= 2 or nothing_else) and not wondering
-            and any(_contains(spelled, marker) for marker in self._weak_markers if marker))
+        said = self._tried_markers.any_in(spelled, present) or (
+            (len(named) >= 2 or nothing_else) and self._weak_markers.any_in(spelled, present)
+            and not self._wondering.any_in(spelled, present))
         if not said:
             return ()
         return tuple(sorted(named, key=lambda m: self._guided_order.get(m, len(named))))
@@ -237,8 +236,3 @@ class _Rule:
     def holds(self, spelled: tuple[str, ...], present: frozenset[str]) -> bool:
         return (all(group.any_in(spelled, present) for group in self.groups)
                 and not self.none_of.any_in(spelled, present))
-
-
-def _contains(spelled: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(spelled[i:i + size] == phrase for i in range(len(spelled) - size + 1))

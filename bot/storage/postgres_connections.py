@@ -26,6 +26,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from bot.retrying import call_retrying
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -74,8 +76,7 @@ def first_line(error: BaseException) -> str:
 
 class Retrying:
     """Runs one database call on a pooled connection, again and again while the database is
-    unreachable; the first attempt skips tenacity, which costs ~90 us a call (as in
-    bot/delivery/retries.py's call_retrying)."""
+    unreachable (the first attempt outside tenacity: bot.retrying)."""
 
     def __init__(self, sleep: Sleep) -> None:
         self._sleep = sleep
@@ -89,19 +90,8 @@ class Retrying:
         return await self.until_done(on_a_pooled_connection)
 
     async def until_done(self, attempt_once: Callable[[], Awaitable[T]]) -> T:
-        try:
-            return await attempt_once()
-        except PoolClosed:
-            raise  # the store was closed (shutting down): waiting would never end
-        except psycopg.OperationalError as error:
-            first_failure: Exception | None = error
-        async for attempt in self.policy():
-            with attempt:
-                if first_failure is not None:
-                    replayed, first_failure = first_failure, None
-                    raise replayed
-                return await attempt_once()
-        raise AssertionError("unreachable: the policy never stops")
+        """A closed store (shutting down) fails at once: waiting would never end."""
+        return await call_retrying(self.policy, attempt_once)
 
     def policy(self) -> AsyncRetrying:
         return AsyncRetrying(

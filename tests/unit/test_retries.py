@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.delivery import retries
 from bot.delivery.rate_limit import RetryingRateLimiter
+from bot.retrying import call_retrying
 from tests.unit.clocks import Clock
 
 
@@ -102,4 +103,4 @@ async def test_a_call_that_succeeds_at_once_never_builds_the_policy() -> None:
     def no_policy() -> retries.AsyncRetrying:
         raise AssertionError("built a retry policy for a call that succeeded")
 
-    assert await retries.call_retrying(no_policy, Flaky()) == {"ok": True}
+    assert await call_retrying(no_policy, Flaky()) == {"ok": True}
