@@ -29,8 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ask_parser.add_argument("--lang", choices=["en", "ru"], help="the question's language "
                      "(default: detect)")
     ask_parser.add_argument("question", nargs="*")
-    eval_parser = commands.add_parser("eval", help="accuracy on a labelled question file")
+    eval_parser = commands.add_parser(
+        "eval", help="score a question set or a conversation set (tests/data/FORMAT.md)")
     eval_parser.add_argument("file", type=Path)
+    eval_parser.add_argument("--figures-only", action="store_true",
+                             help="print the figures, not the misses (for a first-sight set)")
     from bot.cli.records import add_record_commands
 
     add_record_commands(commands)
@@ -57,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
                 return ask(questions, as_json=args.json, language=args.lang)
             case "eval":
-                return evaluate_file(args.file)
+                return evaluate_file(args.file, show_misses=not args.figures_only)
             case "pictures":
                 return write_pictures(args.directory)
             case "stats" | "unanswered":
@@ -123,16 +126,16 @@ def ask(questions: Iterable[str], *, as_json: bool, language: str | None) -> int
     return 0
 
 
-def evaluate_file(path: Path) -> int:
-    """A question set (dev.yaml's format) or a conversation set (conversations.yaml's)."""
+def evaluate_file(path: Path, *, show_misses: bool = True) -> int:
+    """A question set or a conversation set (the formats in tests/data/FORMAT.md)."""
     from bot.cli.startup import load
     from bot.evaluation import conversations, questions
 
     loaded = load()
     if conversations.is_conversation_file(path):
         outcomes = conversations.evaluate(loaded.conversation, conversations.read_cases(path))
-        print(conversations.format_report(outcomes))
+        print(conversations.format_report(outcomes, show_failures=show_misses))
         return 0
-    print(questions.format_report(questions.evaluate(loaded.reader,
-                                                     questions.read_questions(path))))
+    report = questions.evaluate(loaded.reader, questions.read_questions(path))
+    print(questions.format_report(report, show_misses=show_misses))
     return 0

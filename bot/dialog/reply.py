@@ -24,6 +24,7 @@ class ReplyKind(StrEnum):
     MORE = "more"
     SOURCES = "sources"
     WALK = "walk"  # one step of a way
+    STEP_HELP = "step_help"  # an answer to a question about the step on screen; the walk stays
     TOOLS_QUESTION = "tools_question"
     GATE_QUESTION = "gate_question"  # "does your car have this?" before a way
     WORKED = "worked"

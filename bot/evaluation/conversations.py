@@ -10,6 +10,7 @@ emergencies...): a case passes when every turn does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ TAPS: Mapping[str, tuple[Action, ...]] = {
     "back": (Action.BACK,),
     "menu": (Action.VIEW,),
     "more": (Action.VIEW,),
+    "yes": (Action.GATE, Action.TOOLS),
+    "no": (Action.GATE, Action.TOOLS),
 }
 # What the cases call a walk: a step, or a question asked on the way ("does your car have it?").
 WALK_KINDS = {ReplyKind.WALK, ReplyKind.GATE_QUESTION}
@@ -58,6 +61,9 @@ class Case:
 class Outcome:
     case: Case
     failures: list[str] = field(default_factory=list)  # "turn 2: expected ..., got ..."
+    emergency_turns: int = 0  # turns that expect the emergency screen
+    emergency_passed: int = 0
+    boot_declines: int = 0  # "I only help with the boot" inside a conversation about it
 
     @property
     def passed(self) -> bool:
@@ -113,6 +119,8 @@ class _Chat:
                         continue
                     if meaning == "more" and not code.startswith("more."):
                         continue
+                    if meaning in ("yes", "no") and code != meaning:
+                        continue
                     return button
             if reply.buttons:
                 return None  # only the newest message with buttons is in reach
@@ -124,17 +132,59 @@ def evaluate(conversation: Conversation, cases: Sequence[Case]) -> list[Outcome]
     for case in cases:
         chat = _Chat(conversation, case)
         outcome = Outcome(case)
+        watch = _Invariants()
         for number, turn in enumerate(case.turns, 1):
             event = chat.event_for(turn)
             if isinstance(event, str):
                 outcome.failures.append(f"turn {number} ({turn.value}): {event}")
                 break
-            before = chat.state
+            before, before_replies = chat.state, chat.replies
             chat.state, chat.replies = conversation.handle(chat.state, event)
-            for problem in _check(turn.expect, before, chat.state, chat.replies):
-                outcome.failures.append(f"turn {number} ({turn.value!r}): {problem}")
+            problems = _check(turn.expect, before, chat.state, chat.replies, before_replies)
+            problems += watch.after(turn.expect, chat.replies)
+            outcome.boot_declines += any(p.startswith(_DECLINED_INSIDE) for p in problems)
+            if turn.expect.get("screen") == ReplyKind.EMERGENCY.value:
+                outcome.emergency_turns += 1
+                outcome.emergency_passed += not problems
+            outcome.failures.extend(f"turn {number} ({turn.value!r}): {p}" for p in problems)
         outcomes.append(outcome)
     return outcomes
+
+
+_DECLINED_INSIDE = "declined inside a conversation about the boot"
+# Replies that make a chat a conversation about the boot: from then on it is never declined.
+_ABOUT_THE_BOOT = {ReplyKind.WALK, ReplyKind.GATE_QUESTION, ReplyKind.TOOLS_QUESTION,
+                   ReplyKind.ANSWER, ReplyKind.MORE, ReplyKind.STEP_HELP, ReplyKind.EMERGENCY,
+                   ReplyKind.NOTHING_WORKED}
+_RUN_ENDS = {ReplyKind.WORKED, ReplyKind.NOTHING_WORKED, ReplyKind.MENU, ReplyKind.GREETING}
+_WAY_COUNT = re.compile(r"(?:way|способ) \d+ (?:of|из) (\d+)", re.IGNORECASE)
+
+
+class _Invariants:
+    """What every conversation must hold without a case saying so (tests/data/FORMAT.md)."""
+
+    def __init__(self) -> None:
+        self.about_the_boot = False
+        self.run_total: str | None = None
+
+    def after(self, expect: Mapping[str, Any], replies: Sequence[Reply]) -> list[str]:
+        main = _main_reply(replies)
+        if main is None:
+            return []
+        problems = []
+        if (main.kind is ReplyKind.DECLINED and self.about_the_boot
+                and expect.get("screen") != ReplyKind.DECLINED.value):
+            problems.append(_DECLINED_INSIDE)
+        self.about_the_boot |= main.kind in _ABOUT_THE_BOOT
+        count = _WAY_COUNT.search(main.plain_text)
+        if count is not None:
+            if self.run_total is not None and count.group(1) != self.run_total:
+                problems.append(f"the run's way count changed from {self.run_total} "
+                                f"to {count.group(1)}")
+            self.run_total = count.group(1)
+        if main.kind in _RUN_ENDS:
+            self.run_total = None
+        return problems
 
 
 def _main_reply(replies: Sequence[Reply]) -> Reply | None:
@@ -151,11 +201,13 @@ def _way(state: ChatState) -> tuple[str | None, int | None]:
 
 
 def _check(expect: Mapping[str, Any], before: ChatState, after: ChatState,
-           replies: Sequence[Reply]) -> list[str]:
+           replies: Sequence[Reply], before_replies: Sequence[Reply]) -> list[str]:
     main = _main_reply(replies)
+    previous = _main_reply(before_replies)
     kind = main.kind if main is not None else None
     text = "\n".join(r.plain_text for r in replies).lower()
     first_line = (main.plain_text.strip().splitlines() or [""])[0].lower() if main else ""
+    opening = (replies[0].plain_text.strip().splitlines() or [""])[0].lower() if replies else ""
     way, step = _way(after)
     old_way, old_step = _way(before)
     shown = Screen.parse(main.screen) if main is not None else None
@@ -180,6 +232,10 @@ def _check(expect: Mapping[str, Any], before: ChatState, after: ChatState,
         "language": lambda wanted: language_of(after) == wanted,
         "car": lambda wanted: after.car == wanted,
         "mentions_any": lambda words: any(str(w).lower() in text for w in words),
+        "not_mentions_any": lambda words: not any(str(w).lower() in text for w in words),
+        "opens_with_any": lambda words: any(str(w).lower() in opening for w in words),
+        "new_text": lambda wanted: (main is not None and (previous is None or main.plain_text
+                                                          != previous.plain_text)) == bool(wanted),
         "first_line_mentions_any": lambda words: any(str(w).lower() in first_line
                                                      for w in words),
     }
@@ -193,12 +249,16 @@ def _check(expect: Mapping[str, Any], before: ChatState, after: ChatState,
                    "way_changed": f"{old_way} -> {way}", "step": step,
                    "step_changed": f"{old_way}:{old_step} -> {way}:{step}",
                    "topic": answered or way, "language": language_of(after), "car": after.car,
-                   "mentions_any": text[:80], "first_line_mentions_any": first_line[:80]}[key]
+                   "mentions_any": text[:80], "not_mentions_any": text[:80],
+                   "first_line_mentions_any": first_line[:80], "opens_with_any": opening[:80],
+                   "new_text": (main.plain_text[:80] if main else None)}[key]
             problems.append(f"{key} {wanted!r}, got {got!r}")
     return problems
 
 
 def format_report(outcomes: Sequence[Outcome], *, show_failures: bool = True) -> str:
+    """Per behaviour and in all; with show_failures=False only figures, so a first-sight set
+    can be measured without its misses being read."""
     lines = []
     if show_failures:
         for outcome in outcomes:
@@ -216,4 +276,7 @@ def format_report(outcomes: Sequence[Outcome], *, show_failures: bool = True) ->
     passed = sum(o.passed for o in outcomes)
     lines.append(f"all: {passed / len(outcomes) if outcomes else 0:.3f} "
                  f"({passed}/{len(outcomes)})")
+    emergency = sum(o.emergency_turns for o in outcomes)
+    lines.append(f"emergency turns: {sum(o.emergency_passed for o in outcomes)}/{emergency}")
+    lines.append(f"declines inside a boot conversation: {sum(o.boot_declines for o in outcomes)}")
     return "\n".join(lines)

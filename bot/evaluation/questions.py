@@ -84,9 +84,10 @@ def evaluate(reader: Reader, questions: Sequence[LabelledQuestion]) -> Report:
     return report
 
 
-def format_report(report: Report) -> str:
-    lines = ["misses:"] if report.misses else []
-    for item, result in report.misses:
+def format_report(report: Report, *, show_misses: bool = True) -> str:
+    """With show_misses=False only figures: a first-sight set is measured, never read."""
+    lines = ["misses:"] if report.misses and show_misses else []
+    for item, result in report.misses if show_misses else ():
         ranked = ", ".join(f"{m.entry_id} {m.score:.2f}"
                            for m in result.match.matches[:3]) or "-"
         lines.append(f"  [{item.language}] {item.question!r}: expected {'/'.join(item.expect)}, "
