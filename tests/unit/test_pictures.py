@@ -112,3 +112,17 @@ def test_the_readme_shows_the_drawings_as_they_are_now(gallery: Gallery) -> None
         name, language, _ = path.name.split(".")
         assert path.read_bytes() == gallery.get(name, language).png, (
             f"{path.name} is out of date: python -m bot pictures DIR, then copy it from DIR")
+
+
+def test_a_retired_word_in_a_label_fails_the_check(kb: KnowledgeCopy) -> None:  # noqa: F811
+    """The glossary covers the words drawn into pictures: «АКБ» in a label is refused."""
+    kb.edit(PICTURES, lambda data: data["jump-start"]["labels"]["flat_car"].update(
+        ru="Ваша машина: сел АКБ"))
+    assert_points_at(kb.error(), PICTURES, "jump-start", "labels.flat_car.ru", "retired",
+                     "АКБ")
+
+
+def test_a_retired_word_in_a_picture_title_fails_the_check(kb: KnowledgeCopy) -> None:  # noqa: F811
+    kb.edit(PICTURES, lambda data: data["opener"]["title"].update(en="Where the trunk opener is"))
+    assert_points_at(kb.error(), PICTURES, "opener", "title.en", "retired", "trunk")
+
