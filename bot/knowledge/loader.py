@@ -107,8 +107,8 @@ def load_knowledge(
     intents = _load_intents(file("intents.yaml"), entries, synonyms, interface)
     glossary_file = file("glossary.yaml")
     glossary = glossary_file.validate(Glossary, glossary_file.read_mapping())
-    check_glossary(glossary, entries, interface, directory)
     pictures = _load_pictures(file("pictures.yaml"), entries)
+    check_glossary(glossary, entries, interface, directory, pictures)
     return Knowledge(
         entries=entries,
         guided_entry=guided.entry,

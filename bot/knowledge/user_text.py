@@ -4,7 +4,8 @@ The glossary (knowledge/glossary.yaml) names the words the bot uses for each thi
 ones it must never show: the seed article's mistranslations ("sash", "keychain") and the
 other variety of English ("trunk", "flashlight"). Phrasings are how owners ask, so they may
 use any word; everything else is checked here, at start-up, so a retired word fails
-`python -m bot check` rather than reaching an owner.
+`python -m bot check` rather than reaching an owner. That includes the words drawn into the
+pictures (their titles and labels in knowledge/pictures.yaml): an owner reads those too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from bot.knowledge.errors import KnowledgeError
-from bot.knowledge.model import LANGUAGES, Entry, Glossary, Text
+from bot.knowledge.model import LANGUAGES, Entry, Glossary, Picture, Text
 
 
 def entry_texts(entry: Entry) -> Iterator[tuple[str, Text]]:
@@ -43,8 +44,16 @@ def entry_texts(entry: Entry) -> Iterator[tuple[str, Text]]:
         yield "prevention", entry.prevention
 
 
+def picture_texts(picture: Picture) -> Iterator[tuple[str, Text]]:
+    """(field, text) for every word a picture shows: its title (the caption's) and labels."""
+    yield "title", picture.title
+    for label, text in picture.labels.items():
+        yield f"labels.{label}", text
+
+
 def check_glossary(glossary: Glossary, entries: Mapping[str, Entry],
-                   interface: Mapping[str, Text], root: Path) -> None:
+                   interface: Mapping[str, Text], root: Path,
+                   pictures: Mapping[str, Picture] | None = None) -> None:
     """Raise KnowledgeError at the first user-facing text that uses a retired term."""
     patterns = {language: [(term, _word_pattern(term))
                            for term in getattr(glossary.retired, language)]
@@ -66,6 +75,9 @@ def check_glossary(glossary: Glossary, entries: Mapping[str, Entry],
             check(text, f"{folder}/entries/{entry.id}.yaml", entry.id, field)
     for key, text in interface.items():
         check(text, f"{folder}/interface.yaml", key, "text")
+    for name, picture in (pictures or {}).items():
+        for field, text in picture_texts(picture):
+            check(text, f"{folder}/pictures.yaml", name, field)
 
 
 def _word_pattern(term: str) -> re.Pattern[str]:

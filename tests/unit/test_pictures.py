@@ -112,3 +112,44 @@ def test_the_readme_shows_the_drawings_as_they_are_now(gallery: Gallery) -> None
         name, language, _ = path.name.split(".")
         assert path.read_bytes() == gallery.get(name, language).png, (
             f"{path.name} is out of date: python -m bot pictures DIR, then copy it from DIR")
+
+
+def test_a_retired_word_in_a_label_fails_the_check(kb: KnowledgeCopy) -> None:  # noqa: F811
+    """The glossary covers the words drawn into pictures: «АКБ» in a label is refused."""
+    kb.edit(PICTURES, lambda data: data["jump-start"]["labels"]["flat_car"].update(
+        ru="Ваша машина: сел АКБ"))
+    assert_points_at(kb.error(), PICTURES, "jump-start", "labels.flat_car.ru", "retired",
+                     "АКБ")
+
+
+def test_a_retired_word_in_a_picture_title_fails_the_check(kb: KnowledgeCopy) -> None:  # noqa: F811
+    kb.edit(PICTURES, lambda data: data["opener"]["title"].update(en="Where the trunk opener is"))
+    assert_points_at(kb.error(), PICTURES, "opener", "title.en", "retired", "trunk")
+
+
+def test_the_drawings_say_what_the_sources_say(knowledge: Knowledge) -> None:
+    """Issue 17: the last clamp goes on the earth point the handbook shows (not "the engine"),
+    the lever slides the way the handbook shows (no arrow on the cover is claimed, and none is
+    drawn both ways), the fuse boxes are drawn broadly and point to the handbook's chart."""
+    pictures = knowledge.pictures
+    four = pictures["jump-start"].labels["four"]
+    assert "earth point your handbook shows" in four.in_("en")
+    assert "engine" not in four.in_("en").lower()
+    assert "руководств" in four.in_("ru") and "двигател" not in four.in_("ru")
+    assert "earth" in pictures["jump-start"].labels
+    assert 'data-label="earth"' in pictures["jump-start"].svg
+    lever = pictures["release-lever"]
+    assert "arrow" not in lever.labels["slide"].in_("en")
+    assert "стрелк" not in lever.labels["slide"].in_("ru")
+    assert "handbook" in lever.labels["slide"].in_("en")
+    fuses = pictures["fuse-boxes"]
+    inside = fuses.labels["where_inside"]
+    assert "driver" not in inside.in_("en") and "водител" not in inside.in_("ru")
+    assert "handbook" in inside.in_("en") and "руководств" in inside.in_("ru")
+    assert "chart" in fuses.labels["where_bay"].in_("en")
+
+
+def test_no_picture_label_uses_a_retired_word(knowledge: Knowledge) -> None:
+    for name, picture in knowledge.pictures.items():
+        for text in (picture.title, *picture.labels.values()):
+            assert "АКБ" not in text.in_("ru"), (name, text)
