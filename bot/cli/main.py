@@ -20,6 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "is set); needs TELEGRAM_BOT_TOKEN")
     commands.add_parser("chat", help="the same conversation in this terminal, no Telegram")
     commands.add_parser("check", help="validate knowledge/ and exit 0 (ok) or 1")
+    commands.add_parser("train", help="fit the classifiers on knowledge/examples/ and write "
+                        "knowledge/models/ (needs the train extra: scikit-learn)")
     commands.add_parser("health", help="exit 0 if the running bot polled or served recently")
     pictures_parser = commands.add_parser("pictures", help="render every picture, in every "
                                           "language, as PNG files into DIR")
@@ -51,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return chat(sys.stdin, sys.stdout)
             case "check":
                 return check()
+            case "train":
+                return train()
             case "health":
                 from bot.config import DEFAULT_DATA_DIR
                 from bot.delivery.health import is_alive
@@ -92,6 +96,21 @@ def check() -> int:
     gallery = Gallery.render_all(loaded.knowledge)  # and checks each one
     print(f"ok: {len(gallery)} pictures rendered in {gallery.seconds * 1000:.0f} ms "
           f"({len(loaded.knowledge.pictures)} drawings, every language)")
+    return 0
+
+
+def train() -> int:
+    from bot.knowledge import DEFAULT_DIRECTORY, load_knowledge
+    from bot.matching.training import train_all
+
+    knowledge = load_knowledge()
+    directory = DEFAULT_DIRECTORY / "models"
+    directory.mkdir(exist_ok=True)
+    for name, (model, examples) in train_all(knowledge).items():
+        data = model.to_bytes()
+        (directory / f"{name}.json.gz").write_bytes(data)
+        print(f"{name}: {examples} examples, {len(model.classes)} classes, "
+              f"{len(data) // 1024} KiB, trained on {model.trained_on}")
     return 0
 
 

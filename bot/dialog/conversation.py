@@ -2,7 +2,8 @@
 
 Pure: no I/O, no Telegram, no clock. The Telegram layer, the terminal chat and the tests all
 drive this one function, so every transition can be checked in microseconds. Typed messages
-are read by bot.dialog.typed_text; buttons are decoded here; what each screen shows is
+are understood by bot.dialog.understanding and carried out by bot.dialog.typed_text; buttons
+are decoded here; what each screen shows is
 bot.dialog.screens' job, and the walk through the ways bot.dialog.walks'.
 """
 
@@ -41,12 +42,12 @@ class Conversation:
         self.menus = Menus(self.kit)
         self.articles = Articles(self.kit)
         self.walks = Walks(knowledge, self.articles)
-        self.typed = TypedText(self)
+        self.typed = TypedText(knowledge, self.reader, self.kit, self.menus, self.articles,
+                               self.walks, self)
         self.feedback = Feedback(self)
         self.wont_open = knowledge.guided_entry  # the commonest problem: starts the run
         self.emergencies = {u.entry for u in knowledge.intents.urgent.values() if u.emergency}
-        self.quick_replies = {knowledge.ui(button.label, language): button
-                              for button in knowledge.quick_replies for language in LANGUAGES}
+        self.quick_replies = self.typed.quick_replies
 
     def handle(self, state: ChatState, event: Event) -> Result:
         state, replies = self._handle(state, event)
@@ -184,6 +185,8 @@ class Conversation:
         match screen.kind:
             case Kind.STEP if entry is not None:
                 return self.walks.step(state, entry, screen.index, edit=edit, lead=lead)
+            case Kind.EMERGENCY if entry is not None:
+                reply = articles.emergency(state, entry, screen.index)
             case Kind.ANSWER if entry is not None:
                 reply = articles.answer(state, entry, edit=edit, lead=lead)
             case Kind.MORE if entry is not None:
@@ -245,6 +248,9 @@ class Conversation:
         tools = state.tools if state.tools in ("yes", "no") else None
         if (tried, shown, tools) != (state.tried, state.shown, state.tools):
             state = state.with_(tried=tried, shown=shown, tools=tools)
+        history = tuple(h for h in state.history if self._fits(Screen.parse(h), state))
+        if history != state.history:  # a screen gone, or a step this car has not got
+            state = state.with_(history=history)
         entry = self.knowledge.entries.get(state.method or "")
         if state.method is not None and (
                 entry is None or not 0 <= state.step < len(entry.steps_for(state.generation))):
@@ -264,8 +270,21 @@ class Conversation:
             return False
         if screen.kind in (Kind.STEP, Kind.TOOLS):
             return screen.index < len(entry.steps)
-        if screen.kind in (Kind.GATE, Kind.WORKED):
+        if screen.kind is Kind.EMERGENCY:
+            return entry.id in self.emergencies and screen.index <= len(entry.steps)
+        if screen.kind is Kind.WORKED:
+            return entry.is_method or entry.id in self.emergencies
+        if screen.kind is Kind.GATE:
             return entry.is_method
+        return True
+
+    def _fits(self, screen: Screen | None, state: ChatState) -> bool:
+        """A screen that exists, and whose step, if any, this chat's car has."""
+        if not self._valid(screen) or screen is None:
+            return False
+        if screen.kind in (Kind.STEP, Kind.TOOLS):
+            entry = self.knowledge.entry(screen.entry)
+            return screen.index < len(entry.steps_for(state.generation))
         return True
 
     def _walkable(self, state: ChatState, entry_id: str, index: str) -> bool:

@@ -27,11 +27,12 @@ class Kind(StrEnum):
     GATE = "gate"  # "does your car have this?" before a way only some cars have
     WORKED = "worked"
     NOTHING_WORKED = "end"  # the honest end of a run
+    EMERGENCY = "emergency"  # someone shut in: the call for help, then one step per message
 
 
 _NEEDS_ENTRY = {Kind.ANSWER, Kind.MORE, Kind.SOURCES, Kind.STEP, Kind.TOOLS, Kind.GATE,
-                Kind.WORKED}
-_NEEDS_INDEX = {Kind.STEP, Kind.TOOLS}
+                Kind.WORKED, Kind.EMERGENCY}
+_NEEDS_INDEX = {Kind.STEP, Kind.TOOLS, Kind.EMERGENCY}
 _ENTRY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 _INDEX = re.compile(r"[0-9]{1,3}")  # ASCII only: "²".isdigit() but int("²") fails
 
@@ -72,6 +73,8 @@ class Screen:
         match self.kind:
             case Kind.STEP | Kind.TOOLS if self.index > 0:
                 return Screen(Kind.STEP, self.entry, self.index - 1)
+            case Kind.EMERGENCY if self.index > 0:
+                return Screen(Kind.EMERGENCY, self.entry, self.index - 1)
             case Kind.STEP | Kind.TOOLS | Kind.MORE | Kind.SOURCES | Kind.GATE:
                 return Screen(Kind.ANSWER, self.entry)
             case _:

@@ -143,8 +143,8 @@ def _entry_screens(conversation: Conversation, state: ChatState, entry_id: str
     for index, step in enumerate(steps):
         running = state.with_(method=entry.id, step=index, guided=True, shown=(entry.id,),
                               tools="yes")
-        yield f"steps[{index}]", articles.step(running, entry, index, len(steps), edit=True,
-                                               lead=lead, way=(9, 9))
+        yield f"steps[{index}]", articles.step(running, entry, index, tuple(range(len(steps))),
+                                               edit=True, lead=lead, way=(9, 9))
         if step.needs_tools:
             yield f"steps[{index}] tools question", articles.tools_question(
                 state, entry, index, edit=True, lead=lead)

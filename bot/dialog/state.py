@@ -19,10 +19,13 @@ class ChatState:
     step: int = 0  # 0-based step within that way
     guided: bool = False  # in the "it won't open" run rather than one chosen way
     tried: tuple[str, ...] = ()  # ways that did not work (or were skipped) in this run
-    shown: tuple[str, ...] = ()  # ways this run has shown, for "way k of n"
+    shown: tuple[str, ...] = ()  # ways this run has shown
+    plan: tuple[str, ...] = ()  # the run's ways as planned at its start: "way k of n" counts these
+    said: tuple[str, ...] = ()  # instructions this run gave (a step's `once`): not said twice
     tools: str | None = None  # "yes" / "no" once asked this run: jump leads, a booster
     history: tuple[str, ...] = ()  # screens seen, oldest first: where Back goes
     awaiting_comment: str | None = None  # the screen whose 👎 asked "what went wrong?"
+    told_languages: bool = False  # told once that the bot speaks English and Russian
 
     @property
     def generation(self) -> Generation | None:
@@ -46,7 +49,8 @@ class ChatState:
 
     def end_walk(self) -> ChatState:
         """No way on screen and no run in progress: what every ending of a walk leaves."""
-        return replace(self, method=None, step=0, guided=False, tried=(), shown=(), tools=None)
+        return replace(self, method=None, step=0, guided=False, tried=(), shown=(), plan=(),
+                       said=(), tools=None)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -55,7 +59,7 @@ class ChatState:
     def from_dict(cls, data: dict[str, Any]) -> ChatState:
         """Tolerates fields from older or newer versions of the bot: a stored chat never breaks."""
         known = {f.name: data[f.name] for f in fields(cls) if f.name in data}
-        for name in ("tried", "shown", "history"):
+        for name in ("tried", "shown", "plan", "said", "history"):
             value = known.get(name, ())
             known[name] = (tuple(str(v) for v in value) if isinstance(value, list | tuple)
                            else ())
@@ -64,8 +68,9 @@ class ChatState:
                 known.pop(name)
         if not isinstance(known.get("step", 0), int) or isinstance(known.get("step"), bool):
             known.pop("step")
-        if not isinstance(known.get("guided", False), bool):
-            known.pop("guided")
+        for name in ("guided", "told_languages"):
+            if not isinstance(known.get(name, False), bool):
+                known.pop(name)
         state = cls(**known)
         if state.language is not None and state.language not in LANGUAGES:
             state = state.with_(language=None)

@@ -216,6 +216,8 @@ def _check(expect: Mapping[str, Any], before: ChatState, after: ChatState,
     def screen_is(name: str) -> bool:
         if name == "walk":
             return kind in WALK_KINDS
+        if name == ReplyKind.GREETING.value:  # /start: the greeting, with the menu under it
+            return any(r.kind is ReplyKind.GREETING for r in replies)
         return kind is not None and kind.value == name
 
     checks: dict[str, Callable[[Any], bool]] = {

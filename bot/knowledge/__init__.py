@@ -5,6 +5,8 @@ from bot.knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
 from bot.knowledge.model import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    NO_ENTRY,
+    Act,
     Entry,
     Generation,
     Kind,
@@ -12,6 +14,7 @@ from bot.knowledge.model import (
     QuickReply,
     Source,
     Step,
+    Symptom,
     TableRow,
     Text,
     Urgent,
@@ -19,7 +22,7 @@ from bot.knowledge.model import (
 )
 
 __all__ = [
-    "DEFAULT_DIRECTORY", "DEFAULT_LANGUAGE", "LANGUAGES", "Entry", "Generation", "Kind",
-    "Knowledge", "KnowledgeError", "QuickReply", "Source", "Step", "TableRow", "Text", "Urgent",
-    "WordRule", "load_knowledge",
+    "DEFAULT_DIRECTORY", "DEFAULT_LANGUAGE", "LANGUAGES", "NO_ENTRY", "Act", "Entry",
+    "Generation", "Kind", "Knowledge", "KnowledgeError", "QuickReply", "Source", "Step",
+    "Symptom", "TableRow", "Text", "Urgent", "WordRule", "load_knowledge",
 ]

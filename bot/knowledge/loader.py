@@ -22,8 +22,11 @@ from pydantic import BaseModel, ValidationError
 from bot.knowledge.errors import KnowledgeError, from_validation
 from bot.knowledge.model import (
     LANGUAGES,
+    NO_ENTRY,
+    Act,
     ConceptRoles,
     Entry,
+    Examples,
     Generation,
     Glossary,
     Guided,
@@ -109,11 +112,13 @@ def load_knowledge(
     glossary = glossary_file.validate(Glossary, glossary_file.read_mapping())
     pictures = _load_pictures(file("pictures.yaml"), entries)
     check_glossary(glossary, entries, interface, directory, pictures)
+    examples = _load_examples(directory / "examples", entries)
     return Knowledge(
         entries=entries,
         guided_entry=guided.entry,
         guided_order=guided.order,
         guided_offered_by=frozenset(guided.offered_by),
+        guided_end=guided.at_the_end,
         interface=interface,
         synonyms=synonyms,
         off_topic=off_topic,
@@ -125,6 +130,8 @@ def load_knowledge(
         glossary=glossary,
         version=_structure_digest(entries, guided.order),
         pictures=pictures,
+        examples=examples,
+        models=_load_models(directory / "models"),
     )
 
 
@@ -224,9 +231,10 @@ def _load_guided(file: _File, entries: Mapping[str, Entry]) -> Guided:
         if entry_id in seen:
             raise file.error(None, where, f"'{entry_id}' is listed twice")
         seen.add(entry_id)
-    for index, entry_id in enumerate(guided.offered_by):
-        if entry_id not in entries:
-            raise file.error(None, f"offered_by[{index}]", f"unknown id '{entry_id}'")
+    for field in ("offered_by", "at_the_end"):
+        for index, entry_id in enumerate(getattr(guided, field)):
+            if entry_id not in entries:
+                raise file.error(None, f"{field}[{index}]", f"unknown id '{entry_id}'")
     return guided
 
 
@@ -346,6 +354,15 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
         if urgent.lead is not None and urgent.lead not in interface:
             raise file.error(None, f"urgent.{name}.lead", f"'{urgent.lead}' is not in "
                              "interface.yaml")
+    for name, symptom in intents.symptoms.items():
+        where = f"symptoms.{name}"
+        if symptom.lead not in interface:
+            raise file.error(None, f"{where}.lead", f"'{symptom.lead}' is not in interface.yaml")
+        if symptom.way is not None and (symptom.way not in entries
+                                        or not entries[symptom.way].is_method):
+            raise file.error(None, f"{where}.way", f"'{symptom.way}' is not a method's entry id")
+        if symptom.answer is not None and symptom.answer not in entries:
+            raise file.error(None, f"{where}.answer", f"unknown entry id '{symptom.answer}'")
     for field in ("failure", "about", "trunk", "none_of", "specific"):
         for index, concept in enumerate(getattr(intents.wont_open, field)):
             if concept not in concepts:
@@ -360,6 +377,63 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
                 raise file.error(None, f"tried_ways.{method}[{index}]",
                                  f"'{concept}' is not a concept in synonyms.yaml")
     return intents
+
+
+# -- what the classifiers learn from ---------------------------------------------------------
+
+MODELS = ("acts", "entries", "emergency", "talk")  # knowledge/models/<name>.json.gz
+
+
+def _load_examples(directory: Path, entries: Mapping[str, Entry]) -> Examples:
+    """examples/acts/*.yaml (act -> messages, a file per language), examples/emergency.yaml
+    (shut_in, not_shut_in), examples/questions*.yaml (entry id or none -> messages, or ->
+    language -> messages)."""
+    acts: dict[Act, list[str]] = {}
+    for path in sorted((directory / "acts").glob("*.yaml")):
+        file = _File(path, directory.parent)
+        for name, messages in file.read_mapping().items():
+            if str(name) not in Act.__members__.values():
+                raise file.error(str(name), None, "not an act; valid: "
+                                 + ", ".join(a.value for a in Act))
+            acts.setdefault(Act(str(name)), []).extend(_messages(file, str(name), messages))
+    emergency: dict[str, tuple[str, ...]] = {"shut_in": (), "not_shut_in": ()}
+    path = directory / "emergency.yaml"
+    if path.exists():
+        file = _File(path, directory.parent)
+        for name, messages in file.read_mapping().items():
+            if name not in emergency:
+                raise file.error(str(name), None, "use shut_in and not_shut_in")
+            emergency[str(name)] = _messages(file, str(name), messages)
+    questions: dict[str, list[str]] = {}
+    for path in sorted(directory.glob("questions*.yaml")):
+        file = _File(path, directory.parent)
+        for name, messages in file.read_mapping().items():
+            if str(name) != NO_ENTRY and str(name) not in entries:
+                raise file.error(str(name), None, f"unknown entry id; use an entry's id or "
+                                 f"'{NO_ENTRY}' for questions no entry answers")
+            by_language = messages if isinstance(messages, Mapping) else {"": messages}
+            for language, listed in by_language.items():
+                questions.setdefault(str(name), []).extend(
+                    _messages(file, f"{name}.{language}".rstrip("."), listed))
+    return Examples(acts={a: tuple(m) for a, m in acts.items()}, shut_in=emergency["shut_in"],
+                    not_shut_in=emergency["not_shut_in"],
+                    questions={q: tuple(m) for q, m in questions.items()})
+
+
+def _messages(file: _File, where: str, messages: Any) -> tuple[str, ...]:
+    if not isinstance(messages, list) or not all(isinstance(m, str) and m.strip()
+                                                 for m in messages):
+        raise file.error(where, None, "needs a list of non-empty messages")
+    return tuple(m.strip() for m in messages)
+
+
+def _load_models(directory: Path) -> dict[str, bytes]:
+    models = {}
+    for name in MODELS:
+        path = directory / f"{name}.json.gz"
+        if path.exists():
+            models[name] = path.read_bytes()
+    return models
 
 
 # -- pictures --------------------------------------------------------------------------------

@@ -32,6 +32,25 @@ class Generation(StrEnum):
 ALL_GENERATIONS: frozenset[Generation] = frozenset(Generation)
 
 
+class Act(StrEnum):
+    """What a typed message does on the screen a person is on (knowledge/examples/acts/)."""
+
+    WORKED = "worked"  # the boot is open
+    FAILED = "failed"  # it did not open; tried that too
+    NEXT = "next"  # done that, go on, what now
+    BACK = "back"
+    REPEAT = "repeat"  # say that again
+    SKIP = "skip"  # cannot do this step, or have not got what it needs
+    STOP = "stop"  # menu, cancel, give up
+    YES = "yes"
+    NO = "no"
+    QUESTION = "question"  # about the step on screen or anything else, or a new problem
+    SMALL_TALK = "small_talk"  # hi, thanks, ok, swearing, wait, bye
+
+
+NO_ENTRY = "none"  # the question examples' label for "no entry answers this"
+
+
 class Kind(StrEnum):
     METHOD = "method"  # a way to open the boot, walked one step at a time
     TOPIC = "topic"
@@ -110,6 +129,9 @@ class Step(Schema):
     warning: Text | None = None  # protects people or the car: always shown with this step
     generations: Generations = ALL_GENERATIONS
     needs_tools: bool = False  # jump leads, a booster, a multimeter: asked for before it is shown
+    # an instruction several ways give ("press UNLOCK twice"): a run says it once, in the first
+    # way that gives it, and later ways leave the step out
+    once: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
 
 
 class TableRow(Schema):
@@ -188,6 +210,8 @@ class Guided(Schema):
     entry: NonEmpty  # the problem the run answers: "it won't open" lands here and starts it
     order: Words
     offered_by: tuple[NonEmpty, ...] = ()
+    at_the_end: tuple[NonEmpty, ...] = ()  # entries the honest end of a run offers
+
 
 
 class WordRule(Schema):
@@ -198,6 +222,8 @@ class WordRule(Schema):
 
     groups: Annotated[tuple[Words, ...], Field(min_length=1)]
     none_of: tuple[NonEmpty, ...] = ()
+    # only once the chat is about the boot: "he's in there!!" says it without naming it
+    in_context: bool = False
 
 
 class Urgent(Schema):
@@ -222,6 +248,31 @@ class WontOpen(Schema):
     specific: tuple[NonEmpty, ...] = ()
 
 
+class Symptom(Schema):
+    """Something the person saw that changes the advice (knowledge/intents.yaml): a line
+    saying what it means, then the way it points to in the run, or an answer."""
+
+    lead: NonEmpty  # an interface text: what it means
+    way: NonEmpty | None = None  # the run goes on at this way, the ones before it passed over
+    answer: NonEmpty | None = None  # or this entry's answer is shown
+    rules: Annotated[tuple[WordRule, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _one_effect(self) -> Symptom:
+        if (self.way is None) == (self.answer is None):
+            raise ValueError("give exactly one of way (a method in the run) or answer (an "
+                             "entry)")
+        return self
+
+
+class ForeignLanguage(Schema):
+    """A language the bot does not speak, and how to tell it (knowledge/intents.yaml)."""
+
+    code: NonEmpty  # ISO 639-1: uk, be, kk, de; answered in the bot's language of its script
+    letters: str = ""  # letters only this language uses (among those the bot meets)
+    words: frozenset[NonEmpty] = frozenset()  # its commonest words, as typed
+
+
 class Intents(Schema):
     """What a message means besides a question (knowledge/intents.yaml)."""
 
@@ -236,11 +287,15 @@ class Intents(Schema):
     tried: PhraseSet  # "tried", "пробовал": the ways a message names did not work
     tried_with_two: PhraseSet  # weaker signs of trying: only with two ways named
     wondering: PhraseSet  # "may have", "could": the weaker signs are then a guess, not a report
+    deictic: PhraseSet  # "that", "exactly", "это": a question pointing at what is on screen
     tried_ways: Mapping[str, Words]  # method id -> the synonym concepts that name it
     other_makes: PhraseSet  # other makes and models: the answer is for a Qashqai
+    our_car: PhraseSet  # the Qashqai by its names: never another make ("Rogue Sport")
     comparisons: PhraseSet  # "like on my old honda": another make beside ours, not instead
     wont_open: WontOpen  # "boot. stuck.", "still won't open": the run, whatever the match
     no_tools: PhraseSet  # "no jump leads with me": the run skips the steps that need tools
+    foreign_languages: tuple[ForeignLanguage, ...] = ()  # checked in order: the first that fits
+    symptoms: Mapping[str, Symptom] = Field(default_factory=dict)  # what was seen: what it means
 
 
 class Glossary(Schema):
@@ -290,6 +345,16 @@ class ConceptRoles:
 
 
 @dataclass(frozen=True)
+class Examples:
+    """Labelled messages the learned classifiers are fitted on (bot/matching/training.py)."""
+
+    acts: Mapping[Act, tuple[str, ...]] = field(default_factory=dict)
+    shut_in: tuple[str, ...] = ()  # someone or an animal in the boot: an emergency
+    not_shut_in: tuple[str, ...] = ()  # look-alikes: "the cat litter is in the boot"
+    questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entry id or "none"
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything the bot knows, loaded and validated once at start-up."""
 
@@ -297,6 +362,7 @@ class Knowledge:
     guided_entry: str  # "it won't open": a question landing here starts the run
     guided_order: tuple[str, ...]
     guided_offered_by: frozenset[str]  # entries whose answer offers to start the guided run
+    guided_end: tuple[str, ...]  # entries the honest end of a run offers (what to tell a garage)
     interface: Mapping[str, Text]
     synonyms: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> concept -> variants
     off_topic: Mapping[str, tuple[str, ...]]  # language -> words naming other car parts
@@ -308,6 +374,8 @@ class Knowledge:
     glossary: Glossary
     version: str  # short digest of the files: buttons from another version are stale
     pictures: Mapping[str, Picture] = field(default_factory=dict)  # knowledge/pictures.yaml
+    examples: Examples = field(default_factory=lambda: Examples())  # knowledge/examples/
+    models: Mapping[str, bytes] = field(default_factory=dict)  # knowledge/models/: name -> file
 
     def entry(self, entry_id: str) -> Entry:
         return self.entries[entry_id]

@@ -59,6 +59,7 @@ ANSWER_THRESHOLD = 0.42  # at or above: answer with the best entry
 OFF_TOPIC_ANSWER_THRESHOLD = 0.8
 SUGGEST_THRESHOLD = 0.30  # at or above (but not confident): "did you mean" buttons
 SUGGESTIONS = 3
+SUGGEST_SHARE = 0.4  # "did you mean" offers the entries scoring at least this share of the best
 MATCHES_REPORTED = 5
 # Calibrated: the summed token weight (idf, 0.7 for "open"/"trunk" .. 2.8 for the rarest) a
 # question must share with its best document to be answered: one telling token ("pedal" 1.4,
@@ -117,7 +118,7 @@ class MatchResult:
             return ()
         top = self.matches[0].score
         return tuple(m.entry_id for m in self.matches[:SUGGESTIONS]
-                     if m.score >= max(SUGGEST_THRESHOLD, top * 0.75))
+                     if m.score >= top * SUGGEST_SHARE)
 
 
 @dataclass(frozen=True)

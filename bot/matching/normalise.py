@@ -59,7 +59,13 @@ _TRANSLITERATION = (
 _TRANSLITERATION_PATTERN = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLITERATION))
 _TRANSLITERATION_MAP = dict(_TRANSLITERATION)
 
-_WORD = re.compile(r"[a-zа-я0-9]+(?:\.[0-9]+)?")
+# Letters of the languages owners write in, ours and their neighbours' (Ukrainian, Belarusian,
+# Kazakh, German), so a word keeps all its letters: "відкривається", not "в" and "дкривається".
+_WORD = re.compile(r"[a-zа-яäöüßіїєґўәғқңөұүһ0-9]+(?:\.[0-9]+)?")
+# A phrase never spans a clause's end: punctuation followed by a space (",fuf;ybr", Russian on
+# the Latin layout, and "12.6" keep theirs).
+_CLAUSES = re.compile(r"[,;.!?]+(?=\s|$)")
+_NOT_RUSSIAN_LATIN = re.compile(r"[äöüß]")  # German: never Russian on the wrong layout
 _REPEATS = re.compile(r"([a-zа-я])\1{2,}")
 _CYRILLIC = re.compile(r"[а-я]")
 
@@ -177,7 +183,19 @@ class Normaliser:
 
     def normalise(self, text: str, *, as_written: bool = False) -> Normalised:
         """`as_written`: the knowledge's own text, spelled right in the right script, so the
-        repairs (the costliest part of start-up) are skipped."""
+        repairs (the costliest part of start-up) are skipped. Clauses are read apart: a
+        phrase never spans a comma ("fob, button on the boot" is two things, not the "fob
+        button")."""
+        clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+        if len(clauses) > 1:
+            parts = [self._normalise(c, as_written=as_written) for c in clauses]
+            return Normalised(
+                tokens=tuple(t for p in parts for t in p.tokens),
+                language="ru" if any(p.language == "ru" for p in parts) else "en",
+                unknown=tuple(w for p in parts for w in p.unknown))
+        return self._normalise(text, as_written=as_written)
+
+    def _normalise(self, text: str, *, as_written: bool) -> Normalised:
         raw = tuple(words(clean(text))) if as_written else self.repair_script(text)
         language = "ru" if any(is_cyrillic(w) for w in raw) else "en"
         repaired = list(raw) if as_written else self.repair_words(raw)
@@ -225,7 +243,8 @@ class Normaliser:
 
     def _repair_script(self, text: str) -> tuple[str, ...]:
         as_is = tuple(words(clean(text)))
-        if not as_is or all(is_cyrillic(w) for w in as_is):
+        if (not as_is or all(is_cyrillic(w) for w in as_is)
+                or _NOT_RUSSIAN_LATIN.search(text.lower())):
             return as_is
         typed = unicodedata.normalize("NFKC", text).lower()  # before clean() eats ' and `
         candidates = [

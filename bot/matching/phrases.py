@@ -118,6 +118,10 @@ class PhraseMatcher:
             return None
         return longest
 
+    def emoji(self, message: str) -> str | None:
+        """What a message that is nothing but a known emoji means, if it is one."""
+        return self._emoji(message)
+
     def _emoji(self, message: str) -> str | None:
         """An emoji the intents know, when the message is nothing but emoji."""
         compact = unicodedata.normalize("NFKC", message).replace("\ufe0f", "").strip()

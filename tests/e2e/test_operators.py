@@ -139,7 +139,7 @@ async def test_an_admin_gets_the_stats_and_anyone_else_the_help_with_no_hint(
         server: FakeTelegram, admin: User, owner: User, loaded: Loaded) -> None:
     (answer,) = await owner.send(FOB_QUESTION)
     await tap(server, owner, answer, "👍")
-    await owner.send("tailgate issue")
+    await owner.send("boot problem")
     await owner.send("how do I change the oil")
 
     (report,) = await admin.send("/stats")
@@ -149,7 +149,7 @@ async def test_an_admin_gets_the_stats_and_anyone_else_the_help_with_no_hint(
     assert "answered: 1 · 1 · 1" in text and "declined: 1 · 1 · 1" in text
     assert "“did you mean”: 1 · 1 · 1" in text
     assert "faq-fob-battery: 1 · 1 · 0 · 0" in text
-    assert "tailgate issue → overview" in text
+    assert "boot problem → overview" in text
     assert any(e["type"] == "bold" for e in report.entities)
 
     (help_reply,) = await owner.send("/help")
@@ -163,7 +163,7 @@ async def test_an_admin_gets_the_unanswered_questions_as_a_csv_document(
         server: FakeTelegram, admin: User, owner: User) -> None:
     (none_yet,) = await admin.send("/unanswered")
     assert none_yet.text == "No unanswered questions in the last 90 days."
-    await owner.send("tailgate issue")
+    await owner.send("boot problem")
     await owner.send("где заправить кондиционер")
 
     (document,) = await admin.send("/unanswered")
@@ -173,7 +173,7 @@ async def test_an_admin_gets_the_unanswered_questions_as_a_csv_document(
     rows = list(csv.DictReader(io.StringIO(
         server.file_content(document.document["file_id"]).decode("utf-8-sig"))))
     assert [(r["question"], r["language"], r["outcome"]) for r in rows] == [
-        ("tailgate issue", "en", "did_you_mean"), ("где заправить кондиционер", "ru", "declined")]
+        ("boot problem", "en", "did_you_mean"), ("где заправить кондиционер", "ru", "declined")]
     assert rows[0]["nearest"] == "overview" and float(rows[0]["nearest_score"]) > 0.3
     assert str(OWNER) not in server.file_content(document.document["file_id"]).decode()
 
@@ -281,7 +281,7 @@ async def test_metrics_count_the_conversation_and_name_no_chat(owner: User, bot:
     url = f"http://127.0.0.1:{bot.metrics_server.port}"
     _, before = await fetch(f"{url}/metrics")
     await owner.send(FOB_QUESTION)
-    await owner.send("tailgate issue")
+    await owner.send("boot problem")
     status, body = await fetch(f"{url}/metrics")
     assert status == 200
     for line in ('trunk_bot_questions_total{outcome="answered"}',

@@ -26,9 +26,11 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 # Every field set to something other than its default.
 MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guided=True,
-                     tried=("key-fob",), shown=("safety-lock", "lid-button"), tools="no",
+                     tried=("key-fob",), shown=("safety-lock", "lid-button"),
+                     plan=("safety-lock", "lid-button", "key-fob"),
+                     said=("safety-lock:unlock-twice",), tools="no",
                      history=("menu", "step.lid-button.2", "step.lid-button.3"),
-                     awaiting_comment="answer.lid-button")
+                     awaiting_comment="answer.lid-button", told_languages=True)
 
 
 def integrity(path: Path) -> str:

@@ -67,7 +67,7 @@ def test_a_clear_question_is_answered(matcher: Matcher) -> None:
     assert result.matches[0].score > result.matches[1].score
 
 
-@pytest.mark.parametrize("question", ["tailgate issue", "boot question", "key trouble",
+@pytest.mark.parametrize("question", ["boot problem", "boot question", "key trouble",
                                       "trunk problem", "проблема с багажником"])
 def test_a_vague_question_gets_did_you_mean(matcher: Matcher, question: str) -> None:
     result = matcher.match(question)

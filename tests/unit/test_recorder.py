@@ -111,10 +111,10 @@ async def test_replies_to_a_walk_small_talk_and_keyboard_buttons_are_no_question
 
 async def test_a_did_you_mean_is_kept_with_its_candidates_and_scores_but_not_who_asked(
         chat: RecordedChat, storage: Storage, backend: Backend, clock: Clock) -> None:
-    await chat.send("tailgate   issue")
+    await chat.send("boot   problem")
     (kept,) = await storage.unanswered.since()
     assert (kept.text, kept.language, kept.outcome, kept.asked_at) == (
-        "tailgate issue", "en", "did_you_mean", clock.now)
+        "boot problem", "en", "did_you_mean", clock.now)
     assert len(kept.candidates) == 3
     # the score moves whenever knowledge/ gains an entry (token weights are per entry)
     assert kept.candidates[0].entry_id == "overview"
@@ -209,16 +209,16 @@ async def test_forget_deletes_what_is_kept_about_the_chat_everywhere(
 
 async def test_what_people_wrote_goes_after_the_retention_period(
         chat: RecordedChat, storage: Storage, clock: Clock) -> None:
-    await chat.send("tailgate issue")
+    await chat.send("boot problem")
     await chat.send("which battery does the key fob take")
     await chat.press(Action.RATE, "down")
     await chat.send("no cover on mine")
     clock.advance(89 * DAY)
-    await chat.send("boot light")
+    await chat.send("how do I change the oil")
     assert len(await storage.unanswered.since()) == 2
     clock.advance(2 * DAY)  # the first ones are now 91 days old
     await chat.send("hi")
-    assert [q.text for q in await storage.unanswered.since()] == ["boot light"]
+    assert [q.text for q in await storage.unanswered.since()] == ["how do I change the oil"]
     assert await storage.feedback.comments() == []
     assert await storage.feedback.ratings() == {("answer.faq-fob-battery", "down"): 1}
 
@@ -227,7 +227,7 @@ async def test_with_zero_retention_nothing_anyone_wrote_is_kept(
         storage: Storage, conversation: Conversation, clock: Clock) -> None:
     recorder = Recorder(storage, conversation.matcher, retention_days=0, clock=clock)
     chat = RecordedChat(conversation, recorder)
-    await chat.send("tailgate issue")
+    await chat.send("boot problem")
     await chat.send("which battery does the key fob take")
     await chat.press(Action.RATE, "down")
     await chat.send("no cover on mine")

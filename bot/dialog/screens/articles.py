@@ -8,6 +8,8 @@ on the step it belongs to.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.dialog.callback_data import Action
 from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Button, Reply, ReplyKind
@@ -111,15 +113,17 @@ class Articles:
 
     # -- a walk --------------------------------------------------------------------------------
 
-    def step(self, state: ChatState, method: Entry, index: int, steps_shown: int, *,
-             edit: bool, lead: str = "", way: tuple[int, int] | None = None) -> Reply:
-        """One step of the steps this walk shows (`steps_shown` of them); `way` is (k, n)
-        when this is way k of n of an "it won't open" run."""
+    def step(self, state: ChatState, method: Entry, index: int, shown: tuple[int, ...], *,
+             edit: bool, lead: str = "", way: tuple[int, int] | None = None,
+             kind: ReplyKind = ReplyKind.WALK) -> Reply:
+        """One of the steps this walk shows (`shown`, indices into the car's steps); `way`
+        is (k, n) when this is way k of n of an "it won't open" run."""
         kit, language = self.kit, language_of(state)
         steps = method.steps_for(state.generation)
         step = steps[index]
         screen = Screen(Kind.STEP, method.id, index)
-        position = sum(1 for s in steps[:index] if state.tools != "no" or not s.needs_tools)
+        position = shown.index(index) if index in shown else 0
+        steps_shown = len(shown)
         header = kit.ui("step_header", state, title=method.title.in_(language),
                         number=position + 1, total=steps_shown)
         parts = [plain(lead)] if lead else []
@@ -154,8 +158,58 @@ class Articles:
                        kit.button("button_failed", state, Action.FAILED, method.id) if last
                        else kit.button("button_skip_way", state, Action.SKIP, method.id))
             rows = (outcome, navigation, menu) if last else (navigation, outcome, menu)
-        return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.WALK,
+        return Reply("\n\n".join(parts), rows, edit=edit, kind=kind,
                      screen=screen.code(), picture=picture)
+
+    def step_help(self, state: ChatState, method: Entry, index: int, shown: tuple[int, ...],
+                  lines: list[str], *, way: tuple[int, int] | None) -> Reply:
+        """A question about the step on screen answered from its tips: the answer on top,
+        the same step and buttons below, so the walk goes on from where it was."""
+        return self.step(state, method, index, shown, edit=False, lead=self._help(state, lines),
+                         way=way, kind=ReplyKind.STEP_HELP)
+
+    def helped(self, reply: Reply, state: ChatState, lines: list[str], *,
+               kind: ReplyKind = ReplyKind.STEP_HELP) -> Reply:
+        """A question about the screen on show (does my car have it? can I use hot water?),
+        answered above it."""
+        if kind is ReplyKind.STEP_HELP:  # on a question asked: the answer to it, then it
+            return replace(reply, text=f"{plain(self._help(state, lines))}\n\n{reply.text}",
+                           kind=kind)
+        # an answer or the call for help keeps its first line; what was asked follows it
+        first, _, rest = reply.text.partition("\n\n")
+        tips = "\n".join(f"💡 {plain(t)}" for t in lines)
+        return replace(reply, text="\n\n".join(p for p in (first, tips, rest) if p), kind=kind)
+
+    def _help(self, state: ChatState, lines: list[str]) -> str:
+        return "\n".join([self.kit.ui("step_help_title", state), *(f"💡 {t}" for t in lines)])
+
+    # -- someone shut in -------------------------------------------------------------------------
+
+    def emergency(self, state: ChatState, entry: Entry, index: int) -> Reply:
+        """The call for help first (index 0: the answer, which says the first step too), then
+        one step per message as the person replies, then the call again: someone in a car park
+        with a child shut in reads one thing at a time."""
+        kit, language = self.kit, language_of(state)
+        screen = Screen(Kind.EMERGENCY, entry.id, index)
+        if index == 0:
+            parts = [bold(entry.answer.in_(language))]
+            first = entry.steps[0] if entry.steps else None
+            if first is not None and first.tip is not None:
+                parts.append(f"💡 {plain(first.tip.in_(language))}")
+        elif index < len(entry.steps):
+            step = entry.steps[index]
+            parts = [plain(kit.ui("emergency_step", state)), bold(step.do.in_(language))]
+            if step.warning is not None:
+                parts.append(f"⚠️ {plain(step.warning.in_(language))}")
+            if step.tip is not None:
+                parts.append(f"💡 {plain(step.tip.in_(language))}")
+        else:
+            parts = [bold(kit.ui("emergency_again", state))]
+        rows = ((kit.view("button_worked", state, Screen(Kind.WORKED, entry.id)),
+                 kit.view("button_next", state,
+                          Screen(Kind.EMERGENCY, entry.id, min(index + 1, len(entry.steps))))),
+                (kit.button("button_menu", state, Action.VIEW, "menu"),))
+        return Reply("\n\n".join(parts), rows, kind=ReplyKind.EMERGENCY, screen=screen.code())
 
     def tools_question(self, state: ChatState, method: Entry, index: int, *, edit: bool,
                        lead: str = "") -> Reply:
@@ -191,6 +245,10 @@ class Articles:
                      screen=screen.code())
 
     def worked(self, state: ChatState, method: Entry, *, edit: bool) -> Reply:
+        if not method.is_method:  # someone shut in, and now out
+            return Reply(bold(self.kit.ui("emergency_worked", state)),
+                         (self.kit.menu_row(state),), edit=edit, kind=ReplyKind.WORKED,
+                         screen=Screen(Kind.WORKED, method.id).code())
         text = bold(self.kit.ui("worked", state))
         if method.prevention is not None:
             tip = method.prevention.in_(language_of(state))
@@ -202,7 +260,10 @@ class Articles:
         """The honest end of a run: what is most likely broken and who can help, without
         offering again what failed."""
         kit = self.kit
-        rows = ((kit.view("button_ways", state, Screen(Kind.WAYS)),), kit.menu_row(state))
+        offered = tuple((kit.entry_button(kit.knowledge.entry(e), state),)
+                        for e in kit.knowledge.guided_end)
+        rows = (*offered, (kit.view("button_ways", state, Screen(Kind.WAYS)),),
+                kit.menu_row(state))
         return Reply(plain(kit.ui("guided_exhausted", state)), rows, edit=edit,
                      kind=ReplyKind.NOTHING_WORKED,
                      screen=Screen(Kind.NOTHING_WORKED).code())

@@ -127,12 +127,16 @@ def test_not_every_child_is_an_emergency(chat: Chat, text: str) -> None:
 ])
 def test_keys_in_the_boot_get_the_spare_key_and_the_way_in(conversation: Conversation,
                                                            code: str, text: str) -> None:
+    """The no-key answer: the spare key and roadside help first, the way in from the cabin
+    among its steps."""
     chat = Chat(conversation, code)
     (reply,) = chat.send(text)
-    assert chat.screen is not None and chat.screen.entry == "interior-release"
+    assert chat.screen is not None and chat.screen.entry == "no-key"
     first = reply.plain_text.lower()
     assert ("spare" in first and "roadside" in first) or ("запасн" in first
-                                                          and "техпомощ" in first)
+                                                          and "помощ" in first)
+    steps = " ".join(s.do.in_(code) for s in conversation.knowledge.entry("no-key").steps)
+    assert "seatback" in steps or "спинку" in steps
 
 
 # -- other makes ---------------------------------------------------------------------------------
