@@ -10,11 +10,18 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError
+import bot
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["health"]:  # every 30 s in a container: before the imports the rest needs
+        return health()
+    from bot.knowledge import KnowledgeError
+
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--version", action="version",
+                        version=f"qashqai-trunk-assistant {bot.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="serve Telegram (polling, or a webhook when WEBHOOK_URL "
                         "is set); needs TELEGRAM_BOT_TOKEN")
@@ -52,10 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "check":
                 return check()
             case "health":
-                from bot.config import DEFAULT_DATA_DIR
-                from bot.delivery.health import is_alive
-
-                return 0 if is_alive(Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR))) else 1
+                return health()
             case "ask":
                 questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
                 return ask(questions, as_json=args.json, language=args.lang)
@@ -71,6 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"knowledge error: {error}", file=sys.stderr)
         return 1
     return 2
+
+
+def health() -> int:
+    from bot.config import DEFAULT_DATA_DIR
+    from bot.delivery.health import problem
+
+    found = problem(Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR)))
+    print(f"unhealthy: {found}" if found else "healthy")
+    return 1 if found else 0
 
 
 def _lines(stream: Iterable[str]) -> list[str]:

@@ -12,6 +12,7 @@ busy time under load), on asyncio's loop elsewhere.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import signal
@@ -20,8 +21,9 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot import __version__
 from bot.config import ConfigError, Settings
-from bot.delivery.application import ALLOWED_UPDATES, build_application
+from bot.delivery.application import ALLOWED_UPDATES, build_application, wait_for_telegram
 from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat, is_alive
@@ -59,6 +61,7 @@ class Runner:
     async def start(self) -> None:
         settings = self.settings
         self.storage = storage = await open_storage(settings)
+        await wait_for_telegram(settings)
         self.application = application = build_application(settings)
         photos = Photos(self.gallery, storage.pictures)
         sender = ReplySender(application.bot, photos=photos)
@@ -99,6 +102,16 @@ class Runner:
                 allowed_updates=ALLOWED_UPDATES, long_poll_seconds=self._long_poll,
                 on_poll=heartbeat.beat), on_wait=heartbeat.beat)
             await self.receiver.start()
+        heartbeat.beat()  # healthy from now, not from the first long poll's end
+
+    def started_line(self) -> str:
+        """Which bot this is, in the start-up log line: what an operator checks first."""
+        assert self.application is not None
+        me = self.application.bot.bot  # from getMe, at initialize
+        return (f"qashqai-trunk-assistant {__version__} started as @{me.username}: "
+                f"{'serving the webhook' if self.settings.webhook_url else 'polling'}, "
+                f"inline mode {'on' if me.supports_inline_queries else 'off'}, "
+                f"knowledge {self.conversation.knowledge.version}")
 
     async def wait(self) -> None:
         """Until the receiver ends: stop() was called, or a fatal error such as a bad token."""
@@ -159,15 +172,24 @@ async def serve(settings: Settings, conversation: Conversation,
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    try:
-        await runner.start()
+    starting = asyncio.create_task(runner.start())
+    stopping = asyncio.create_task(stop.wait())
+    try:  # a signal while starting (waiting for Telegram, say) stops at once
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            await runner.stop()
+            log.info("stopped before serving")
+            return 0
+        starting.result()
     except BaseException:
         await runner.stop()
         raise
     log.info("%s; SIGTERM or Ctrl-C stops after finishing updates in progress",
-             "serving the webhook" if settings.webhook_url else "polling")
+             runner.started_line())
     running = asyncio.create_task(runner.wait())
-    stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
     await runner.stop()
     stopping.cancel()
