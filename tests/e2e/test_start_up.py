@@ -1,5 +1,6 @@
 """`python -m bot run` starting, as an operator meets it: Telegram not answering yet, the
-start-up line, `health` from the first second, and `--version`."""
+start-up line, `health` from the first second, `--version`, and polling again after webhook
+mode."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import bot
 from bot.cli.startup import Loaded
-from tests.e2e.conftest import ROOT, BotProcess
+from bot.delivery.runner import Runner
+from tests.e2e.conftest import ROOT, BotProcess, RunningBot
+from tests.e2e.test_webhook import SECRET, free_port
 from tests.fake_telegram import FakeTelegram
 
 OWNER = 4300
@@ -101,3 +105,23 @@ def test_version_is_the_installed_packages(tmp_path: Path) -> None:
     assert shown.returncode == 0
     assert shown.stdout.strip() == f"qashqai-trunk-assistant {bot.__version__}"
     assert importlib.metadata.version("qashqai-trunk-assistant") == bot.__version__
+
+
+async def test_polling_after_webhook_mode_removes_the_webhook_and_answers_what_waited(
+        server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
+    port = free_port()
+    hooked = Runner(replace(RunningBot(server, loaded, tmp_path / "data").settings,
+                            webhook_url=f"http://127.0.0.1:{port}/hook",
+                            webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=SECRET),
+                    loaded.conversation, gallery=loaded.gallery)
+    await hooked.start()
+    await hooked.stop()  # switched back to polling: Telegram still has the webhook
+    server.user_sends(OWNER, "which battery does the key fob take")
+    polling = RunningBot(server, loaded, tmp_path / "data")
+    await polling.start()
+    try:
+        reply = await server.wait_for_bot_message(OWNER)
+        assert "battery" in (reply.text or reply.caption or "").lower()
+        assert server.webhook.url == ""
+    finally:
+        await polling.stop()
