@@ -37,6 +37,7 @@ from bot.pictures import Gallery
 from bot.records.admin import AdminDesk, publish_admin_commands
 from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
+from bot.storage.sqlite_guard import DataDirLock, claim_data_dir
 from bot.telegram_layer.handlers import add_handlers, publish_commands
 from bot.telegram_layer.photos import Photos
 from bot.telegram_layer.replies import ReplySender
@@ -57,9 +58,12 @@ class Runner:
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
+        self._data_dir_lock: DataDirLock | None = None
 
     async def start(self) -> None:
         settings = self.settings
+        if settings.database_url is None:  # SQLite's store serves one process
+            self._data_dir_lock = claim_data_dir(settings.data_dir)
         self.storage = storage = await open_storage(settings)
         await wait_for_telegram(settings)
         self.application = application = build_application(settings)
@@ -134,6 +138,9 @@ class Runner:
         if self.storage is not None:
             await self.storage.close()
             self.storage = None
+        if self._data_dir_lock is not None:
+            self._data_dir_lock.release()
+            self._data_dir_lock = None
 
 
 async def _listening(starting: Coroutine[Any, Any, None], setting: str, listen: str,

@@ -1,6 +1,6 @@
 """`python -m bot run` starting, as an operator meets it: Telegram not answering yet, the
-start-up line, `health` from the first second, `--version`, and polling again after webhook
-mode."""
+start-up line, `health` from the first second, `--version`, polling again after webhook
+mode, and a data directory that cannot be used."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ import asyncio
 import importlib.metadata
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 import bot
 from bot.cli.startup import Loaded
 from bot.delivery.runner import Runner
+from bot.storage.sqlite import DATABASE_NAME
 from tests.e2e.conftest import ROOT, BotProcess, RunningBot
 from tests.e2e.test_webhook import SECRET, free_port
 from tests.fake_telegram import FakeTelegram
@@ -125,3 +129,53 @@ async def test_polling_after_webhook_mode_removes_the_webhook_and_answers_what_w
         assert server.webhook.url == ""
     finally:
         await polling.stop()
+
+
+def damage(data_dir: Path) -> Path:
+    """A store with chats in it, then a page in the middle overwritten, as a bad disk does."""
+    data_dir.mkdir()
+    database = data_dir / DATABASE_NAME
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE chat_state (chat_id INTEGER PRIMARY KEY, state TEXT)")
+        db.executemany("INSERT INTO chat_state VALUES (?, ?)",
+                       ((n, "x" * 200) for n in range(2000)))
+    with database.open("r+b") as file:
+        file.seek(4096 * 10)
+        file.write(b"\xff" * 4096)
+    return database
+
+
+@pytest.mark.parametrize("problem", ["a file", "a damaged database"])
+async def test_a_bad_data_dir_stops_start_up_with_exit_2_naming_it(
+        server: FakeTelegram, bot_process: BotProcess, tmp_path: Path, problem: str) -> None:
+    data_dir = tmp_path / "data"
+    if problem == "a file":
+        data_dir.write_text("not a directory")
+        expected = f"configuration error: BOT_DATA_DIR={data_dir} is a file"
+    else:
+        expected = f"storage error: {damage(data_dir)} is damaged"
+    await bot_process.start()
+    assert await bot_process.wait(timeout=30) == 2
+    output = bot_process.log.read_text()
+    assert output.splitlines()[-1].startswith(expected), output
+    assert "Traceback" not in output
+    assert server.calls == [], "nothing confirmed to Telegram: no update lost"
+
+
+async def test_a_second_process_on_the_same_data_dir_refuses_and_the_first_serves_on(
+        server: FakeTelegram, bot_process: BotProcess, tmp_path: Path) -> None:
+    await bot_process.start()
+    await log_line(bot_process, "started as")
+    assert bot_process.process is not None
+    second = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=bot_process.env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await asyncio.wait_for(second.communicate(), timeout=30)
+    assert second.returncode == 2
+    assert output.decode().splitlines()[-1] == (
+        f"configuration error: BOT_DATA_DIR={tmp_path / 'data'} is in use by another bot "
+        f"process (pid {bot_process.process.pid}): run one process per data directory, or "
+        "share a PostgreSQL database (DATABASE_URL) to run more than one")
+    server.user_sends(OWNER, "which battery does the key fob take")
+    await server.wait_for_bot_message(OWNER)
+    assert not [r for r in server.rejections if "Conflict" in r.description]
