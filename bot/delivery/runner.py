@@ -27,6 +27,7 @@ from bot.delivery.application import ALLOWED_UPDATES, build_application, wait_fo
 from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat, is_alive
+from bot.delivery.log_summary import log_summaries
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
@@ -59,6 +60,7 @@ class Runner:
         self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
         self._data_dir_lock: DataDirLock | None = None
+        self._summaries: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -107,6 +109,7 @@ class Runner:
                 on_poll=heartbeat.beat), on_wait=heartbeat.beat)
             await self.receiver.start()
         heartbeat.beat()  # healthy from now, not from the first long poll's end
+        self._summaries = asyncio.create_task(log_summaries(settings.log_summary_seconds))
 
     def started_line(self) -> str:
         """Which bot this is, in the start-up log line: what an operator checks first."""
@@ -124,6 +127,9 @@ class Runner:
 
     async def stop(self) -> None:
         """Receiver first (it drains the updates in progress), the store last."""
+        if self._summaries is not None:
+            self._summaries.cancel()
+            self._summaries = None
         if self.receiver is not None:
             await self.receiver.stop()
             self.receiver = None
