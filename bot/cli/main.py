@@ -19,7 +19,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return health()
     from bot.knowledge import KnowledgeError
 
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Qashqai Trunk Assistant: the Telegram bot, and the "
+        "commands that try, check and measure it (README.md says more).")
     parser.add_argument("--version", action="version",
                         version=f"qashqai-trunk-assistant {bot.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -33,12 +35,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     pictures_parser.add_argument("directory", type=Path, metavar="DIR")
     ask_parser = commands.add_parser("ask", help="answer QUESTION, or one question per stdin line")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask_parser.add_argument("--lang", choices=["en", "ru"], help="the question's language "
-                     "(default: detect)")
+    ask_parser.add_argument("--lang", choices=["en", "ru"], help="the chat's language before "
+                            "the question, and the lang --json reports (default: detect); a "
+                            "question plainly in the other language is answered in it, as in "
+                            "Telegram")
     ask_parser.add_argument("question", nargs="*")
     eval_parser = commands.add_parser(
         "eval", help="score a question set or a conversation set (tests/data/FORMAT.md)")
-    eval_parser.add_argument("file", type=Path)
+    eval_parser.add_argument("file", type=Path, help="a question set (each question's best "
+                             "answer: accuracy per language and rejection) or a conversation "
+                             "set (scripted turns: a score per behaviour); the kind is told "
+                             "from the file")
     eval_parser.add_argument("--figures-only", action="store_true",
                              help="print the figures, not the misses (for a first-sight set)")
     from bot.cli.records import add_record_commands
