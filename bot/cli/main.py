@@ -48,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "from the file")
     eval_parser.add_argument("--figures-only", action="store_true",
                              help="print the figures, not the misses (for a first-sight set)")
+    backup_parser = commands.add_parser("backup", help="copy the SQLite store under "
+                                        "BOT_DATA_DIR to FILE, safely while the bot runs")
+    backup_parser.add_argument("file", type=Path, metavar="FILE")
     from bot.cli.records import add_record_commands
 
     add_record_commands(commands)
@@ -74,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return evaluate_file(args.file, show_misses=not args.figures_only)
             case "pictures":
                 return write_pictures(args.directory)
+            case "backup":
+                from bot.cli.backup import backup
+
+                return backup(args.file)
             case "stats" | "unanswered":
                 from bot.cli.records import run_record_command
 

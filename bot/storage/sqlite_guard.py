@@ -76,5 +76,5 @@ def check_database(path: Path) -> None:
         found = [str(error)]
     if found != ["ok"]:
         raise StorageError(f"{path} is damaged ({'; '.join(found)}): restore it from a backup "
-                           "(README: Backups), or move it away to start with an empty store; "
+                           "(README: Backups and upgrades), or move it away to start afresh; "
                            "nothing was changed")
