@@ -1,10 +1,12 @@
 """The bot as one unit that starts and stops, in either mode, and the process around it.
 
-`Runner` starts storage, the Application, the metrics server when METRICS_PORT is set, and one
-receiver (the poller, behind its standby lease, or the webhook server when WEBHOOK_URL is set)
-and stops them in reverse order; each chat's turns are recorded (bot/records) and admins'
-commands answered on the way. `serve` owns the signals: SIGTERM or SIGINT lets the updates in
-progress finish (at most 7 s), then exits. `run_until_signalled` is the process: it runs
+`Runner` starts storage (SQLite's data directory locked to this process first), waits for
+Telegram to answer, then starts the Application, the metrics server when METRICS_PORT is set,
+and one receiver (the poller, behind its standby lease, or the webhook server when
+WEBHOOK_URL is set), and the log's summary line; it stops them in reverse order. Each chat's
+turns are recorded (bot/records) and admins' commands answered on the way. `serve` owns the
+signals: SIGTERM or SIGINT while starting stops at once, later lets the updates in progress
+finish (at most 7 s), then exits. `run_until_signalled` is the process: it runs
 `serve` on uvloop where installed (libuv's event loop; asyncio's own loop was 17% of the bot's
 busy time under load), on asyncio's loop elsewhere.
 """
