@@ -23,19 +23,6 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 8
 
 
-async def wait_for_telegram(settings: Settings) -> None:
-    """getMe until Telegram answers (retries.until_telegram_answers), on a connection of its
-    own: the Application's getMe gives up after a few seconds, and a failed initialize
-    leaves its sessions open."""
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
-        await call_retrying(lambda: until_telegram_answers(settings.api_url),
-                            lambda: request.post(f"{settings.api_url}/bot{settings.token}/getMe"))
-    finally:
-        await request.shutdown()
-
-
 def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
     return (
         ApplicationBuilder()
@@ -51,3 +38,16 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
         .get_updates_request(AiohttpRequest())
         .build()
     )
+
+
+async def wait_for_telegram(settings: Settings) -> None:
+    """getMe until Telegram answers (retries.until_telegram_answers), on a connection of its
+    own: the Application's getMe gives up after a few seconds, and a failed initialize
+    leaves its sessions open."""
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        await call_retrying(lambda: until_telegram_answers(settings.api_url),
+                            lambda: request.post(f"{settings.api_url}/bot{settings.token}/getMe"))
+    finally:
+        await request.shutdown()

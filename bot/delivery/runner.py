@@ -58,18 +58,17 @@ class Runner:
         self.gallery = gallery or Gallery(conversation.knowledge)
         self._long_poll = long_poll_seconds
         self.storage: Storage | None = None
+        self._data_dir_lock: DataDirLock | None = None
+        self._summaries: asyncio.Task[None] | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
-        self._data_dir_lock: DataDirLock | None = None
-        self._summaries: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         settings = self.settings
         if settings.database_url is None:  # SQLite's store serves one process
             self._data_dir_lock = claim_data_dir(settings.data_dir)
         self.storage = storage = await open_storage(settings)
-        await wait_for_telegram(settings)
         self.application = application = build_application(settings)
         photos = Photos(self.gallery, storage.pictures)
         sender = ReplySender(application.bot, photos=photos)
@@ -85,6 +84,7 @@ class Runner:
                                             admins=settings.admin_chat_ids,
                                             retention_days=settings.unanswered_retention_days),
                      inline)
+        await wait_for_telegram(settings)  # before the Application's own getMe, which gives up
         await application.initialize()
         await publish_commands(application, knowledge)
         await publish_admin_commands(application, knowledge, settings.admin_chat_ids)
