@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test chat check lint install
+.PHONY: run test chat check lint install lock
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,12 @@ lint: install
 test: install lint
 	$(PY) -m bot check
 	$(PY) -m pytest
+
+# The image installs exactly these (Dockerfile), hashes checked: run after changing a
+# dependency. uv resolves for every platform and Python 3.11+ at once; it is needed only here.
+LOCK := --universal --python-version 3.11 --generate-hashes --quiet
+lock: install
+	$(PY) -m pip install --quiet 'uv>=0.9,<1'
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK) -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra image-build -c requirements.lock $(LOCK) \
+		-o requirements-build.lock

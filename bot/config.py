@@ -15,6 +15,7 @@ DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_METRICS_LISTEN = "127.0.0.1"  # metrics say how the bot is used: not for the internet
 DEFAULT_RETENTION_DAYS = 90
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -38,6 +39,8 @@ class Settings:
     api_url: str
     data_dir: Path
     log_level: int
+    log_format: str = "text"  # or "json": one object a line, for log shippers
+    log_summary_seconds: float = 600.0  # a line of what happened, so a quiet log says so
     max_sends_per_second: float = 30.0  # Telegram's overall limit for a bot
     send_retries: int = 8  # retries of a send that failed in transit (5xx, drop, timeout)
     webhook_url: str | None = None  # set: serve a webhook instead of polling
@@ -68,6 +71,9 @@ class Settings:
         if level is None:
             raise ConfigError(f"LOG_LEVEL={level_name!r} is not a level; use DEBUG, INFO, "
                               "WARNING or ERROR")
+        log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(f"LOG_FORMAT={log_format!r} is not a format; use text or json")
         port = _number(env, "WEBHOOK_PORT", "8443", int)
         if not 1 <= port <= 65535:
             raise ConfigError(f"WEBHOOK_PORT={port} is not a TCP port; use 1-65535")
@@ -94,6 +100,7 @@ class Settings:
             or DEFAULT_API_URL,
             data_dir=Path(env.get("BOT_DATA_DIR", DEFAULT_DATA_DIR)),
             log_level=level,
+            log_format=log_format,
             max_sends_per_second=rate,
             webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0").strip() or "0.0.0.0",

@@ -10,11 +10,20 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError
+import bot
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["health"]:  # every 30 s in a container: before the imports the rest needs
+        return health()
+    from bot.knowledge import KnowledgeError
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Qashqai Trunk Assistant: the Telegram bot, and the "
+        "commands that try, check and measure it (README.md says more).")
+    parser.add_argument("--version", action="version",
+                        version=f"qashqai-trunk-assistant {bot.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="serve Telegram (polling, or a webhook when WEBHOOK_URL "
                         "is set); needs TELEGRAM_BOT_TOKEN")
@@ -28,14 +37,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     pictures_parser.add_argument("directory", type=Path, metavar="DIR")
     ask_parser = commands.add_parser("ask", help="answer QUESTION, or one question per stdin line")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask_parser.add_argument("--lang", choices=["en", "ru"], help="the question's language "
-                     "(default: detect)")
+    ask_parser.add_argument("--lang", choices=["en", "ru"], help="the chat's language before "
+                            "the question, and the lang --json reports (default: detect); a "
+                            "question plainly in the other language is answered in it, as in "
+                            "Telegram")
     ask_parser.add_argument("question", nargs="*")
     eval_parser = commands.add_parser(
         "eval", help="score a question set or a conversation set (tests/data/FORMAT.md)")
-    eval_parser.add_argument("file", type=Path)
+    eval_parser.add_argument("file", type=Path, help="a question set (each question's best "
+                             "answer: accuracy per language and rejection) or a conversation "
+                             "set (scripted turns: a score per behaviour); the kind is told "
+                             "from the file")
     eval_parser.add_argument("--figures-only", action="store_true",
                              help="print the figures, not the misses (for a first-sight set)")
+    backup_parser = commands.add_parser("backup", help="copy the SQLite store under "
+                                        "BOT_DATA_DIR to FILE, safely while the bot runs")
+    backup_parser.add_argument("file", type=Path, metavar="FILE")
     from bot.cli.records import add_record_commands
 
     add_record_commands(commands)
@@ -56,10 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "train":
                 return train()
             case "health":
-                from bot.config import DEFAULT_DATA_DIR
-                from bot.delivery.health import is_alive
-
-                return 0 if is_alive(Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR))) else 1
+                return health()
             case "ask":
                 questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
                 return ask(questions, as_json=args.json, language=args.lang)
@@ -67,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return evaluate_file(args.file, show_misses=not args.figures_only)
             case "pictures":
                 return write_pictures(args.directory)
+            case "backup":
+                from bot.cli.backup import backup
+
+                return backup(args.file)
             case "stats" | "unanswered":
                 from bot.cli.records import run_record_command
 
@@ -75,6 +93,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"knowledge error: {error}", file=sys.stderr)
         return 1
     return 2
+
+
+def health() -> int:
+    from bot.config import DEFAULT_DATA_DIR
+    from bot.delivery.health import problem
+
+    found = problem(Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR)))
+    print(f"unhealthy: {found}" if found else "healthy")
+    return 1 if found else 0
 
 
 def _lines(stream: Iterable[str]) -> list[str]:

@@ -26,7 +26,7 @@ def serve() -> int:
         return 2
     if settings.webhook_url and not settings.webhook_secret:
         settings = replace(settings, webhook_secret=derived_secret(settings.token))
-    configure_logging(settings.log_level, settings.secrets())
+    configure_logging(settings.log_level, settings.secrets(), settings.log_format)
     loaded = load()
     log.info("knowledge %s loaded; state in %s; Bot API at %s", loaded.knowledge.version,
              describe_storage(settings), settings.api_url)

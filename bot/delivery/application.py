@@ -14,6 +14,8 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.rate_limit import RetryingRateLimiter
+from bot.delivery.retries import until_telegram_answers
+from bot.retrying import call_retrying
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 # Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
@@ -36,3 +38,16 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
         .get_updates_request(AiohttpRequest())
         .build()
     )
+
+
+async def wait_for_telegram(settings: Settings) -> None:
+    """getMe until Telegram answers (retries.until_telegram_answers), on a connection of its
+    own: the Application's getMe gives up after a few seconds, and a failed initialize
+    leaves its sessions open."""
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        await call_retrying(lambda: until_telegram_answers(settings.api_url),
+                            lambda: request.post(f"{settings.api_url}/bot{settings.token}/getMe"))
+    finally:
+        await request.shutdown()

@@ -69,6 +69,7 @@ class Poller:
         self._updates: dict[int, Update] = {}  # of those in progress, to set one aside
         self._set_aside: set[int] = set()  # in progress, but no longer holding the offset
         self._next_offset: int | None = None  # None: start from the oldest unconfirmed
+        self._webhook_checked = False
         self._stop = asyncio.Event()
         self._running: asyncio.Task[None] | None = None
 
@@ -131,6 +132,9 @@ class Poller:
                                    lambda: self._get_updates(stop))
 
     async def _get_updates(self, stop: asyncio.Event) -> Sequence[Update]:
+        if not self._webhook_checked:
+            await self._remove_webhook()
+            self._webhook_checked = True
         timeout = 0 if self._in_progress else self._long_poll
         fetch = asyncio.ensure_future(self._bot.get_updates(
             offset=self._offset(), timeout=timeout, limit=BATCH_LIMIT,
@@ -143,6 +147,15 @@ class Poller:
             return ()
         stopping.cancel()
         return fetch.result()
+
+    async def _remove_webhook(self) -> None:
+        """Telegram refuses getUpdates (409) while a webhook is set: one left from running in
+        webhook mode is removed, the updates waiting for it kept for this poller."""
+        info = await self._bot.get_webhook_info()
+        if info.url:
+            await self._bot.delete_webhook(drop_pending_updates=False)
+            log.warning("removed the webhook set for %s so as to poll; its %d pending updates "
+                        "are kept", info.url, info.pending_update_count)
 
     async def _start(self, updates: Sequence[Update]) -> int:
         """Begins the updates not yet in hand, in order; returns how many."""

@@ -6,7 +6,8 @@ Three kinds of failure, three policies:
   Applied to every Bot API call by the rate limiter (rate_limit.py).
 - undelivered: a reply still not accepted after that is tried again a few times after longer
   pauses (Telegram having a bad minute), holding the chat's order, before it is given up.
-- polling: getUpdates failing is retried for as long as the bot runs, backing off to 30 s.
+- polling: getUpdates failing is retried for as long as the bot runs, backing off to 30 s;
+  so is getMe at start-up (`until_telegram_answers`): Telegram down is waited out either way.
 
 Each takes a `sleep`, so tests step a clock instead of waiting. `bot.retrying.call_retrying`
 runs a call under a policy.
@@ -92,6 +93,23 @@ def polling(stop: asyncio.Event, *, sleep: Sleep = asyncio.sleep) -> AsyncRetryi
         stop=stop_when_event_set(stop),  # type: ignore[arg-type]  # any object with is_set()
         sleep=sleep_unless_stopped, reraise=True,
         before_sleep=_log_retry("getUpdates", logging.WARNING, "polling"),
+    )
+
+
+def until_telegram_answers(api_url: str, *, sleep: Sleep = asyncio.sleep) -> AsyncRetrying:
+    """getMe at start-up, retried until Telegram answers, backing off as polling does; a
+    refusal (a wrong token) is raised at once. Each failure is one line naming the setting,
+    since a wrong TELEGRAM_API_URL looks the same as Telegram being down."""
+    def before_sleep(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        pause = state.next_action.sleep if state.next_action else 0.0
+        log.warning("no answer from the Bot API at TELEGRAM_API_URL=%s (%s); trying again in "
+                    "%.0f s", api_url, error, pause)
+
+    return AsyncRetrying(
+        retry=retry_if_exception(failed_in_transit),
+        wait=wait_exponential(multiplier=1.0, max=MAX_POLL_BACKOFF),  # 1, 2, 4 ... 30 s
+        sleep=sleep, reraise=True, before_sleep=before_sleep,
     )
 
 

@@ -1,10 +1,12 @@
 """The bot as one unit that starts and stops, in either mode, and the process around it.
 
-`Runner` starts storage, the Application, the metrics server when METRICS_PORT is set, and one
-receiver (the poller, behind its standby lease, or the webhook server when WEBHOOK_URL is set)
-and stops them in reverse order; each chat's turns are recorded (bot/records) and admins'
-commands answered on the way. `serve` owns the signals: SIGTERM or SIGINT lets the updates in
-progress finish (at most 7 s), then exits. `run_until_signalled` is the process: it runs
+`Runner` starts storage (SQLite's data directory locked to this process first), waits for
+Telegram to answer, then starts the Application, the metrics server when METRICS_PORT is set,
+and one receiver (the poller, behind its standby lease, or the webhook server when
+WEBHOOK_URL is set), and the log's summary line; it stops them in reverse order. Each chat's
+turns are recorded (bot/records) and admins' commands answered on the way. `serve` owns the
+signals: SIGTERM or SIGINT while starting stops at once, later lets the updates in progress
+finish (at most 7 s), then exits. `run_until_signalled` is the process: it runs
 `serve` on uvloop where installed (libuv's event loop; asyncio's own loop was 17% of the bot's
 busy time under load), on asyncio's loop elsewhere.
 """
@@ -12,6 +14,7 @@ busy time under load), on asyncio's loop elsewhere.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import signal
@@ -20,11 +23,13 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot import __version__
 from bot.config import ConfigError, Settings
-from bot.delivery.application import ALLOWED_UPDATES, build_application
+from bot.delivery.application import ALLOWED_UPDATES, build_application, wait_for_telegram
 from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat, is_alive
+from bot.delivery.log_summary import log_summaries
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
@@ -35,6 +40,7 @@ from bot.pictures import Gallery
 from bot.records.admin import AdminDesk, publish_admin_commands
 from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
+from bot.storage.sqlite_guard import DataDirLock, claim_data_dir
 from bot.telegram_layer.handlers import add_handlers, publish_commands
 from bot.telegram_layer.photos import Photos
 from bot.telegram_layer.replies import ReplySender
@@ -52,12 +58,16 @@ class Runner:
         self.gallery = gallery or Gallery(conversation.knowledge)
         self._long_poll = long_poll_seconds
         self.storage: Storage | None = None
+        self._data_dir_lock: DataDirLock | None = None
+        self._summaries: asyncio.Task[None] | None = None
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
 
     async def start(self) -> None:
         settings = self.settings
+        if settings.database_url is None:  # SQLite's store serves one process
+            self._data_dir_lock = claim_data_dir(settings.data_dir)
         self.storage = storage = await open_storage(settings)
         self.application = application = build_application(settings)
         photos = Photos(self.gallery, storage.pictures)
@@ -74,6 +84,7 @@ class Runner:
                                             admins=settings.admin_chat_ids,
                                             retention_days=settings.unanswered_retention_days),
                      inline)
+        await wait_for_telegram(settings)  # before the Application's own getMe, which gives up
         await application.initialize()
         await publish_commands(application, knowledge)
         await publish_admin_commands(application, knowledge, settings.admin_chat_ids)
@@ -99,6 +110,17 @@ class Runner:
                 allowed_updates=ALLOWED_UPDATES, long_poll_seconds=self._long_poll,
                 on_poll=heartbeat.beat), on_wait=heartbeat.beat)
             await self.receiver.start()
+        heartbeat.beat()  # healthy from now, not from the first long poll's end
+        self._summaries = asyncio.create_task(log_summaries(settings.log_summary_seconds))
+
+    def started_line(self) -> str:
+        """Which bot this is, in the start-up log line: what an operator checks first."""
+        assert self.application is not None
+        me = self.application.bot.bot  # from getMe, at initialize
+        return (f"qashqai-trunk-assistant {__version__} started as @{me.username}: "
+                f"{'serving the webhook' if self.settings.webhook_url else 'polling'}, "
+                f"inline mode {'on' if me.supports_inline_queries else 'off'}, "
+                f"knowledge {self.conversation.knowledge.version}")
 
     async def wait(self) -> None:
         """Until the receiver ends: stop() was called, or a fatal error such as a bad token."""
@@ -107,6 +129,9 @@ class Runner:
 
     async def stop(self) -> None:
         """Receiver first (it drains the updates in progress), the store last."""
+        if self._summaries is not None:
+            self._summaries.cancel()
+            self._summaries = None
         if self.receiver is not None:
             await self.receiver.stop()
             self.receiver = None
@@ -121,6 +146,9 @@ class Runner:
         if self.storage is not None:
             await self.storage.close()
             self.storage = None
+        if self._data_dir_lock is not None:
+            self._data_dir_lock.release()
+            self._data_dir_lock = None
 
 
 async def _listening(starting: Coroutine[Any, Any, None], setting: str, listen: str,
@@ -159,15 +187,24 @@ async def serve(settings: Settings, conversation: Conversation,
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    try:
-        await runner.start()
+    starting = asyncio.create_task(runner.start())
+    stopping = asyncio.create_task(stop.wait())
+    try:  # a signal while starting (waiting for Telegram, say) stops at once
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            await runner.stop()
+            log.info("stopped before serving")
+            return 0
+        starting.result()
     except BaseException:
         await runner.stop()
         raise
     log.info("%s; SIGTERM or Ctrl-C stops after finishing updates in progress",
-             "serving the webhook" if settings.webhook_url else "polling")
+             runner.started_line())
     running = asyncio.create_task(runner.wait())
-    stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
     await runner.stop()
     stopping.cancel()

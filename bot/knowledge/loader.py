@@ -13,6 +13,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,7 +44,21 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.user_text import check_glossary
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "knowledge"
+PACKAGED = "data"  # bot/knowledge/data in a wheel: pyproject.toml's force-include
+
+
+def _knowledge_directory() -> Path:
+    """knowledge/ stays at the top of the repository, for the people who write it; a wheel
+    carries a copy inside this package (pyproject.toml maps it there), found through
+    importlib.resources wherever the wheel is installed. From a source tree, or an editable
+    install, there is no copy, and the one beside bot/ is it."""
+    packaged = resources.files(__package__) / PACKAGED
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+DEFAULT_DIRECTORY = _knowledge_directory()
 # libyaml's safe loader where PyYAML was built with it (its wheels are): several times faster
 # than the pure-Python one, the same documents and the same line numbers in errors
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -18,6 +18,7 @@ from bot.storage.interface import (
     UpdateJournal,
 )
 from bot.storage.sqlite import DATABASE_NAME, SqliteStorage
+from bot.storage.sqlite_guard import check_database
 
 __all__ = ["ChatLocks", "ChatStates", "PictureFiles", "PollerLease", "SqliteStorage", "Storage",
            "StorageError", "UpdateJournal", "describe_storage", "open_existing_storage",
@@ -27,11 +28,13 @@ __all__ = ["ChatLocks", "ChatStates", "PictureFiles", "PollerLease", "SqliteStor
 async def open_storage(settings: Settings, *, existing: bool = False) -> Storage:
     """PostgreSQL when DATABASE_URL is set, else SQLite under BOT_DATA_DIR. A database that
     does not answer is a ConfigError naming DATABASE_URL (its password never shown); a store
-    from a newer bot, or none at all when `existing`, is a StorageError naming where."""
+    from a newer bot, a damaged one, or none at all when `existing`, is a StorageError naming
+    where."""
     if settings.database_url is None:
         if existing and not (settings.data_dir / DATABASE_NAME).exists():
             raise StorageError(f"no bot data in BOT_DATA_DIR={settings.data_dir}: set it to "
                                "the directory the running bot uses")
+        check_database(settings.data_dir / DATABASE_NAME)
         return SqliteStorage(settings.data_dir)
     from bot.storage.postgres import PostgresStorage
     from bot.storage.postgres_connections import DatabaseUnavailable

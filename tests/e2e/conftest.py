@@ -3,6 +3,9 @@ against the local Bot API test server."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.views import BotMessageView
 
 TOKEN = "123456:TEST-token-never-logged"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class RunningBot:
@@ -94,6 +98,41 @@ def button_data(message: BotMessageView, label_part: str) -> str:
             if label_part.lower() in button["text"].lower():
                 return str(button["callback_data"])
     raise AssertionError(f"no button {label_part!r} in {message.button_texts}")
+
+
+class BotProcess:
+    """`python -m bot run` as a real process against the test server, its output in a log."""
+
+    def __init__(self, server: FakeTelegram, data_dir: Path) -> None:
+        self.env = {**os.environ, "TELEGRAM_BOT_TOKEN": server.token,
+                    "TELEGRAM_API_URL": server.base_url, "BOT_DATA_DIR": str(data_dir),
+                    "LOG_LEVEL": "INFO"}
+        self.process: asyncio.subprocess.Process | None = None
+        self.log = data_dir.parent / "bot.log"
+
+    async def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=ROOT, env=self.env,
+                stdout=log, stderr=log,
+            )
+
+    async def signal(self, signum: int) -> None:
+        assert self.process is not None
+        self.process.send_signal(signum)
+
+    async def wait(self, timeout: float) -> int:
+        assert self.process is not None
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
+
+@pytest.fixture
+async def bot_process(server: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    process = BotProcess(server, tmp_path / "data")
+    yield process
+    if process.process is not None and process.process.returncode is None:
+        process.process.kill()
+        await process.process.wait()
 
 
 def pytest_configure(config: pytest.Config) -> None:

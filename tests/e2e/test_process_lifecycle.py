@@ -12,49 +12,13 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
+from tests.e2e.conftest import ROOT, BotProcess
 from tests.fake_telegram import FakeTelegram
 
-ROOT = Path(__file__).resolve().parents[2]
 BURST_CHATS = range(9000, 9100)
 QUESTION = "my 2016 j11 boot wont open"
-
-
-class BotProcess:
-    def __init__(self, server: FakeTelegram, data_dir: Path) -> None:
-        self.env = {**os.environ, "TELEGRAM_BOT_TOKEN": server.token,
-                    "TELEGRAM_API_URL": server.base_url, "BOT_DATA_DIR": str(data_dir),
-                    "LOG_LEVEL": "INFO"}
-        self.process: asyncio.subprocess.Process | None = None
-        self.log = data_dir.parent / "bot.log"
-
-    async def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=ROOT, env=self.env,
-                stdout=log, stderr=log,
-            )
-
-    async def signal(self, signum: int) -> None:
-        assert self.process is not None
-        self.process.send_signal(signum)
-
-    async def wait(self, timeout: float) -> int:
-        assert self.process is not None
-        return await asyncio.wait_for(self.process.wait(), timeout)
-
-
-@pytest.fixture
-async def bot_process(server: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(server, tmp_path / "data")
-    yield process
-    if process.process is not None and process.process.returncode is None:
-        process.process.kill()
-        await process.process.wait()
 
 
 def replies_per_chat(server: FakeTelegram) -> dict[int, int]:
