@@ -37,6 +37,10 @@ class Backend(Protocol):
         """What a damaged or hand-edited row looks like to the store."""
         ...
 
+    def drop_table(self, table: str) -> None:
+        """Every statement on it fails from now on, as on a store gone wrong."""
+        ...
+
 
 class Looking:
     """Rows seen from outside the store, through a backend's own `_select`."""
@@ -76,6 +80,10 @@ class SqliteBackend(Looking):
         with sqlite3.connect(self.path) as db:
             return db.execute(query).fetchall()
 
+    def drop_table(self, table: str) -> None:
+        with sqlite3.connect(self.path) as db:
+            db.execute(f"DROP TABLE {table}")
+
     def write_raw_state(self, chat_id: int, payload: str) -> None:
         with sqlite3.connect(self.path) as db:
             db.execute("INSERT OR REPLACE INTO chat_state (chat_id, state, updated_at) "
@@ -104,6 +112,10 @@ class PostgresBackend(Looking):
     def _select(self, query: str) -> list[tuple[object, ...]]:
         with psycopg.connect(self.url) as db:
             return db.execute(query).fetchall()  # type: ignore[arg-type]
+
+    def drop_table(self, table: str) -> None:
+        with psycopg.connect(self.url) as db:
+            db.execute(f"DROP TABLE {table}")  # type: ignore[arg-type]
 
     def write_raw_state(self, chat_id: int, payload: str) -> None:
         try:

@@ -64,10 +64,9 @@ class Runner:
         sender = ReplySender(application.bot, photos=photos)
         recorder = Recorder(storage, self.conversation.matcher,
                             retention_days=settings.unanswered_retention_days,
-                            keyboard_labels=self.conversation.quick_replies,
-                            forget_in_memory=[sender.forget_chat])
+                            keyboard_labels=self.conversation.quick_replies)
         await recorder.expire()
-        turns = ChatTurns(self.conversation, storage.chats, sender, recorder=recorder)
+        turns = ChatTurns(self.conversation, storage, sender, recorder=recorder)
         knowledge = self.conversation.knowledge
         inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
         add_handlers(application, AdminDesk(turns, storage, sender, knowledge,

@@ -1,9 +1,9 @@
 """Writes down what each turn amounted to (turns.py), for /stats, /unanswered and /metrics.
 
 Called by a chat's turn (bot/delivery/chat_turn.py) with the state before and after and the
-replies, once the state is saved and before the replies go out, so /forget has happened by
-the time the owner reads that it has. Recording never costs an owner their reply: a failure
-here is logged and the turn goes on.
+replies, once the state is saved (or, after /forget, deleted with everything else the turn
+knew of the chat) and before the replies go out. Recording never costs an owner their reply:
+a failure here is logged and the turn goes on.
 
 Kept: when each chat was last seen (written once a chat a day), daily tallies, ratings tied
 to their chat (so a second rating replaces the first) until /forget or the retention period,
@@ -79,14 +79,12 @@ class Tally:
 class Recorder:
     def __init__(self, storage: Storage, matcher: Matcher, *, retention_days: int,
                  keyboard_labels: Container[str] = (),
-                 forget_in_memory: Sequence[Callable[[int], None]] = (),
                  clock: Callable[[], float] = time.time) -> None:
         self._storage = storage
         self._matcher = matcher
         self._retention = retention_days * DAY
         self._keeps_text = retention_days > 0
         self._keyboard_labels = keyboard_labels
-        self._forget_in_memory = forget_in_memory
         self._clock = clock
         self._seen_on: LRUCache[int, str] = LRUCache(maxsize=CHATS_REMEMBERED)
         self._expired_at = float("-inf")
@@ -110,7 +108,9 @@ class Recorder:
     async def _write(self, chat_id: int, event: Event, turn: Turn, language: str) -> None:
         storage, now = self._storage, self._clock()
         day = day_of(now)
-        if self._seen_on.get(chat_id) != day:
+        if turn.forgotten:  # deleted by the turn: seeing it now would tie it to a row again
+            self._seen_on.pop(chat_id, None)
+        elif self._seen_on.get(chat_id) != day:
             await storage.activity.seen(chat_id, now)
             self._seen_on[chat_id] = day
         await storage.tallies.add(day, Tally.counts(turn))
@@ -128,8 +128,6 @@ class Recorder:
             if self._keeps_text:
                 screen, text = turn.comment
                 await storage.feedback.comment(chat_id, Comment(screen, text, language, now))
-        if turn.forgotten:
-            await self._forget(chat_id)
         if now - self._expired_at >= EXPIRE_EVERY:
             await self.expire()
 
@@ -145,9 +143,3 @@ class Recorder:
                            for m in match.matches[:SUGGESTIONS])
         await self._storage.unanswered.add(UnansweredQuestion(
             question, match.language, outcome.value, candidates, now))
-
-    async def _forget(self, chat_id: int) -> None:
-        await self._storage.forget_chat(chat_id)
-        self._seen_on.pop(chat_id, None)
-        for forget in self._forget_in_memory:
-            forget(chat_id)

@@ -55,16 +55,9 @@ class RecordedChat:
 
 
 @pytest.fixture
-def forgotten_in_memory() -> list[int]:
-    return []
-
-
-@pytest.fixture
-def recorder(storage: Storage, conversation: Conversation, clock: Clock,
-             forgotten_in_memory: list[int]) -> Recorder:
+def recorder(storage: Storage, conversation: Conversation, clock: Clock) -> Recorder:
     return Recorder(storage, conversation.matcher, retention_days=90,
-                    keyboard_labels=conversation.quick_replies,
-                    forget_in_memory=[forgotten_in_memory.append], clock=clock)
+                    keyboard_labels=conversation.quick_replies, clock=clock)
 
 
 @pytest.fixture
@@ -184,26 +177,16 @@ async def test_a_run_that_ends_with_nothing_working_is_counted(
     assert (await tallies(storage))[(Tally.NOTHING_WORKED, "")] == 1
 
 
-async def test_forget_deletes_what_is_kept_about_the_chat_everywhere(
-        chat: RecordedChat, storage: Storage, backend: Backend, conversation: Conversation,
-        recorder: Recorder, forgotten_in_memory: list[int]) -> None:
-    other = RecordedChat(conversation, recorder, chat_id=CHAT + 1)
-    for one in (chat, other):
-        await one.send("which battery does the key fob take")
-        await one.press(Action.RATE, "down")
-        await one.send("no cover on mine")
-    await storage.chats.save(CHAT, chat.state)
-
+async def test_a_forgotten_chat_is_not_seen_by_its_forget_turn_but_is_by_the_next(
+        chat: RecordedChat, storage: Storage) -> None:
+    """The turn deletes the chat (tests/unit/test_chat_turn.py); recording it must not tie
+    the chat to a row again, while its next message is a new chat's first."""
+    await chat.send("hi")
+    await storage.forget_chat(CHAT)  # as the turn does, before recording it
     await chat.send("/forget")
-    assert await storage.chats.load(CHAT) == ChatState()
+    assert await storage.activity.count_since(0) == 0
+    await chat.send("hi")
     assert await storage.activity.count_since(0) == 1
-    assert [c.text for c in await storage.feedback.comments()] == ["no cover on mine"]
-    assert await storage.feedback.ratings() == {("answer.faq-fob-battery", "down"): 2}
-    assert backend.rows("feedback_rating", chat_id=CHAT) == 0
-    assert forgotten_in_memory == [CHAT]
-
-    await chat.send("hi")  # seen again: a chat like any new one
-    assert await storage.activity.count_since(0) == 2
 
 
 async def test_what_people_wrote_goes_after_the_retention_period(
