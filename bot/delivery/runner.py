@@ -23,6 +23,7 @@ from telegram.ext import Application
 from bot.config import ConfigError, Settings
 from bot.delivery.application import ALLOWED_UPDATES, build_application
 from bot.delivery.chat_turn import ChatTurns
+from bot.delivery.flood_guard import UpdateBudgets
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat, is_alive
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
@@ -59,7 +60,8 @@ class Runner:
     async def start(self) -> None:
         settings = self.settings
         self.storage = storage = await open_storage(settings)
-        self.application = application = build_application(settings)
+        budgets = UpdateBudgets()  # one user's inline queries and taps: the excess dropped
+        self.application = application = build_application(settings, budgets)
         photos = Photos(self.gallery, storage.pictures)
         sender = ReplySender(application.bot, photos=photos)
         recorder = Recorder(storage, self.conversation.matcher,
@@ -89,14 +91,15 @@ class Runner:
         if settings.webhook_url:
             self.receiver = WebhookReceiver(
                 application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
-                on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None)
+                on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None,
+                budgets=budgets)
             await _listening(self.receiver.start(), "WEBHOOK_PORT", settings.webhook_listen,
                              settings.webhook_port)
         else:
             self.receiver = Standby(storage.poller_lease, lambda: Poller(
                 application.bot, storage.journal, handle_then_confirm,
                 allowed_updates=ALLOWED_UPDATES, long_poll_seconds=self._long_poll,
-                on_poll=heartbeat.beat), on_wait=heartbeat.beat)
+                on_poll=heartbeat.beat, dropped=budgets.dropped), on_wait=heartbeat.beat)
             await self.receiver.start()
 
     async def wait(self) -> None:

@@ -22,6 +22,7 @@ from aiohttp import web
 from telegram import Bot, Update
 
 from bot.config import Settings
+from bot.delivery.flood_guard import UpdateBudgets
 from bot.monitoring.pages import Refresh, add_metrics_page
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,9 @@ class WebhookReceiver:
     def __init__(self, bot: Bot, handle_then_confirm: Callable[[Update], Awaitable[None]],
                  settings: Settings, *, allowed_updates: Sequence[str],
                  on_beat: Callable[[], None] = lambda: None,
-                 metrics: Refresh | None = None) -> None:
-        """`metrics`: serve /metrics here too, refreshing the gauges read from storage."""
+                 metrics: Refresh | None = None, budgets: UpdateBudgets | None = None) -> None:
+        """`metrics`: serve /metrics here too, refreshing the gauges read from storage;
+        `budgets`: an update over its sender's budget is answered 200 and dropped unparsed."""
         if not settings.webhook_url or not settings.webhook_secret:
             raise ValueError("webhook mode needs WEBHOOK_URL and a secret")
         self._bot = bot
@@ -63,6 +65,7 @@ class WebhookReceiver:
         self._allowed_updates = list(allowed_updates)
         self._on_beat = on_beat
         self._metrics = metrics
+        self._budgets = budgets or UpdateBudgets()
         self._runner: web.AppRunner | None = None
         self._beating: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
@@ -108,7 +111,10 @@ class WebhookReceiver:
         if not hmac.compare_digest(given, self._secret):
             return web.Response(status=403, text="forbidden")
         try:
-            update = Update.de_json(orjson.loads(await request.read()), self._bot)
+            payload = orjson.loads(await request.read())
+            if isinstance(payload, dict) and not self._budgets.admits(payload):
+                return web.Response(text="ok")
+            update = Update.de_json(payload, self._bot)
         except Exception:  # not JSON, or not an Update: nothing to redeliver
             return web.Response(status=400, text="bad update")
         await self._handle_then_confirm(update)
