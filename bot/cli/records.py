@@ -22,6 +22,7 @@ from bot.config import ConfigError, Settings
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES
 from bot.records import stats, unanswered
 from bot.records.recorder import DAY
+from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError, open_existing_storage
 
 
@@ -58,7 +59,7 @@ def run_record_command(args: argparse.Namespace) -> int:
         return asyncio.run(_stats(settings, args.lang) if args.command == "stats"
                            else _unanswered(settings, args))
     except (ConfigError, StorageError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(f"error: {error}", environment_secrets())
         return 1
 
 

@@ -77,7 +77,7 @@ async def test_a_database_from_a_newer_bot_is_refused_untouched(url_with_passwor
     with pytest.raises(StorageError) as refused:
         await open_storage(settings(url_with_password))
     message = str(refused.value)
-    assert message.startswith("DATABASE_URL=postgresql://trunk_bot:***@127.0.0.1")
+    assert message.startswith("DATABASE_URL=postgresql://127.0.0.1:")
     assert "newer" in message and "nothing was changed" in message
     assert PASSWORD not in message
     assert tables(url_with_password) == {"schema_version"}
