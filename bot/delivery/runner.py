@@ -26,6 +26,7 @@ from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.flood_guard import UpdateBudgets
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat, is_alive
+from bot.delivery.housekeeping import Housekeeping
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
@@ -56,6 +57,7 @@ class Runner:
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
+        self.housekeeping: Housekeeping | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -67,7 +69,8 @@ class Runner:
         recorder = Recorder(storage, self.conversation.matcher,
                             retention_days=settings.unanswered_retention_days,
                             keyboard_labels=self.conversation.quick_replies)
-        await recorder.expire()
+        self.housekeeping = Housekeeping(storage.journal, recorder)
+        await self.housekeeping.start()  # the old goes before serving, then hourly
         turns = ChatTurns(self.conversation, storage, sender, recorder=recorder)
         knowledge = self.conversation.knowledge
         inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
@@ -115,6 +118,9 @@ class Runner:
         if self.metrics_server is not None:
             await self.metrics_server.stop()
             self.metrics_server = None
+        if self.housekeeping is not None:
+            await self.housekeeping.stop()
+            self.housekeeping = None
         if self.application is not None:
             if self.application.running:
                 await self.application.stop()

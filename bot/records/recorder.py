@@ -35,7 +35,6 @@ from bot.storage.interface import Candidate, Comment, Storage, UnansweredQuestio
 log = logging.getLogger(__name__)
 
 DAY = 24 * 3600.0
-EXPIRE_EVERY = 3600.0  # seconds between two deletions of what is past the retention period
 CHATS_REMEMBERED = 10_000  # chats known to have been seen today, to write that once a day
 
 
@@ -87,7 +86,6 @@ class Recorder:
         self._keyboard_labels = keyboard_labels
         self._clock = clock
         self._seen_on: LRUCache[int, str] = LRUCache(maxsize=CHATS_REMEMBERED)
-        self._expired_at = float("-inf")
 
     async def record(self, chat_id: int, event: Event, before: ChatState, after: ChatState,
                      replies: Sequence[Reply]) -> None:
@@ -100,10 +98,9 @@ class Recorder:
                           chat_id)
 
     async def expire(self) -> None:
-        """Deletes what is past the retention period; also done hourly while recording."""
-        now = self._clock()
-        self._expired_at = now
-        await self._storage.expire(now - self._retention)
+        """Deletes what is past the retention period (bot/delivery/housekeeping.py asks at
+        start-up and hourly, busy or quiet)."""
+        await self._storage.expire(self._clock() - self._retention)
 
     async def _write(self, chat_id: int, event: Event, turn: Turn, language: str) -> None:
         storage, now = self._storage, self._clock()
@@ -128,8 +125,6 @@ class Recorder:
             if self._keeps_text:
                 screen, text = turn.comment
                 await storage.feedback.comment(chat_id, Comment(screen, text, language, now))
-        if now - self._expired_at >= EXPIRE_EVERY:
-            await self.expire()
 
     async def _unanswered(self, text: str, outcome: Question, now: float) -> None:
         if not self._keeps_text:

@@ -17,7 +17,6 @@ from typing import Any, Protocol
 from bot.dialog.state import ChatState
 
 RETENTION_SECONDS = 2 * 24 * 3600  # handled ids kept: Telegram keeps unconfirmed updates 24 h
-PRUNE_EVERY = 1000  # handled updates between two prunes of the old ones
 
 
 class StorageError(Exception):
@@ -53,6 +52,11 @@ class UpdateJournal(Protocol):
         ...
 
     async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None: ...
+
+    async def prune(self) -> None:
+        """Forgets handled ids older than RETENTION_SECONDS (bot/delivery/housekeeping.py
+        asks at start-up and hourly, busy or quiet)."""
+        ...
 
     async def set_aside_updates(self) -> list[dict[str, Any]]:
         """Payloads of updates set aside and not yet handled, oldest first."""

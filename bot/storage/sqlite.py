@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.dialog.state import ChatState
-from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS, StorageError
+from bot.storage.interface import RETENTION_SECONDS, StorageError
 from bot.storage.records import RECORDS_SCHEMA, Records, Row
 
-__all__ = ["DATABASE_NAME", "PRUNE_EVERY", "RETENTION_SECONDS", "SqliteStorage"]
+__all__ = ["DATABASE_NAME", "RETENTION_SECONDS", "SqliteStorage"]
 
 DATABASE_NAME = "chats.sqlite3"
 
@@ -163,12 +163,9 @@ class SqliteChatStates:
 
 
 class SqliteUpdateJournal:
-    """Handled ids older than Telegram's 24-hour retention are pruned as new ones come."""
-
     def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
         self._db = db
         self._clock = clock
-        self._marks = 0
         # Set aside is rare: remembering which are saves a DELETE on every handled update.
         self._set_aside = {row[0] for row in db.execute("SELECT update_id FROM set_aside_update")}
 
@@ -187,10 +184,10 @@ class SqliteUpdateJournal:
         if update_id in self._set_aside:
             self._db.execute("DELETE FROM set_aside_update WHERE update_id = ?", (update_id,))
             self._set_aside.discard(update_id)
-        self._marks += 1
-        if self._marks % PRUNE_EVERY == 0:
-            self._db.execute("DELETE FROM handled_update WHERE handled_at < ?",
-                             (now - RETENTION_SECONDS,))
+
+    async def prune(self) -> None:
+        self._db.execute("DELETE FROM handled_update WHERE handled_at < ?",
+                         (self._clock() - RETENTION_SECONDS,))
 
     async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None:
         self._db.execute(

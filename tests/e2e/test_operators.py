@@ -11,7 +11,9 @@ import io
 import os
 import re
 import socket
+import sqlite3
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,11 +24,14 @@ from bot.cli.startup import Loaded
 from bot.config import Settings
 from bot.delivery.runner import Runner
 from bot.dialog.state import ChatState
+from bot.storage import SqliteStorage
+from bot.storage.sqlite import DATABASE_NAME
 from tests.e2e.conftest import User, button_data
 from tests.e2e.test_process_lifecycle import ROOT
 from tests.e2e.test_webhook import SECRET, free_port
 from tests.fake_telegram import FakeTelegram, ScopeKey
 from tests.fake_telegram.views import BotMessageView
+from tests.unit.clocks import Clock
 
 ADMIN = 4100
 OWNER = 4200
@@ -271,6 +276,25 @@ async def test_forget_deletes_the_chat_and_the_next_message_starts_fresh(
 
     _, menu = await owner.send("/start", count=2)
     assert "J11" not in (menu.text or ""), "the car is forgotten"
+
+
+async def test_handled_update_ids_two_days_old_are_gone_once_the_bot_has_started(
+        server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
+    """However quiet the bot was: nothing needs to arrive for the old to go."""
+    three_days_ago = Clock(time.time() - 3 * 24 * 3600)
+    store = SqliteStorage(tmp_path / "data", clock=three_days_ago)
+    for update_id in range(1, 101):
+        await store.journal.mark_handled(update_id)
+    await store.close()
+    server.add_chat(ADMIN)
+    runner = Runner(settings_for(server, tmp_path / "data"), loaded.conversation,
+                    long_poll_seconds=1)
+    await runner.start()
+    try:
+        with sqlite3.connect(tmp_path / "data" / DATABASE_NAME) as db:
+            assert db.execute("SELECT COUNT(*) FROM handled_update").fetchone() == (0,)
+    finally:
+        await runner.stop()
 
 
 # -- metrics --------------------------------------------------------------------------------------

@@ -190,16 +190,18 @@ async def test_a_forgotten_chat_is_not_seen_by_its_forget_turn_but_is_by_the_nex
 
 
 async def test_what_people_wrote_goes_after_the_retention_period(
-        chat: RecordedChat, storage: Storage, clock: Clock) -> None:
+        chat: RecordedChat, storage: Storage, clock: Clock, recorder: Recorder) -> None:
+    """(When: tests/unit/test_housekeeping.py.)"""
     await chat.send("tailgate issue")
     await chat.send("which battery does the key fob take")
     await chat.press(Action.RATE, "down")
     await chat.send("no cover on mine")
     clock.advance(89 * DAY)
     await chat.send("boot light")
+    await recorder.expire()
     assert len(await storage.unanswered.since()) == 2
     clock.advance(2 * DAY)  # the first ones are now 91 days old
-    await chat.send("hi")
+    await recorder.expire()
     assert [q.text for q in await storage.unanswered.since()] == ["boot light"]
     assert await storage.feedback.comments() == []
     assert await storage.feedback.ratings() == {("answer.faq-fob-battery", "down"): 1}
