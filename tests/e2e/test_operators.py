@@ -278,6 +278,28 @@ async def test_forget_deletes_the_chat_and_the_next_message_starts_fresh(
     assert "J11" not in (menu.text or ""), "the car is forgotten"
 
 
+async def test_after_forget_no_file_of_the_store_holds_what_was_written(
+        server: FakeTelegram, owner: User, bot: Runner, tmp_path: Path) -> None:
+    """Not the tables only: the database file and its write-ahead log, which only the bot's
+    user may read."""
+    words = "the hatch on plate ZX-4471 sticks"
+    (answer,) = await owner.send(FOB_QUESTION)
+    await tap(server, owner, answer, "👎")
+    await owner.send(words)
+    data = tmp_path / "data"
+    files = sorted(data.glob(f"{DATABASE_NAME}*"))
+
+    def holding() -> list[str]:
+        return [f.name for f in files if words.encode() in f.read_bytes()]
+
+    assert holding(), "kept until /forget"
+    await owner.send("/forget")
+    assert holding() == []
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {
+        f.name: "0o600" for f in files}
+    assert oct(data.stat().st_mode & 0o777) == "0o700"
+
+
 async def test_handled_update_ids_two_days_old_are_gone_once_the_bot_has_started(
         server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
     """However quiet the bot was: nothing needs to arrive for the old to go."""
