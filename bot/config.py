@@ -47,7 +47,7 @@ class Settings:
     webhook_secret: str | None = None  # generated at start when unset
     database_url: str | None = None  # set: PostgreSQL instead of SQLite under data_dir
     admin_chat_ids: frozenset[int] = frozenset()  # may use /stats and /unanswered
-    metrics_port: int | None = None  # polling mode: serve /metrics here (unset: no server)
+    metrics_port: int | None = None  # serve /metrics here, either mode (unset: no /metrics)
     metrics_listen: str = DEFAULT_METRICS_LISTEN
     unanswered_retention_days: int = DEFAULT_RETENTION_DAYS  # then what people wrote goes
 
@@ -178,6 +178,6 @@ def _metrics_port(env: dict[str, str], webhook_url: str | None, webhook_port: in
         raise ConfigError(f"METRICS_PORT={port} is not a TCP port; use 1-65535, or leave it "
                           "unset for no metrics server")
     if webhook_url is not None and port == webhook_port:
-        raise ConfigError(f"METRICS_PORT={port} is WEBHOOK_PORT too; leave METRICS_PORT unset "
-                          "to serve /metrics on the webhook server, or pick another port")
+        raise ConfigError(f"METRICS_PORT={port} is WEBHOOK_PORT too: /metrics is never served "
+                          "on the public webhook port; pick another port")
     return port

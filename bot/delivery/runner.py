@@ -94,8 +94,7 @@ class Runner:
         if settings.webhook_url:
             self.receiver = WebhookReceiver(
                 application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
-                on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None,
-                budgets=budgets)
+                on_beat=heartbeat.beat, budgets=budgets)
             await _listening(self.receiver.start(), "WEBHOOK_PORT", settings.webhook_listen,
                              settings.webhook_port)
         else:

@@ -356,22 +356,27 @@ async def webhook_runner(server: FakeTelegram, loaded: Loaded, tmp_path: Path,
 
 
 @pytest.mark.parametrize("webhook_runner", [None], indirect=True)
-async def test_metrics_are_on_the_webhook_server_in_webhook_mode(
+async def test_metrics_are_never_on_the_public_webhook_port(
         server: FakeTelegram, webhook_runner: Runner) -> None:
+    """A proxy that forwards every path would make them public: unset, there is no /metrics
+    at all; /health still answers there."""
     server.user_sends(OWNER, FOB_QUESTION)
     assert await server.deliver_webhook() == 200
     await server.wait_for_bot_message(OWNER)
     assert webhook_runner.metrics_server is None
-    status, body = await fetch(
-        f"http://127.0.0.1:{webhook_runner.settings.webhook_port}/metrics")
-    assert status == 200 and sample(body, 'trunk_bot_updates_total{kind="text"}') >= 1
+    webhook = f"http://127.0.0.1:{webhook_runner.settings.webhook_port}"
+    assert (await fetch(f"{webhook}/metrics"))[0] == 404
+    assert (await fetch(f"{webhook}/health"))[0] == 200
 
 
 @pytest.mark.parametrize("webhook_runner", [0], indirect=True)
-async def test_with_metrics_port_set_metrics_leave_the_public_webhook_port(
-        webhook_runner: Runner) -> None:
+async def test_in_webhook_mode_metrics_are_on_metrics_port_only(
+        server: FakeTelegram, webhook_runner: Runner) -> None:
     assert webhook_runner.metrics_server is not None
+    server.user_sends(OWNER, FOB_QUESTION)
+    assert await server.deliver_webhook() == 200
+    await server.wait_for_bot_message(OWNER)
     webhook_port = webhook_runner.settings.webhook_port
     assert (await fetch(f"http://127.0.0.1:{webhook_port}/metrics"))[0] == 404
-    assert (await fetch(f"http://127.0.0.1:{webhook_runner.metrics_server.port}/metrics")
-            )[0] == 200
+    status, body = await fetch(f"http://127.0.0.1:{webhook_runner.metrics_server.port}/metrics")
+    assert status == 200 and sample(body, 'trunk_bot_updates_total{kind="text"}') >= 1
