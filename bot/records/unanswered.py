@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,11 @@ from bot.storage.interface import UnansweredQuestion
 NO_ENTRY = ""  # declined with nothing near: the group of questions about something else
 CSV_COLUMNS = ("asked_at_utc", "language", "outcome", "question", "nearest", "nearest_score",
                "candidates")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell as a formula when it starts with one of these, and in Russian or
+# German locales it splits a CSV on ';' (or a tab), whatever the file's own delimiter: so a
+# formula character at the start of a cell, or after any separator, quote (a quoted field
+# ends there) and spaces inside one, gets an apostrophe before it, which makes the rest text.
+_FORMULA = re.compile(r"(^|[,;\t|\r\n\"])( *)(?=[=+\-@\t\r])")
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,8 @@ def grouped(questions: Iterable[UnansweredQuestion]) -> list[Group]:
 
 def as_csv(questions: Sequence[UnansweredQuestion]) -> bytes:
     """Oldest first, UTF-8 with a byte order mark (so spreadsheets read Cyrillic right), and
-    every cell a spreadsheet would run as a formula quoted as text: owners typed them."""
+    nothing a spreadsheet would run as a formula, however it splits the lines (_FORMULA):
+    owners typed the questions."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -103,4 +109,4 @@ def listing(groups: Sequence[Group]) -> list[str]:
 
 
 def _as_text(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    return _FORMULA.sub(r"\1\2'", cell)

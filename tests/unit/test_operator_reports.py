@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.cli.main import main
 from bot.knowledge import Knowledge
@@ -64,6 +66,16 @@ def test_the_csv_opens_in_a_spreadsheet_with_cyrillic_intact_and_no_formulas() -
     assert rows[2]["question"] == "подсветка багажника не гаснет"
     assert rows[3]["nearest"] == "" and rows[3]["outcome"] == "declined"
     assert rows[-1]["question"] == "'=HYPERLINK(\"http://x\")"
+
+
+@given(st.text(alphabet=",;\t|\r\n =+-@\"'abcЯ1", max_size=30))
+def test_no_cell_is_a_formula_however_a_spreadsheet_splits_the_lines(question: str) -> None:
+    """A locale that splits a CSV on ';' or a tab sees cells the file's commas do not."""
+    data = unanswered.as_csv([asked(question, None, outcome="declined")]).decode("utf-8-sig")
+    for delimiter in ",;\t|":
+        for row in csv.reader(io.StringIO(data, newline=""), delimiter=delimiter):
+            for cell in row:
+                assert not cell.lstrip(" ").startswith(("=", "+", "-", "@")), (delimiter, row)
 
 
 def test_the_yaml_has_the_shape_of_an_entrys_phrasings(knowledge: Knowledge) -> None:
