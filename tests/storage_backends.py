@@ -41,12 +41,21 @@ class Backend(Protocol):
         """Every statement on it fails from now on, as on a store gone wrong."""
         ...
 
+    def insert_old_question(self, text: str, asked_at: float) -> None:
+        """An unanswered question as a release before issue 18 kept it: a row each time."""
+        ...
+
 
 class Looking:
-    """Rows seen from outside the store, through a backend's own `_select`."""
+    """Rows seen (and changed) from outside the store, through a backend's `_select`."""
 
     def _select(self, query: str) -> list[tuple[object, ...]]:
         raise NotImplementedError
+
+    def insert_old_question(self, text: str, asked_at: float) -> None:
+        self._select("INSERT INTO unanswered_question (question, language, outcome, "
+                     f"candidates, asked_at) VALUES ('{text}', 'en', 'declined', '[]', "
+                     f"{asked_at}) RETURNING 1")
 
     def rows(self, table: str, chat_id: int | None = None) -> int:
         where = "" if chat_id is None else f" WHERE chat_id = {int(chat_id)}"

@@ -86,14 +86,14 @@ async def _unanswered(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await storage.close()
     if args.csv:
-        sys.stdout.buffer.write(unanswered.as_csv(questions))
+        sys.stdout.buffer.writelines(unanswered.as_csv(questions))
         return 0
     groups = unanswered.grouped(questions)
     if args.yaml:
         print(unanswered.as_phrasings(groups), end="")
         return 0
     day = datetime.fromtimestamp(start, UTC).strftime("%Y-%m-%d")
-    print(f"{len(questions)} questions it could not answer since {day} "
+    print(f"{sum(q.times for q in questions)} questions it could not answer since {day} "
           f"(UNANSWERED_RETENTION_DAYS={days}), by nearest entry:")
     print("\n".join(unanswered.listing(groups)))
     return 0

@@ -8,7 +8,8 @@ a failure here is logged and the turn goes on.
 Kept: when each chat was last seen (written once a chat a day), daily tallies, ratings tied
 to their chat (so a second rating replaces the first) until /forget or the retention period,
 comments tied to their chat so that /forget deletes them, and each question that got "did you
-mean" or a decline, with the matcher's nearest entries and scores and tied to no chat. Never a
+mean" or a decline, with the matcher's nearest entries and scores and tied to no chat (once per
+wording, counted; at most UNANSWERED_PER_CHAT_PER_DAY from one chat a day). Never a
 name or a user id. With UNANSWERED_RETENTION_DAYS=0 nothing anyone wrote is kept, and ratings
 are tied to no chat.
 """
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 DAY = 24 * 3600.0
 CHATS_REMEMBERED = 10_000  # chats known to have been seen today, to write that once a day
+# Questions it could not answer kept from one chat in a day: a person's worth, while one
+# chat sending junk all day fills nothing (the count is in memory: nothing on disk ties a
+# question to a chat; each replica counts its own).
+UNANSWERED_PER_CHAT_PER_DAY = 10
 
 
 def day_of(at: float) -> str:
@@ -86,6 +91,8 @@ class Recorder:
         self._keyboard_labels = keyboard_labels
         self._clock = clock
         self._seen_on: LRUCache[int, str] = LRUCache(maxsize=CHATS_REMEMBERED)
+        self._unanswered_on: LRUCache[int, tuple[str, int]] = LRUCache(
+            maxsize=CHATS_REMEMBERED)  # chat -> (day, questions kept that day)
 
     async def record(self, chat_id: int, event: Event, before: ChatState, after: ChatState,
                      replies: Sequence[Reply]) -> None:
@@ -107,6 +114,7 @@ class Recorder:
         day = day_of(now)
         if turn.forgotten:  # deleted by the turn: seeing it now would tie it to a row again
             self._seen_on.pop(chat_id, None)
+            self._unanswered_on.pop(chat_id, None)
         elif self._seen_on.get(chat_id) != day:
             await storage.activity.seen(chat_id, now)
             self._seen_on[chat_id] = day
@@ -114,7 +122,7 @@ class Recorder:
         if turn.question is not None:
             metrics.QUESTIONS.labels(turn.question.value).inc()
             if turn.question is not Question.ANSWERED and isinstance(event, TextMessage):
-                await self._unanswered(event.text, turn.question, now)
+                await self._unanswered(chat_id, event.text, turn.question, now)
         if turn.rating is not None:
             screen, rating = turn.rating
             metrics.FEEDBACK_GIVEN.labels(rating).inc()
@@ -126,9 +134,14 @@ class Recorder:
                 screen, text = turn.comment
                 await storage.feedback.comment(chat_id, Comment(screen, text, language, now))
 
-    async def _unanswered(self, text: str, outcome: Question, now: float) -> None:
-        if not self._keeps_text:
+    async def _unanswered(self, chat_id: int, text: str, outcome: Question, now: float
+                          ) -> None:
+        day = day_of(now)
+        on, kept = self._unanswered_on.get(chat_id, (day, 0))
+        kept = kept if on == day else 0
+        if not self._keeps_text or kept >= UNANSWERED_PER_CHAT_PER_DAY:
             return
+        self._unanswered_on[chat_id] = (day, kept + 1)
         question = " ".join(text.split())[:MAX_QUESTION_CHARS]  # as the conversation read it
         # The matcher's ranking, not the Reader's whole reading: for a question met with "did
         # you mean" or a decline the two rank alike (the Reader only ever turns one into an

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.dialog.state import ChatState
-from bot.storage.interface import RETENTION_SECONDS, StorageError
-from bot.storage.records import RECORDS_SCHEMA, Records, Row
+from bot.storage.interface import RETENTION_SECONDS, UNANSWERED_KEPT, StorageError
+from bot.storage.records import RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA, Records, Row
 
 __all__ = ["DATABASE_NAME", "RETENTION_SECONDS", "SqliteStorage"]
 
@@ -63,7 +63,7 @@ CREATE INDEX IF NOT EXISTS picture_file_chat ON picture_file (chat_id);
 """
 # Schema version n is reached by running the n-th script; a database from before versions were
 # recorded (no schema_version table) has version 0, and its tables are those of script 1.
-MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA)
+MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -109,8 +109,8 @@ class SqliteStorage(Records):
         await super().forget_chat(chat_id)
         self._checkpoint()
 
-    async def expire(self, before: float) -> None:
-        await super().expire(before)
+    async def expire(self, before: float, keep_questions: int = UNANSWERED_KEPT) -> None:
+        await super().expire(before, keep_questions)
         self._checkpoint()
 
     def _checkpoint(self) -> None:

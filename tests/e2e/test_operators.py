@@ -24,6 +24,7 @@ from bot.cli.startup import Loaded
 from bot.config import Settings
 from bot.delivery.runner import Runner
 from bot.dialog.state import ChatState
+from bot.records import unanswered
 from bot.storage import SqliteStorage
 from bot.storage.sqlite import DATABASE_NAME
 from tests.e2e.conftest import User, button_data
@@ -184,6 +185,27 @@ async def test_an_admin_gets_the_unanswered_questions_as_a_csv_document(
 
     (help_reply,) = await owner.send("/unanswered")
     assert help_reply.document is None and "/menu" in (help_reply.text or "")
+
+
+async def test_unanswered_questions_come_in_files_telegram_takes(
+        server: FakeTelegram, admin: User, owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages under Telegram's 50 MB, here under 250 bytes so that three questions make
+    several; a question asked twice is one row, counted."""
+    monkeypatch.setattr(unanswered, "PAGE_BYTES", 250)
+    for question in ("tailgate issue", "qwerty uiop", "tailgate issue", "где заправить фреон"):
+        await owner.send(question)
+    documents = await admin.send("/unanswered", count=3)
+    names = [d.document["file_name"] for d in documents if d.document]
+    assert len(names) == 3 and names[1].endswith("-2.csv") and names[2].endswith("-3.csv")
+    rows = []
+    for document in documents:
+        assert document.document is not None and document.document["file_size"] <= 250
+        rows += list(csv.DictReader(io.StringIO(
+            server.file_content(document.document["file_id"]).decode("utf-8-sig"))))
+    assert [(r["question"], r["times"]) for r in rows] == [
+        ("qwerty uiop", "1"), ("tailgate issue", "2"), ("где заправить фреон", "1")]
+    assert documents[0].caption == "4 questions I couldn't answer, last 90 days"
 
 
 async def test_admin_commands_are_only_in_each_admins_own_menu(server: FakeTelegram,

@@ -65,7 +65,7 @@ async def test_a_database_from_before_issue_10_keeps_its_chats_and_gains_the_rec
         assert await store.activity.count_since(0) == 1
     finally:
         await store.close()
-    assert schema_versions(database_url) == [1, 2, 3]
+    assert schema_versions(database_url) == list(range(1, len(MIGRATIONS) + 1))
     assert tables(database_url) >= RECORDS
 
 

@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 from bot.dialog import ChatState, Command, Conversation, Event, Reply, Tap, TextMessage
 from bot.dialog.callback_data import Action
-from bot.records.recorder import DAY, Recorder, Tally
+from bot.records.recorder import DAY, UNANSWERED_PER_CHAT_PER_DAY, Recorder, Tally
 from bot.records.turns import Question
 from bot.storage import Storage
 from bot.storage.interface import Candidate
@@ -125,6 +125,24 @@ async def test_a_declined_question_is_kept_in_its_own_language(
     (kept,) = await storage.unanswered.since()
     assert (kept.text, kept.language, kept.outcome) == ("как поменять масло", "ru", "declined")
     assert await tallies(storage) == {(Tally.question(Question.DECLINED), ""): 1}
+
+
+async def test_one_chat_fills_the_unanswered_questions_only_a_persons_worth_a_day(
+        chat: RecordedChat, storage: Storage, conversation: Conversation, recorder: Recorder,
+        clock: Clock) -> None:
+    for n in range(3 * UNANSWERED_PER_CHAT_PER_DAY):  # junk, every half second
+        await chat.send(f"qwerty uiop {n}")
+        clock.advance(0.5)
+    await chat.send("qwerty uiop 0")  # asked again: over the cap too
+    assert len(await storage.unanswered.since()) == UNANSWERED_PER_CHAT_PER_DAY
+    assert (await tallies(storage))[(Tally.question(Question.DECLINED), "")] == (
+        3 * UNANSWERED_PER_CHAT_PER_DAY + 1), "the day's counts still count them all"
+    other = RecordedChat(conversation, recorder, chat_id=CHAT + 1)
+    await other.send("qwerty uiop 0")
+    assert [q.times for q in await storage.unanswered.since()][-1] == 2, "counted once more"
+    clock.advance(DAY)
+    await chat.send("qwerty uiop next day")
+    assert len(await storage.unanswered.since()) == UNANSWERED_PER_CHAT_PER_DAY + 1
 
 
 async def test_ratings_and_a_comment_are_kept_per_screen(
