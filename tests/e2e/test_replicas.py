@@ -398,21 +398,18 @@ async def test_a_bot_whose_database_password_holds_url_characters_never_prints_i
     assert quote(ODD_PASSWORD, safe="") not in bot.log_text()
 
 
-@pytest.mark.parametrize("password", ["Pw-never-printed-93", ODD_PASSWORD])
 async def test_an_unreachable_database_stops_start_up_without_printing_the_password(
-        server: FakeTelegram, tmp_path: Path, password: str) -> None:
-    """Whatever its characters and wherever it sits: as typed in the user part (libpq reads
-    # and ? there), percent-encoded in the query string, or breaking the URL."""
+        server: FakeTelegram, tmp_path: Path) -> None:
+    """A password made of URL syntax, percent-encoded in the query string (libpq's error is
+    printed) or as typed in the user part (the URL's own): tests/unit/test_redactor.py has
+    every other way to write it."""
     closed_port = free_port()
-    encoded = quote(password, safe="")
+    encoded = quote(ODD_PASSWORD, safe="")
     for url, says in [
-        (f"postgresql://bot:{password}@127.0.0.1:{closed_port}/trunk", "not a PostgreSQL URL"
-         if "/" in password else "could not connect"),
         (f"postgresql://127.0.0.1:{closed_port}/trunk?user=bot&password={encoded}",
          "could not connect"),
-        (f"postgresql://bot:{password}@127.0.0.1:port/trunk", "not a PostgreSQL URL"),
-        (f"postgresql://127.0.0.1/trunk?password={password}", "not a PostgreSQL URL"
-         if "&" in password else "could not connect"),
+        (f"postgresql://bot:{ODD_PASSWORD}@127.0.0.1:{closed_port}/trunk",
+         "not a PostgreSQL URL"),
     ]:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": server.token,
                "TELEGRAM_API_URL": server.base_url, "BOT_DATA_DIR": str(tmp_path),
@@ -425,7 +422,7 @@ async def test_an_unreachable_database_stops_start_up_without_printing_the_passw
         assert process.returncode == 2, text
         assert "configuration error: DATABASE_URL=postgresql://" in text, text
         assert says in text, text
-        assert printed_pieces(text, password) == [] and encoded not in text, text
+        assert printed_pieces(text, ODD_PASSWORD) == [] and encoded not in text, text
 
 
 async def test_a_database_outage_while_running_loses_nothing(
