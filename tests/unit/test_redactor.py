@@ -63,11 +63,11 @@ def test_what_the_redactor_takes_out_covers_every_form_of_the_password(password:
     for form, url in written(password).items():
         redact = Redactor(environment_secrets({"TELEGRAM_BOT_TOKEN": TOKEN,
                                                "DATABASE_URL": url}))
-        for line in (f"connecting to {url}", f'password "{password}" failed',
-                     f"token {TOKEN} in /bot{TOKEN}/getMe"):
-            out = redact(line)
-            assert printed_pieces(out, password) == [], (form, out)
-            assert TOKEN not in out
+        for line, without in ((f"connecting to {url}", f"connecting to {written('')[form]}"),
+                              (f'password "{password}" failed', 'password "" failed')):
+            out = redact(line)  # a piece may show only where the URL's own syntax has it
+            assert set(printed_pieces(out, password)) <= set(printed_pieces(without, password))
+        assert TOKEN not in redact(f"token {TOKEN} in /bot{TOKEN}/getMe")
 
 
 @given(passwords)
