@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import parse_qs, unquote, urlsplit
+
+from bot.redactor import SCHEMES, database_address, is_host, libpq_reading, secrets_in
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATA_DIR = "./data"
@@ -49,7 +50,7 @@ class Settings:
     webhook_secret: str | None = None  # generated at start when unset
     database_url: str | None = None  # set: PostgreSQL instead of SQLite under data_dir
     admin_chat_ids: frozenset[int] = frozenset()  # may use /stats and /unanswered
-    metrics_port: int | None = None  # polling mode: serve /metrics here (unset: no server)
+    metrics_port: int | None = None  # serve /metrics here, either mode (unset: no /metrics)
     metrics_listen: str = DEFAULT_METRICS_LISTEN
     unanswered_retention_days: int = DEFAULT_RETENTION_DAYS  # then what people wrote goes
 
@@ -114,50 +115,45 @@ class Settings:
         )
 
     def secrets(self) -> list[str]:
-        """What no log line may show: the token, the webhook secret, the database password."""
-        passwords: list[str] = []
-        if self.database_url:
-            parts = urlsplit(self.database_url)
-            passwords = [parts.password or "", *parse_qs(parts.query).get("password", [])]
-        return [s for s in (self.token, self.webhook_secret, *passwords,
-                            *map(unquote, passwords)) if s]
-
-
-def redacted_url(url: str) -> str:
-    """The URL with its password, if any, replaced by ***: safe for a log or an error."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(not shown: it does not parse as a URL, and it may hold a password)"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rpartition("@")
-    user = netloc[0].partition(":")[0]
-    return parts._replace(netloc=f"{user}:***@{netloc[2]}").geturl()
+        """What no output may show: the token, the webhook secret, the database password."""
+        return secrets_in(self.token, self.webhook_secret, self.database_url)
 
 
 def _database_url(env: dict[str, str]) -> str | None:
-    """DATABASE_URL's shape is checked here; whether the database answers, at start-up."""
+    """DATABASE_URL's shape is checked here, as libpq reads it; whether the database answers,
+    at start-up. A password with an unencoded '@' or '/' moves libpq's boundaries: caught
+    here, it never reaches an error of libpq's or the server's that would quote a piece."""
     url = env.get("DATABASE_URL", "").strip()
     if not url:
         return None
-    shown = redacted_url(url) if "://" in url else "(not shown: not a URL, it may hold a password)"
-    problem = None
-    try:
-        parts = urlsplit(url)
-        if parts.scheme not in ("postgresql", "postgres"):
-            problem = "it must start with postgresql://"
-        elif not parts.hostname and "host=" not in parts.query:
-            problem = "it names no host"
-        else:
-            _ = parts.port  # raises on a port that is not a number in range
-    except ValueError:
-        problem = "its port is not a number from 1 to 65535"
+    problem = _database_url_problem(url)
     if problem:
-        raise ConfigError(f"DATABASE_URL={shown} is not a PostgreSQL URL: {problem}; use "
-                          "postgresql://USER:PASSWORD@HOST:5432/DATABASE, or unset it to keep "
-                          "state in SQLite under BOT_DATA_DIR")
+        raise ConfigError(f"DATABASE_URL={database_address(url)} is not a PostgreSQL URL: "
+                          f"{problem}; use postgresql://USER:PASSWORD@HOST:5432/DATABASE, "
+                          "with any of @ : / ? # & % in the user name or password "
+                          "percent-encoded (@ as %40), or unset it to keep state in SQLite "
+                          "under BOT_DATA_DIR")
     return url
+
+
+def _database_url_problem(url: str) -> str | None:
+    if url.partition("://")[0].lower() not in SCHEMES or "://" not in url:
+        return "it must start with postgresql://"
+    parts = libpq_reading(url)
+    if parts is None:
+        return "libpq cannot read it"
+    hosts = [h for h in parts.get("host", "").split(",") if h] or (
+        [parts["hostaddr"]] if parts.get("hostaddr") else [])
+    if not hosts:
+        return "it names no host"
+    if not all(is_host(host) or host.startswith("/") for host in hosts):
+        return "its host is not a host name"
+    if not all(p.isascii() and p.isdigit() and 1 <= int(p) <= 65535
+               for p in parts.get("port", "").split(",") if p):
+        return "its port is not a number from 1 to 65535"
+    if "@" in parts.get("dbname", ""):
+        return "its database name holds an @"
+    return None
 
 
 def _chat_ids(env: dict[str, str], name: str) -> frozenset[int]:
@@ -189,6 +185,6 @@ def _metrics_port(env: dict[str, str], webhook_url: str | None, webhook_port: in
         raise ConfigError(f"METRICS_PORT={port} is not a TCP port; use 1-65535, or leave it "
                           "unset for no metrics server")
     if webhook_url is not None and port == webhook_port:
-        raise ConfigError(f"METRICS_PORT={port} is WEBHOOK_PORT too; leave METRICS_PORT unset "
-                          "to serve /metrics on the webhook server, or pick another port")
+        raise ConfigError(f"METRICS_PORT={port} is WEBHOOK_PORT too: /metrics is never served "
+                          "on the public webhook port; pick another port")
     return port

@@ -61,6 +61,17 @@ def database_url(postgres: PostgresServer) -> str:
 
 
 PASSWORD = "pw-Never-Shown-7c1e"  # what no log line and no error may ever show
+# A password made of what URL parsers read as structure, to be shown nowhere either.
+ODD_PASSWORD = "p#w?d/@%x&y+z=;Q1"
+
+
+def pieces(password: str) -> set[str]:
+    """The password and each run of 4 of its characters: none may be printed."""
+    return {password[i:i + 4] for i in range(len(password) - 3)} | {password}
+
+
+def printed_pieces(text: str, password: str) -> list[str]:
+    return sorted(piece for piece in pieces(password) if piece in text)
 
 
 @pytest.fixture

@@ -37,12 +37,25 @@ class Backend(Protocol):
         """What a damaged or hand-edited row looks like to the store."""
         ...
 
+    def drop_table(self, table: str) -> None:
+        """Every statement on it fails from now on, as on a store gone wrong."""
+        ...
+
+    def insert_old_question(self, text: str, asked_at: float) -> None:
+        """An unanswered question as a release before issue 18 kept it: a row each time."""
+        ...
+
 
 class Looking:
-    """Rows seen from outside the store, through a backend's own `_select`."""
+    """Rows seen (and changed) from outside the store, through a backend's `_select`."""
 
     def _select(self, query: str) -> list[tuple[object, ...]]:
         raise NotImplementedError
+
+    def insert_old_question(self, text: str, asked_at: float) -> None:
+        self._select("INSERT INTO unanswered_question (question, language, outcome, "
+                     f"candidates, asked_at) VALUES ('{text}', 'en', 'declined', '[]', "
+                     f"{asked_at}) RETURNING 1")
 
     def rows(self, table: str, chat_id: int | None = None) -> int:
         where = "" if chat_id is None else f" WHERE chat_id = {int(chat_id)}"
@@ -76,6 +89,10 @@ class SqliteBackend(Looking):
         with sqlite3.connect(self.path) as db:
             return db.execute(query).fetchall()
 
+    def drop_table(self, table: str) -> None:
+        with sqlite3.connect(self.path) as db:
+            db.execute(f"DROP TABLE {table}")
+
     def write_raw_state(self, chat_id: int, payload: str) -> None:
         with sqlite3.connect(self.path) as db:
             db.execute("INSERT OR REPLACE INTO chat_state (chat_id, state, updated_at) "
@@ -104,6 +121,10 @@ class PostgresBackend(Looking):
     def _select(self, query: str) -> list[tuple[object, ...]]:
         with psycopg.connect(self.url) as db:
             return db.execute(query).fetchall()  # type: ignore[arg-type]
+
+    def drop_table(self, table: str) -> None:
+        with psycopg.connect(self.url) as db:
+            db.execute(f"DROP TABLE {table}")  # type: ignore[arg-type]
 
     def write_raw_state(self, chat_id: int, payload: str) -> None:
         try:

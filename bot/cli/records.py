@@ -22,6 +22,7 @@ from bot.config import ConfigError, Settings
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES
 from bot.records import stats, unanswered
 from bot.records.recorder import DAY
+from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError, open_existing_storage
 
 
@@ -58,7 +59,7 @@ def run_record_command(args: argparse.Namespace) -> int:
         return asyncio.run(_stats(settings, args.lang) if args.command == "stats"
                            else _unanswered(settings, args))
     except (ConfigError, StorageError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(f"error: {error}", environment_secrets())
         return 1
 
 
@@ -85,14 +86,14 @@ async def _unanswered(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await storage.close()
     if args.csv:
-        sys.stdout.buffer.write(unanswered.as_csv(questions))
+        sys.stdout.buffer.writelines(unanswered.as_csv(questions))
         return 0
     groups = unanswered.grouped(questions)
     if args.yaml:
         print(unanswered.as_phrasings(groups), end="")
         return 0
     day = datetime.fromtimestamp(start, UTC).strftime("%Y-%m-%d")
-    print(f"{len(questions)} questions it could not answer since {day} "
+    print(f"{sum(q.times for q in questions)} questions it could not answer since {day} "
           f"(UNANSWERED_RETENTION_DAYS={days}), by nearest entry:")
     print("\n".join(unanswered.listing(groups)))
     return 0

@@ -13,6 +13,7 @@ from bot.config import ConfigError, Settings
 from bot.delivery.redaction import configure_logging
 from bot.delivery.runner import run_until_signalled
 from bot.delivery.webhook import derived_secret
+from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError, describe_storage
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ def serve() -> int:
     try:
         settings = Settings.from_environment()
     except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+        print_error(f"configuration error: {error}", environment_secrets())
         return 2
     if settings.webhook_url and not settings.webhook_secret:
         settings = replace(settings, webhook_secret=derived_secret(settings.token))
@@ -33,10 +34,10 @@ def serve() -> int:
     try:
         return run_until_signalled(settings, loaded.conversation, loaded.gallery)
     except StorageError as error:  # a store written by a newer bot
-        print(f"storage error: {error}", file=sys.stderr)
+        print_error(f"storage error: {error}", settings.secrets())
         return 2
     except ConfigError as error:  # found only when starting: a database or a port
-        print(f"configuration error: {error}", file=sys.stderr)
+        print_error(f"configuration error: {error}", settings.secrets())
         return 2
     except InvalidToken:
         # The framework's message quotes the token: never let it reach the terminal.

@@ -12,7 +12,8 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
-from bot.delivery.http import AiohttpRequest
+from bot.delivery.flood_guard import UpdateBudgets
+from bot.delivery.http import AiohttpRequest, UpdatesRequest
 from bot.delivery.rate_limit import RetryingRateLimiter
 from bot.delivery.retries import until_telegram_answers
 from bot.retrying import call_retrying
@@ -23,7 +24,9 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 8
 
 
-def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(settings: Settings, budgets: UpdateBudgets
+                      ) -> Application[Any, Any, Any, Any, Any, Any]:
+    """`budgets` screen what getUpdates returns, before it is parsed."""
     return (
         ApplicationBuilder()
         .token(settings.token)
@@ -35,7 +38,7 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
         .concurrent_updates(CONCURRENT_UPDATES)
         # + answers and edits of one update; getUpdates has its own connection
         .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES + 2))
-        .get_updates_request(AiohttpRequest())
+        .get_updates_request(UpdatesRequest(budgets.screen))
         .build()
     )
 

@@ -1,5 +1,9 @@
 """One chat's turn: its state in, the conversation, its state out, the replies out.
 
+/forget is a step of the turn itself, not of what is recorded about it: the chat's records
+are deleted with its state, in one transaction, before the reply saying so goes out; if the
+deletion fails, the turn fails, and the owner is told something went wrong instead.
+
 The flood guard may cut a turn short; the replies go through the delivery seam
 (bot/telegram_layer/replies.py) and are tried again after longer pauses if Telegram keeps
 failing (retries.redelivery), continuing from the first reply not yet shown, so a reply that
@@ -18,21 +22,23 @@ from telegram.error import TelegramError
 from bot.delivery.flood_guard import FloodGuard, Verdict
 from bot.delivery.retries import Sleep, redelivery, refused
 from bot.dialog import Conversation, Event, Reply
+from bot.dialog.reply import ReplyKind
 from bot.monitoring import metrics
 from bot.records.recorder import Recorder
 from bot.retrying import call_retrying
-from bot.storage import ChatStates
+from bot.storage import Storage
 from bot.telegram_layer.replies import ReplySender
 
 log = logging.getLogger(__name__)
 
 
 class ChatTurns:
-    def __init__(self, conversation: Conversation, chats: ChatStates, sender: ReplySender, *,
+    def __init__(self, conversation: Conversation, storage: Storage, sender: ReplySender, *,
                  flood_guard: FloodGuard | None = None, sleep: Sleep = asyncio.sleep,
                  recorder: Recorder | None = None) -> None:
         self._conversation = conversation
-        self._chats = chats
+        self._storage = storage
+        self._chats = storage.chats
         self._sender = sender
         self._flood_guard = flood_guard or FloodGuard()
         self._sleep = sleep
@@ -51,11 +57,19 @@ class ChatTurns:
             await self._deliver(chat_id, [self._conversation.too_fast(state)])
             return
         new_state, replies = self._conversation.handle(state, event)
-        if new_state != state:
+        if any(reply.kind is ReplyKind.FORGOTTEN for reply in replies):
+            await self._forget(chat_id)
+        elif new_state != state:
             await self._chats.save(chat_id, new_state)
         if self._recorder is not None:
             await self._recorder.record(chat_id, event, state, new_state, replies)
         await self._deliver(chat_id, replies, tapped)
+
+    async def _forget(self, chat_id: int) -> None:
+        """Deleting the chat's row is the state save too: no row loads as a fresh ChatState,
+        which is what /forget leaves."""
+        await self._storage.forget_chat(chat_id)
+        self._sender.forget_chat(chat_id)
 
     async def apologise(self, chat_id: int) -> None:
         state = await self._chats.load(chat_id)

@@ -54,6 +54,7 @@ class Poller:
         allowed_updates: Sequence[str],
         long_poll_seconds: int = LONG_POLL_SECONDS,
         on_poll: Callable[[], None] = lambda: None,
+        dropped: Callable[[int], bool] = lambda update_id: False,
         sleep: retries.Sleep = asyncio.sleep,
         drain_seconds: float = DRAIN_SECONDS,
     ) -> None:
@@ -63,6 +64,7 @@ class Poller:
         self._allowed_updates = list(allowed_updates)
         self._long_poll = long_poll_seconds
         self._on_poll = on_poll
+        self._dropped = dropped  # over its sender's budget (flood_guard.py): passed over
         self._sleep = sleep
         self._drain_seconds = drain_seconds
         self._in_progress: dict[int, asyncio.Task[None]] = {}
@@ -162,8 +164,9 @@ class Poller:
         started = 0
         for update in sorted(updates, key=lambda u: u.update_id):
             update_id = update.update_id
-            if update_id in self._in_progress or await self._journal.is_handled(update_id):
-                continue  # in hand, or handled while the offset was held behind it
+            if (update_id in self._in_progress or self._dropped(update_id)
+                    or await self._journal.is_handled(update_id)):
+                continue  # in hand, dropped, or handled while the offset was held behind it
             self._begin(update)
             started += 1
         return started

@@ -1,4 +1,4 @@
-"""Logging that never prints the bot token, whatever the level.
+"""Logging that never prints the bot token or the database password, whatever the level.
 
 Bot API URLs contain the token (".../bot123:ABC/sendMessage"): httpx, the framework's default
 HTTP layer, logs every request URL at INFO, and tracebacks can carry URLs too. Redacting in
@@ -13,7 +13,9 @@ import logging
 import sys
 import time
 
-REDACTED = "<bot-token>"
+from bot.redactor import MASK, Redactor
+
+REDACTED = MASK
 
 
 class RedactingFormatter(logging.Formatter):
@@ -25,13 +27,10 @@ class RedactingFormatter(logging.Formatter):
 
     def __init__(self, secrets: list[str], fmt: str) -> None:
         super().__init__(fmt)
-        self._secrets = [s for s in secrets if s]
+        self._redact = Redactor(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._redact(super().format(record))
 
 
 class JsonFormatter(RedactingFormatter):

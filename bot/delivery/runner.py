@@ -27,8 +27,10 @@ from bot import __version__
 from bot.config import ConfigError, Settings
 from bot.delivery.application import ALLOWED_UPDATES, build_application, wait_for_telegram
 from bot.delivery.chat_turn import ChatTurns
+from bot.delivery.flood_guard import UpdateBudgets
 from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.health import Heartbeat, is_alive
+from bot.delivery.housekeeping import Housekeeping
 from bot.delivery.log_summary import log_summaries
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.standby import Standby
@@ -63,21 +65,23 @@ class Runner:
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
+        self.housekeeping: Housekeeping | None = None
 
     async def start(self) -> None:
         settings = self.settings
         if settings.database_url is None:  # SQLite's store serves one process
             self._data_dir_lock = claim_data_dir(settings.data_dir)
         self.storage = storage = await open_storage(settings)
-        self.application = application = build_application(settings)
+        budgets = UpdateBudgets()  # one user's inline queries and taps: the excess dropped
+        self.application = application = build_application(settings, budgets)
         photos = Photos(self.gallery, storage.pictures)
         sender = ReplySender(application.bot, photos=photos)
         recorder = Recorder(storage, self.conversation.matcher,
                             retention_days=settings.unanswered_retention_days,
-                            keyboard_labels=self.conversation.quick_replies,
-                            forget_in_memory=[sender.forget_chat])
-        await recorder.expire()
-        turns = ChatTurns(self.conversation, storage.chats, sender, recorder=recorder)
+                            keyboard_labels=self.conversation.quick_replies)
+        self.housekeeping = Housekeeping(storage.journal, recorder)
+        await self.housekeeping.start()  # the old goes before serving, then hourly
+        turns = ChatTurns(self.conversation, storage, sender, recorder=recorder)
         knowledge = self.conversation.knowledge
         inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
         add_handlers(application, AdminDesk(turns, storage, sender, knowledge,
@@ -101,14 +105,14 @@ class Runner:
         if settings.webhook_url:
             self.receiver = WebhookReceiver(
                 application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
-                on_beat=heartbeat.beat, metrics=refresh if self.metrics_server is None else None)
+                on_beat=heartbeat.beat, budgets=budgets)
             await _listening(self.receiver.start(), "WEBHOOK_PORT", settings.webhook_listen,
                              settings.webhook_port)
         else:
             self.receiver = Standby(storage.poller_lease, lambda: Poller(
                 application.bot, storage.journal, handle_then_confirm,
                 allowed_updates=ALLOWED_UPDATES, long_poll_seconds=self._long_poll,
-                on_poll=heartbeat.beat), on_wait=heartbeat.beat)
+                on_poll=heartbeat.beat, dropped=budgets.dropped), on_wait=heartbeat.beat)
             await self.receiver.start()
         heartbeat.beat()  # healthy from now, not from the first long poll's end
         self._summaries = asyncio.create_task(log_summaries(settings.log_summary_seconds))
@@ -138,6 +142,9 @@ class Runner:
         if self.metrics_server is not None:
             await self.metrics_server.stop()
             self.metrics_server = None
+        if self.housekeeping is not None:
+            await self.housekeeping.stop()
+            self.housekeeping = None
         if self.application is not None:
             if self.application.running:
                 await self.application.stop()

@@ -1,4 +1,5 @@
 """Webhook mode: Telegram POSTs updates to us; a health endpoint answers orchestrators.
+(/metrics is not served here, on the public port: bot/monitoring/pages.py says why.)
 
 Built on aiohttp rather than the framework's run_webhook because that one cannot serve a
 health endpoint beside the webhook. Like the poller, a request is answered 200 only once its
@@ -22,7 +23,7 @@ from aiohttp import web
 from telegram import Bot, Update
 
 from bot.config import Settings
-from bot.monitoring.pages import Refresh, add_metrics_page
+from bot.delivery.flood_guard import UpdateBudgets
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,9 @@ class WebhookReceiver:
     def __init__(self, bot: Bot, handle_then_confirm: Callable[[Update], Awaitable[None]],
                  settings: Settings, *, allowed_updates: Sequence[str],
                  on_beat: Callable[[], None] = lambda: None,
-                 metrics: Refresh | None = None) -> None:
-        """`metrics`: serve /metrics here too, refreshing the gauges read from storage."""
+                 budgets: UpdateBudgets | None = None) -> None:
+        """`budgets`: an update over its sender's budget is answered 200 and dropped
+        unparsed."""
         if not settings.webhook_url or not settings.webhook_secret:
             raise ValueError("webhook mode needs WEBHOOK_URL and a secret")
         self._bot = bot
@@ -62,7 +64,7 @@ class WebhookReceiver:
         self._port = settings.webhook_port
         self._allowed_updates = list(allowed_updates)
         self._on_beat = on_beat
-        self._metrics = metrics
+        self._budgets = budgets or UpdateBudgets()
         self._runner: web.AppRunner | None = None
         self._beating: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
@@ -72,8 +74,6 @@ class WebhookReceiver:
         app = web.Application(client_max_size=MAX_UPDATE_BYTES)
         app.router.add_post(webhook_path(self._url), self.receive)
         app.router.add_get(HEALTH_PATH, self.health)
-        if self._metrics is not None:
-            add_metrics_page(app, self._metrics)
         return app
 
     async def start(self) -> None:
@@ -108,7 +108,10 @@ class WebhookReceiver:
         if not hmac.compare_digest(given, self._secret):
             return web.Response(status=403, text="forbidden")
         try:
-            update = Update.de_json(orjson.loads(await request.read()), self._bot)
+            payload = orjson.loads(await request.read())
+            if isinstance(payload, dict) and not self._budgets.admits(payload):
+                return web.Response(text="ok")
+            update = Update.de_json(payload, self._bot)
         except Exception:  # not JSON, or not an Update: nothing to redeliver
             return web.Response(status=400, text="bad update")
         await self._handle_then_confirm(update)

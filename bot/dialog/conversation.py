@@ -138,7 +138,7 @@ class Conversation:
         match data.action, args:
             case Action.VIEW, (code,):
                 screen = Screen.parse(code)
-                if screen is None or not self._valid(screen):
+                if screen is None or not self._valid(screen, state):
                     return None
                 return self.view(state, screen, edit=edit)
             case Action.WALK, (entry_id, index) if self._walkable(state, entry_id, index):
@@ -222,7 +222,7 @@ class Conversation:
         if len(history) >= 2 and history[-1] == code:
             state = state.with_(history=history[:-1])
             target = Screen.parse(history[-2]) or target
-        if not self._valid(target):
+        if not self._valid(target, state):
             target = MENU
         if target.kind is Kind.STEP and target.entry not in state.shown:
             state = state.with_(guided=False)
@@ -234,7 +234,7 @@ class Conversation:
         state = state.with_(language=language)
         notice = self.menus.keyboard_notice(state, "language_switched")
         screen = Screen.parse(state.screen or "") or MENU
-        state, replies = self.view(state, screen if self._valid(screen) else MENU, edit=edit)
+        state, replies = self.view(state, screen if self._valid(screen, state) else MENU, edit=edit)
         return state, ([*replies, notice] if edit else [notice, *replies])
 
     # -- checks on what buttons and stored chats carry -------------------------------------------
@@ -248,7 +248,7 @@ class Conversation:
         tools = state.tools if state.tools in ("yes", "no") else None
         if (tried, shown, tools) != (state.tried, state.shown, state.tools):
             state = state.with_(tried=tried, shown=shown, tools=tools)
-        history = tuple(h for h in state.history if self._fits(Screen.parse(h), state))
+        history = tuple(h for h in state.history if self._valid(Screen.parse(h), state))
         if history != state.history:  # a screen gone, or a step this car has not got
             state = state.with_(history=history)
         entry = self.knowledge.entries.get(state.method or "")
@@ -259,7 +259,9 @@ class Conversation:
             state = state.with_(step=0)
         return state
 
-    def _valid(self, screen: Screen | None) -> bool:
+    def _valid(self, screen: Screen | None, state: ChatState) -> bool:
+        """A step's index is checked against the steps of the chat's car: a button from
+        before the car was chosen, or a forged one, may name a step this car lacks."""
         if screen is None:
             return False
         if screen.kind in (Kind.MENU, Kind.WAYS, Kind.FAQ, Kind.CAR, Kind.HELP,
@@ -269,22 +271,15 @@ class Conversation:
         if entry is None:
             return False
         if screen.kind in (Kind.STEP, Kind.TOOLS):
-            return screen.index < len(entry.steps)
+            steps = entry.steps_for(state.generation)
+            return screen.index < len(steps) and (screen.kind is Kind.STEP
+                                                  or steps[screen.index].needs_tools)
         if screen.kind is Kind.EMERGENCY:
             return entry.id in self.emergencies and screen.index <= len(entry.steps)
         if screen.kind is Kind.WORKED:
             return entry.is_method or entry.id in self.emergencies
         if screen.kind is Kind.GATE:
             return entry.is_method
-        return True
-
-    def _fits(self, screen: Screen | None, state: ChatState) -> bool:
-        """A screen that exists, and whose step, if any, this chat's car has."""
-        if not self._valid(screen) or screen is None:
-            return False
-        if screen.kind in (Kind.STEP, Kind.TOOLS):
-            entry = self.knowledge.entry(screen.entry)
-            return screen.index < len(entry.steps_for(state.generation))
         return True
 
     def _walkable(self, state: ChatState, entry_id: str, index: str) -> bool:

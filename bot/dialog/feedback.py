@@ -59,7 +59,7 @@ class Feedback:
         None for a screen that cannot be rated (forged or gone)."""
         screen = Screen.parse(code)
         if (screen is None or screen.kind not in RATED_SCREENS or rating not in (UP, DOWN, SKIP)
-                or not self.conversation._valid(screen)):
+                or not self.conversation._valid(screen, state)):
             return None
         state, replies = self.conversation.view(state, screen, edit=edit)
         shown, kit = replies[0], self.kit

@@ -22,7 +22,7 @@ QUESTION_OUTCOMES = ("answered", "did_you_mean", "declined")
 HOW_SHOWN = ("sent", "edited", "already_shown")
 FAILURES = ("refused", "given_up")
 RETRY_POLICIES = ("in_transit", "redelivery", "polling")
-FLOOD_VERDICTS = ("warn", "drop")
+FLOOD_VERDICTS = ("warn", "drop", "over_budget")
 FEEDBACK = ("up", "down", "comment")
 PERIODS = ("day", "week", "all")
 
@@ -53,7 +53,8 @@ QUESTIONS = Counter(f"{PREFIX}_questions", "Typed questions by what they got: an
 FEEDBACK_GIVEN = Counter(f"{PREFIX}_feedback", "Ratings (up, down) and comments after a down",
                          ["what"])
 FLOOD = Counter(f"{PREFIX}_flood", "Updates the flood guard cut short: warn (\"slow down\" "
-                "said once), drop (handled silently)", ["verdict"])
+                "said once), drop (handled silently), over_budget (a user's inline query or "
+                "tap beyond their budget: dropped before any work)", ["verdict"])
 ACTIVE_CHATS = Gauge(f"{PREFIX}_active_chats", "Chats seen in the last 24 hours, 7 days, or "
                      "ever (kept until /forget); read from storage when scraped", ["period"])
 

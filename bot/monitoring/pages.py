@@ -1,10 +1,10 @@
 """/metrics and /health over HTTP, for Prometheus and orchestrators.
 
-In webhook mode /metrics is one more route on the webhook's own server (add_metrics_page);
-when polling there is no server at all unless METRICS_PORT is set, and then MetricsServer
-serves /metrics and /health on METRICS_LISTEN (127.0.0.1 by default: what people ask the bot
-is nobody else's business). Setting METRICS_PORT in webhook mode moves /metrics there too,
-off the public webhook port.
+/metrics is served only when METRICS_PORT is set, by MetricsServer on METRICS_LISTEN
+(127.0.0.1 by default: what people ask the bot is nobody else's business), in either mode.
+Never on the webhook's port: a proxy in front of it that forwards every path would make it
+public, and a check of the caller's address cannot tell a proxy on this machine from a
+Prometheus on it. The webhook's server answers /health alone beside the webhook.
 """
 
 from __future__ import annotations

@@ -81,10 +81,12 @@ class AdminDesk:
             await self._sender.show(chat_id, Reply(escape(text, quote=False)))
             return
         day = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d")
-        caption = self._knowledge.ui("unanswered_caption", language, count=len(questions),
-                                     days=days)
-        await self._sender.send_file(chat_id, f"unanswered-{day}.csv",
-                                     unanswered.as_csv(questions), caption)
+        caption = self._knowledge.ui("unanswered_caption", language, days=days,
+                                     count=sum(q.times for q in questions))
+        pages = unanswered.as_csv_pages(questions, unanswered.PAGE_BYTES)
+        for number, page in enumerate(pages, start=1):  # each a file Telegram takes
+            name = f"unanswered-{day}.csv" if number == 1 else f"unanswered-{day}-{number}.csv"
+            await self._sender.send_file(chat_id, name, page, caption)
 
 
 async def publish_admin_commands(application: Application[Any, Any, Any, Any, Any, Any],

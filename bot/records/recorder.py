@@ -1,14 +1,15 @@
 """Writes down what each turn amounted to (turns.py), for /stats, /unanswered and /metrics.
 
 Called by a chat's turn (bot/delivery/chat_turn.py) with the state before and after and the
-replies, once the state is saved and before the replies go out, so /forget has happened by
-the time the owner reads that it has. Recording never costs an owner their reply: a failure
-here is logged and the turn goes on.
+replies, once the state is saved (or, after /forget, deleted with everything else the turn
+knew of the chat) and before the replies go out. Recording never costs an owner their reply:
+a failure here is logged and the turn goes on.
 
 Kept: when each chat was last seen (written once a chat a day), daily tallies, ratings tied
 to their chat (so a second rating replaces the first) until /forget or the retention period,
 comments tied to their chat so that /forget deletes them, and each question that got "did you
-mean" or a decline, with the matcher's nearest entries and scores and tied to no chat. Never a
+mean" or a decline, with the matcher's nearest entries and scores and tied to no chat (once per
+wording, counted; at most UNANSWERED_PER_CHAT_PER_DAY from one chat a day). Never a
 name or a user id. With UNANSWERED_RETENTION_DAYS=0 nothing anyone wrote is kept, and ratings
 are tied to no chat.
 """
@@ -35,8 +36,11 @@ from bot.storage.interface import Candidate, Comment, Storage, UnansweredQuestio
 log = logging.getLogger(__name__)
 
 DAY = 24 * 3600.0
-EXPIRE_EVERY = 3600.0  # seconds between two deletions of what is past the retention period
 CHATS_REMEMBERED = 10_000  # chats known to have been seen today, to write that once a day
+# Questions it could not answer kept from one chat in a day: a person's worth, while one
+# chat sending junk all day fills nothing (the count is in memory: nothing on disk ties a
+# question to a chat; each replica counts its own).
+UNANSWERED_PER_CHAT_PER_DAY = 10
 
 
 def day_of(at: float) -> str:
@@ -79,17 +83,16 @@ class Tally:
 class Recorder:
     def __init__(self, storage: Storage, matcher: Matcher, *, retention_days: int,
                  keyboard_labels: Container[str] = (),
-                 forget_in_memory: Sequence[Callable[[int], None]] = (),
                  clock: Callable[[], float] = time.time) -> None:
         self._storage = storage
         self._matcher = matcher
         self._retention = retention_days * DAY
         self._keeps_text = retention_days > 0
         self._keyboard_labels = keyboard_labels
-        self._forget_in_memory = forget_in_memory
         self._clock = clock
         self._seen_on: LRUCache[int, str] = LRUCache(maxsize=CHATS_REMEMBERED)
-        self._expired_at = float("-inf")
+        self._unanswered_on: LRUCache[int, tuple[str, int]] = LRUCache(
+            maxsize=CHATS_REMEMBERED)  # chat -> (day, questions kept that day)
 
     async def record(self, chat_id: int, event: Event, before: ChatState, after: ChatState,
                      replies: Sequence[Reply]) -> None:
@@ -102,22 +105,24 @@ class Recorder:
                           chat_id)
 
     async def expire(self) -> None:
-        """Deletes what is past the retention period; also done hourly while recording."""
-        now = self._clock()
-        self._expired_at = now
-        await self._storage.expire(now - self._retention)
+        """Deletes what is past the retention period (bot/delivery/housekeeping.py asks at
+        start-up and hourly, busy or quiet)."""
+        await self._storage.expire(self._clock() - self._retention)
 
     async def _write(self, chat_id: int, event: Event, turn: Turn, language: str) -> None:
         storage, now = self._storage, self._clock()
         day = day_of(now)
-        if self._seen_on.get(chat_id) != day:
+        if turn.forgotten:  # deleted by the turn: seeing it now would tie it to a row again
+            self._seen_on.pop(chat_id, None)
+            self._unanswered_on.pop(chat_id, None)
+        elif self._seen_on.get(chat_id) != day:
             await storage.activity.seen(chat_id, now)
             self._seen_on[chat_id] = day
         await storage.tallies.add(day, Tally.counts(turn))
         if turn.question is not None:
             metrics.QUESTIONS.labels(turn.question.value).inc()
             if turn.question is not Question.ANSWERED and isinstance(event, TextMessage):
-                await self._unanswered(event.text, turn.question, now)
+                await self._unanswered(chat_id, event.text, turn.question, now)
         if turn.rating is not None:
             screen, rating = turn.rating
             metrics.FEEDBACK_GIVEN.labels(rating).inc()
@@ -128,14 +133,15 @@ class Recorder:
             if self._keeps_text:
                 screen, text = turn.comment
                 await storage.feedback.comment(chat_id, Comment(screen, text, language, now))
-        if turn.forgotten:
-            await self._forget(chat_id)
-        if now - self._expired_at >= EXPIRE_EVERY:
-            await self.expire()
 
-    async def _unanswered(self, text: str, outcome: Question, now: float) -> None:
-        if not self._keeps_text:
+    async def _unanswered(self, chat_id: int, text: str, outcome: Question, now: float
+                          ) -> None:
+        day = day_of(now)
+        on, kept = self._unanswered_on.get(chat_id, (day, 0))
+        kept = kept if on == day else 0
+        if not self._keeps_text or kept >= UNANSWERED_PER_CHAT_PER_DAY:
             return
+        self._unanswered_on[chat_id] = (day, kept + 1)
         question = " ".join(text.split())[:MAX_QUESTION_CHARS]  # as the conversation read it
         # The matcher's ranking, not the Reader's whole reading: for a question met with "did
         # you mean" or a decline the two rank alike (the Reader only ever turns one into an
@@ -145,9 +151,3 @@ class Recorder:
                            for m in match.matches[:SUGGESTIONS])
         await self._storage.unanswered.add(UnansweredQuestion(
             question, match.language, outcome.value, candidates, now))
-
-    async def _forget(self, chat_id: int) -> None:
-        await self._storage.forget_chat(chat_id)
-        self._seen_on.pop(chat_id, None)
-        for forget in self._forget_in_memory:
-            forget(chat_id)

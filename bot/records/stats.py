@@ -123,7 +123,8 @@ def report(stats: Stats, knowledge: Knowledge, language: str) -> list[tuple[str,
     lines.append((ui("stats_nothing_worked", count=end.shown, up=end.up, down=end.down,
                      comments=end.comments), False))
     recent = stats.unanswered[:RECENT_UNANSWERED]
-    lines += [("", False), (ui("stats_recent", shown=len(recent), total=len(stats.unanswered),
+    lines += [("", False), (ui("stats_recent", shown=len(recent),
+                                total=sum(q.times for q in stats.unanswered),
                                 days=stats.retention_days), True)]
     lines += [(_quoted(q), False) for q in recent] or [(ui("stats_none"), False)]
     if recent:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,9 +22,16 @@ import yaml
 from bot.storage.interface import UnansweredQuestion
 
 NO_ENTRY = ""  # declined with nothing near: the group of questions about something else
-CSV_COLUMNS = ("asked_at_utc", "language", "outcome", "question", "nearest", "nearest_score",
-               "candidates")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = ("asked_at_utc", "language", "outcome", "question", "times", "nearest",
+               "nearest_score", "candidates")
+# Telegram takes files of up to 50 MB from a bot: /unanswered sends pages well under it.
+PAGE_BYTES = 45 * 1024 * 1024
+BOM = "\ufeff".encode()
+# A spreadsheet runs a cell as a formula when it starts with one of these, and in Russian or
+# German locales it splits a CSV on ';' (or a tab), whatever the file's own delimiter: so a
+# formula character at the start of a cell, or after any separator, quote (a quoted field
+# ends there) and spaces inside one, gets an apostrophe before it, which makes the rest text.
+_FORMULA = re.compile(r"(^|[,;\t|\r\n\"])( *)(?=[=+\-@\t\r])")
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ def grouped(questions: Iterable[UnansweredQuestion]) -> list[Group]:
     for question in questions:
         key = (" ".join(question.text.casefold().split()), question.language)
         spelled.setdefault(key, question.text)
-        wordings.setdefault(nearest(question), Counter())[key] += 1
+        wordings.setdefault(nearest(question), Counter())[key] += question.times
     groups = [Group(entry, sum(counts.values()),
                     tuple(Asked(spelled[key], key[1], n)
                           for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
@@ -61,21 +69,43 @@ def grouped(questions: Iterable[UnansweredQuestion]) -> list[Group]:
     return sorted(groups, key=lambda g: (-g.count, g.nearest == NO_ENTRY, g.nearest))
 
 
-def as_csv(questions: Sequence[UnansweredQuestion]) -> bytes:
-    """Oldest first, UTF-8 with a byte order mark (so spreadsheets read Cyrillic right), and
-    every cell a spreadsheet would run as a formula quoted as text: owners typed them."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+def as_csv(questions: Iterable[UnansweredQuestion]) -> Iterator[bytes]:
+    """Line by line, never the whole file in memory: oldest first (by when last asked),
+    UTF-8 with a byte order mark (so spreadsheets read Cyrillic right), and nothing a
+    spreadsheet would run as a formula, however it splits the lines (_FORMULA): owners typed
+    the questions."""
+    yield BOM + _line(CSV_COLUMNS)
     for question in questions:
         best = question.candidates[0] if question.candidates else None
-        writer.writerow([
+        yield _line((
             datetime.fromtimestamp(question.asked_at, UTC).strftime("%Y-%m-%d %H:%M:%S"),
-            question.language, question.outcome, _as_text(question.text),
+            question.language, question.outcome, _as_text(question.text), str(question.times),
             best.entry_id if best else "", f"{best.score:.3f}" if best else "",
             " ".join(f"{c.entry_id}:{c.score:.3f}" for c in question.candidates),
-        ])
-    return out.getvalue().encode("utf-8-sig")
+        ))
+
+
+def as_csv_pages(questions: Iterable[UnansweredQuestion], page_bytes: int = PAGE_BYTES
+                 ) -> Iterator[bytes]:
+    """The CSV as files of at most `page_bytes` each, every one a whole CSV (its own byte
+    order mark and header), made one at a time."""
+    lines = as_csv(questions)
+    header = next(lines)
+    page = [header]
+    size = len(header)
+    for line in lines:
+        if size + len(line) > page_bytes and len(page) > 1:
+            yield b"".join(page)
+            page, size = [header], len(header)
+        page.append(line)
+        size += len(line)
+    yield b"".join(page)
+
+
+def _line(cells: Sequence[str]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerow(cells)
+    return out.getvalue().encode()
 
 
 def as_phrasings(groups: Sequence[Group]) -> str:
@@ -103,4 +133,4 @@ def listing(groups: Sequence[Group]) -> list[str]:
 
 
 def _as_text(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    return _FORMULA.sub(r"\1\2'", cell)

@@ -7,7 +7,8 @@ PostgreSQL (postgres.py), chosen by DATABASE_URL, lets several bot processes sha
 
 from __future__ import annotations
 
-from bot.config import ConfigError, Settings, redacted_url
+from bot.config import ConfigError, Settings
+from bot.redactor import Redactor, database_address
 from bot.storage.interface import (
     ChatLocks,
     ChatStates,
@@ -39,13 +40,11 @@ async def open_storage(settings: Settings, *, existing: bool = False) -> Storage
     from bot.storage.postgres import PostgresStorage
     from bot.storage.postgres_connections import DatabaseUnavailable
 
-    where = f"DATABASE_URL={redacted_url(settings.database_url)}"
+    where = f"DATABASE_URL={database_address(settings.database_url)}"
     try:
         return await PostgresStorage.open(settings.database_url, create=not existing)
     except DatabaseUnavailable as error:
-        message = str(error)
-        for secret in settings.secrets():
-            message = message.replace(secret, "***")
+        message = Redactor(settings.secrets())(str(error))
         raise ConfigError(f"{where}: {message}; check the host, port, user, password and "
                           "database name, and that the server is running") from None
     except StorageError as error:
@@ -62,4 +61,4 @@ def describe_storage(settings: Settings) -> str:
     """For the start-up log line: where state is kept, without the password."""
     if settings.database_url is None:
         return f"SQLite in {settings.data_dir}"
-    return f"PostgreSQL at {redacted_url(settings.database_url)}"
+    return f"PostgreSQL at {database_address(settings.database_url)}"

@@ -17,7 +17,6 @@ from typing import Any, Protocol
 from bot.dialog.state import ChatState
 
 RETENTION_SECONDS = 2 * 24 * 3600  # handled ids kept: Telegram keeps unconfirmed updates 24 h
-PRUNE_EVERY = 1000  # handled updates between two prunes of the old ones
 
 
 class StorageError(Exception):
@@ -53,6 +52,11 @@ class UpdateJournal(Protocol):
         ...
 
     async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None: ...
+
+    async def prune(self) -> None:
+        """Forgets handled ids older than RETENTION_SECONDS (bot/delivery/housekeeping.py
+        asks at start-up and hourly, busy or quiet)."""
+        ...
 
     async def set_aside_updates(self) -> list[dict[str, Any]]:
         """Payloads of updates set aside and not yet handled, oldest first."""
@@ -183,11 +187,18 @@ class UnansweredQuestion:
     language: str
     outcome: str  # "did_you_mean" or "declined"
     candidates: tuple[Candidate, ...]  # the matcher's nearest entries, nearest first
-    asked_at: float
+    asked_at: float  # the last time it was asked
+    times: int = 1  # how often, in these very words and this language
+
+
+UNANSWERED_KEPT = 10_000  # wordings at most; the oldest go first (Storage.expire)
 
 
 class UnansweredQuestions(Protocol):
-    async def add(self, question: UnansweredQuestion) -> None: ...
+    async def add(self, question: UnansweredQuestion) -> None:
+        """Kept once per wording and language: asked again, its count and time go up (and
+        its candidates become the latest), so a question repeated fills nothing."""
+        ...
 
     async def since(self, since: float = 0.0) -> list[UnansweredQuestion]:
         """Asked at or after `since`, oldest first."""
@@ -231,9 +242,10 @@ class Storage(Protocol):
         it."""
         ...
 
-    async def expire(self, before: float) -> None:
+    async def expire(self, before: float, keep_questions: int = UNANSWERED_KEPT) -> None:
         """Deletes what people wrote before `before` (unanswered questions, comments) and
-        unties older ratings from their chats: the retention period's end."""
+        unties older ratings from their chats: the retention period's end. Of the unanswered
+        questions, the `keep_questions` latest stay at most."""
         ...
 
     async def close(self) -> None: ...

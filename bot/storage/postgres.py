@@ -24,7 +24,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from bot.dialog.state import ChatState
-from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS
+from bot.storage.interface import RETENTION_SECONDS
 from bot.storage.postgres_connections import (
     CONNECT_SECONDS,
     Connection,
@@ -176,15 +176,13 @@ class PostgresChatStates:
 
 
 class PostgresUpdateJournal:
-    """Shared by every process: an update handled by one replica is known to all. Handled ids
-    older than Telegram's 24-hour retention are pruned as new ones come."""
+    """Shared by every process: an update handled by one replica is known to all."""
 
     def __init__(self, pool: AsyncConnectionPool[Connection], run: Retrying,
                  clock: Callable[[], float]) -> None:
         self._pool = pool
         self._run = run
         self._clock = clock
-        self._marks = 0
 
     async def is_handled(self, update_id: int) -> bool:
         async def select(connection: Connection) -> bool:
@@ -205,13 +203,11 @@ class PostgresUpdateJournal:
                 "ON CONFLICT (update_id) DO NOTHING", {"id": update_id, "at": now})
 
         await self._run(self._pool, insert)
-        self._marks += 1
-        if self._marks % PRUNE_EVERY == 0:
-            async def prune(connection: Connection) -> None:
-                await connection.execute("DELETE FROM handled_update WHERE handled_at < %s",
-                                         (now - RETENTION_SECONDS,))
 
-            await self._run(self._pool, prune)
+    async def prune(self) -> None:
+        before = self._clock() - RETENTION_SECONDS
+        await self._run(self._pool, lambda connection: connection.execute(
+            "DELETE FROM handled_update WHERE handled_at < %s", (before,)))
 
     async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None:
         async def insert(connection: Connection) -> None:

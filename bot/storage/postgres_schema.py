@@ -13,7 +13,7 @@ from __future__ import annotations
 from psycopg import AsyncConnection
 
 from bot.storage.interface import StorageError
-from bot.storage.records import RECORDS_SCHEMA
+from bot.storage.records import RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA
 
 MIGRATION_LOCK = 7_402_198_133  # advisory lock key held while migrating ("trunk" schema)
 
@@ -47,6 +47,8 @@ MIGRATIONS: list[str] = [
     """,
     # 3: what the people who run the bot are told (issue 10), the same tables as SQLite's
     RECORDS_SCHEMA,
+    # 4: an unanswered question kept once per wording, counted (issue 18)
+    UNANSWERED_COUNTED_SCHEMA,
 ]
 
 

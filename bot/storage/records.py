@@ -17,7 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from bot.storage.interface import Candidate, Comment, UnansweredQuestion
+from bot.storage.interface import UNANSWERED_KEPT, Candidate, Comment, UnansweredQuestion
 
 # A migration step of each backend (sqlite.py, postgres_schema.py): released, so never edited;
 # a change is a new step in both.
@@ -60,6 +60,15 @@ CREATE TABLE IF NOT EXISTS unanswered_question (
 CREATE INDEX IF NOT EXISTS unanswered_question_asked_at ON unanswered_question (asked_at);
 """
 
+# A later step: an unanswered question is kept once per wording and language, with a count.
+# It only adds (a column with a default, an index), so the release before keeps working
+# beside it; rows from before count once each, and the reports add up repeated wordings.
+UNANSWERED_COUNTED_SCHEMA = """
+ALTER TABLE unanswered_question ADD COLUMN times BIGINT NOT NULL DEFAULT 1;
+CREATE INDEX IF NOT EXISTS unanswered_question_wording ON unanswered_question (question,
+                                                                               language);
+"""
+
 # Everything kept about one chat; a table added per chat adds its statement here.
 FORGET_CHAT = (
     "DELETE FROM chat_state WHERE chat_id = ?",
@@ -73,6 +82,10 @@ EXPIRE = (
     "DELETE FROM feedback_comment WHERE written_at < ?",
     "UPDATE feedback_rating SET chat_id = NULL WHERE chat_id IS NOT NULL AND rated_at < ?",
 )
+# Beyond so many wordings, the least recently asked go (none while there are fewer).
+KEEP_LATEST_QUESTIONS = (
+    "DELETE FROM unanswered_question WHERE asked_at < (SELECT asked_at FROM "
+    "unanswered_question ORDER BY asked_at DESC LIMIT 1 OFFSET ?)")
 
 Row = tuple[Any, ...]
 
@@ -103,8 +116,9 @@ class Records:
     async def forget_chat(self, chat_id: int) -> None:
         await self._sql.in_one_transaction(FORGET_CHAT, chat_id)
 
-    async def expire(self, before: float) -> None:
+    async def expire(self, before: float, keep_questions: int = UNANSWERED_KEPT) -> None:
         await self._sql.in_one_transaction(EXPIRE, before)
+        await self._sql.execute(KEEP_LATEST_QUESTIONS, (max(keep_questions, 1) - 1,))
 
 
 class SqlChatActivity:
@@ -184,19 +198,31 @@ class SqlUnansweredQuestions:
         self._sql = sql
 
     async def add(self, question: UnansweredQuestion) -> None:
+        """Counted if the wording is kept already, else added. Two statements, no
+        transaction: two replicas adding one new wording at once may keep it twice, which
+        the reports add up like any repeated wording."""
         candidates = json.dumps([[c.entry_id, c.score] for c in question.candidates])
+        wording = (question.text, question.language)
+        await self._sql.execute(  # the latest row only: rows from before may repeat it
+            "UPDATE unanswered_question SET times = times + ?, asked_at = ?, outcome = ?, "
+            "candidates = ? WHERE question = ? AND language = ? AND asked_at = (SELECT "
+            "MAX(asked_at) FROM unanswered_question WHERE question = ? AND language = ?)",
+            (question.times, question.asked_at, question.outcome, candidates, *wording,
+             *wording))
         await self._sql.execute(
             "INSERT INTO unanswered_question (question, language, outcome, candidates, "
-            "asked_at) VALUES (?, ?, ?, ?, ?)",
-            (question.text, question.language, question.outcome, candidates,
-             question.asked_at))
+            "asked_at, times) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
+            "unanswered_question WHERE question = ? AND language = ?)",
+            (*wording, question.outcome, candidates, question.asked_at, question.times,
+             *wording))
 
     async def since(self, since: float = 0.0) -> list[UnansweredQuestion]:
         rows = await self._sql.fetch(
-            "SELECT question, language, outcome, candidates, asked_at FROM unanswered_question "
-            "WHERE asked_at >= ? ORDER BY asked_at", (since,))
-        return [UnansweredQuestion(text, language, outcome, _candidates(candidates), asked_at)
-                for text, language, outcome, candidates, asked_at in rows]
+            "SELECT question, language, outcome, candidates, asked_at, times FROM "
+            "unanswered_question WHERE asked_at >= ? ORDER BY asked_at", (since,))
+        return [UnansweredQuestion(text, language, outcome, _candidates(candidates), asked_at,
+                                   int(times))
+                for text, language, outcome, candidates, asked_at, times in rows]
 
 
 def _candidates(stored: str) -> tuple[Candidate, ...]:

@@ -5,6 +5,12 @@ WAL journal with synchronous=NORMAL: a committed write survives the process bein
 (kill -9) at any moment; only a power cut could lose the last instants, which for "which step
 was I on" is an acceptable trade for not fsyncing on every tap.
 
+What people wrote is in here, so only the bot's user may read it: the file (and SQLite's -wal
+and -shm beside it, which take its mode) is 0600, a directory the bot creates 0700. And what
+is deleted is gone from the files, not only from the tables: secure_delete zeroes it where it
+lay, and after /forget or the retention period's deletions a checkpoint empties the
+write-ahead log, which would otherwise keep the rows' last versions until it is reused.
+
 The calls are synchronous inside async methods on purpose: a local SQLite write takes tens
 of microseconds, less than handing it to a thread would cost, and one connection used from
 the event loop's thread needs no lock.
@@ -15,19 +21,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.dialog.state import ChatState
-from bot.storage.interface import PRUNE_EVERY, RETENTION_SECONDS, StorageError
-from bot.storage.records import RECORDS_SCHEMA, Records, Row
+from bot.storage.interface import RETENTION_SECONDS, UNANSWERED_KEPT, StorageError
+from bot.storage.records import RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA, Records, Row
 
-__all__ = ["DATABASE_NAME", "PRUNE_EVERY", "RETENTION_SECONDS", "SqliteStorage"]
+__all__ = ["DATABASE_NAME", "RETENTION_SECONDS", "SqliteStorage"]
 
 DATABASE_NAME = "chats.sqlite3"
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_state (
@@ -53,18 +63,20 @@ CREATE INDEX IF NOT EXISTS picture_file_chat ON picture_file (chat_id);
 """
 # Schema version n is reached by running the n-th script; a database from before versions were
 # recorded (no schema_version table) has version 0, and its tables are those of script 1.
-MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA)
+MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SqliteStorage(Records):
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
         self.path = data_dir / DATABASE_NAME
+        _private(self.path)
         self._db = sqlite3.connect(self.path, isolation_level=None)  # autocommit
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA secure_delete=ON")
         migrate(self._db, self.path)
         self._chats = SqliteChatStates(self._db, clock)
         self._journal = SqliteUpdateJournal(self._db, clock)
@@ -93,8 +105,32 @@ class SqliteStorage(Records):
         return self._pictures
 
 
+    async def forget_chat(self, chat_id: int) -> None:
+        await super().forget_chat(chat_id)
+        self._checkpoint()
+
+    async def expire(self, before: float, keep_questions: int = UNANSWERED_KEPT) -> None:
+        await super().expire(before, keep_questions)
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copies the log into the file (where secure_delete has zeroed what was deleted)
+        and empties it; a reader in the way (`bot stats`) only delays that to the next."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def close(self) -> None:
         self._db.close()
+
+
+def _private(path: Path) -> None:
+    """A new database file is created 0600; one made looser by an older bot is tightened,
+    with the -wal and -shm beside it."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for each in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if stat.S_IMODE(each.stat().st_mode) & ~PRIVATE_FILE:
+                each.chmod(PRIVATE_FILE)
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:
@@ -163,12 +199,9 @@ class SqliteChatStates:
 
 
 class SqliteUpdateJournal:
-    """Handled ids older than Telegram's 24-hour retention are pruned as new ones come."""
-
     def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
         self._db = db
         self._clock = clock
-        self._marks = 0
         # Set aside is rare: remembering which are saves a DELETE on every handled update.
         self._set_aside = {row[0] for row in db.execute("SELECT update_id FROM set_aside_update")}
 
@@ -187,10 +220,10 @@ class SqliteUpdateJournal:
         if update_id in self._set_aside:
             self._db.execute("DELETE FROM set_aside_update WHERE update_id = ?", (update_id,))
             self._set_aside.discard(update_id)
-        self._marks += 1
-        if self._marks % PRUNE_EVERY == 0:
-            self._db.execute("DELETE FROM handled_update WHERE handled_at < ?",
-                             (now - RETENTION_SECONDS,))
+
+    async def prune(self) -> None:
+        self._db.execute("DELETE FROM handled_update WHERE handled_at < ?",
+                         (self._clock() - RETENTION_SECONDS,))
 
     async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None:
         self._db.execute(

@@ -10,6 +10,7 @@ import logging
 from typing import Any, Protocol
 
 from telegram import BotCommand, Message, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -63,15 +64,16 @@ class ChatHandlers:
 
     async def on_tap(self, update: Update, _: Context) -> None:
         query = update.callback_query
-        if query is None:
-            return
+        chat = update.effective_chat
+        if query is None or (chat is not None and chat.type != ChatType.PRIVATE):
+            return  # a group's taps are ignored as its messages are (forged: we never post there)
         try:
             await query.answer()  # stop the button's spinner first, whatever follows
         except TelegramError as error:  # cosmetic: the reply below matters more
             log.info("callback query %s not answered: %s", query.id, error)
-        if update.effective_chat:
+        if chat:
             await self._chat.take_turn(
-                update.effective_chat.id,
+                chat.id,
                 events.tap(query.data, events.language_code(update)),
                 events.tapped_message(update),
             )
@@ -92,8 +94,8 @@ class ChatHandlers:
 
 def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: Chat,
                  inline: InlineQueries | None = None) -> None:
-    """Private chats only: the bot stays silent in groups and channels (inline queries come
-    from any chat, and are answered without one)."""
+    """Private chats only: the bot stays silent in groups and channels, to messages and taps
+    alike (inline queries come from any chat, and are answered without one)."""
     handlers = ChatHandlers(chat, inline)
     private_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private_message & filters.COMMAND,

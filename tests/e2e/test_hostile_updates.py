@@ -19,6 +19,7 @@ import pytest
 
 from bot.cli.startup import Loaded
 from bot.dialog.callback_data import Action
+from bot.dialog.state import ChatState
 from tests.e2e.conftest import RunningBot, User, button_data
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.state import CallbackRecord
@@ -177,6 +178,30 @@ async def test_group_messages_get_no_answer(chat_id: int, text: str, server: Fak
     await _still_answers_start(server, loaded)
     await _settled(server)
     assert server.bot_messages(chat_id) == [], "the bot speaks in private chats only"
+    assert errors() == []
+
+
+@pytest.mark.parametrize("chat", [_group(), _channel()], ids=["group", "channel"])
+async def test_taps_from_groups_get_no_answer(chat: dict[str, Any], server: FakeTelegram,
+                                              running_bot: RunningBot, loaded: Loaded,
+                                              errors: Callable[[], list[str]]) -> None:
+    """A button on a message in a group (forged: the bot never writes there) is ignored as a
+    group's messages are: no answer, no edit, no message, nothing remembered."""
+    server.add_chat(chat["id"], chat_type=chat["type"], title=chat["title"])
+    data = _callback_data(loaded, Action.VIEW, "ways")
+    server.world.callbacks["880010"] = CallbackRecord("880010", chat["id"], RAW_MESSAGE_ID,
+                                                      data, time.monotonic())
+    message = {"message_id": RAW_MESSAGE_ID, "date": _now(), "chat": chat,
+               "from": server.bot_user, "text": "Menu"}
+    server.add_raw_update({"callback_query": {
+        "id": "880010", "from": _person(), "message": message, "chat_instance": "-77",
+        "data": data}})
+    await _settled(server)
+    await _still_answers_start(server, loaded)
+    assert "880010" not in server.answered_callbacks
+    assert not [c for c in server.calls if c.params.get("chat_id") == chat["id"]]
+    assert running_bot.store is not None
+    assert await running_bot.store.chats.load(chat["id"]) == ChatState()
     assert errors() == []
 
 

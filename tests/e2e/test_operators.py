@@ -11,7 +11,9 @@ import io
 import os
 import re
 import socket
+import sqlite3
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,11 +24,15 @@ from bot.cli.startup import Loaded
 from bot.config import Settings
 from bot.delivery.runner import Runner
 from bot.dialog.state import ChatState
+from bot.records import unanswered
+from bot.storage import SqliteStorage
+from bot.storage.sqlite import DATABASE_NAME
 from tests.e2e.conftest import User, button_data
 from tests.e2e.test_process_lifecycle import ROOT
 from tests.e2e.test_webhook import SECRET, free_port
 from tests.fake_telegram import FakeTelegram, ScopeKey
 from tests.fake_telegram.views import BotMessageView
+from tests.unit.clocks import Clock
 
 ADMIN = 4100
 OWNER = 4200
@@ -181,6 +187,27 @@ async def test_an_admin_gets_the_unanswered_questions_as_a_csv_document(
     assert help_reply.document is None and "/menu" in (help_reply.text or "")
 
 
+async def test_unanswered_questions_come_in_files_telegram_takes(
+        server: FakeTelegram, admin: User, owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages under Telegram's 50 MB, here under 250 bytes so that three questions make
+    several; a question asked twice is one row, counted."""
+    monkeypatch.setattr(unanswered, "PAGE_BYTES", 250)
+    for question in ("tailgate issue", "qwerty uiop", "tailgate issue", "где заправить фреон"):
+        await owner.send(question)
+    documents = await admin.send("/unanswered", count=3)
+    names = [d.document["file_name"] for d in documents if d.document]
+    assert len(names) == 3 and names[1].endswith("-2.csv") and names[2].endswith("-3.csv")
+    rows = []
+    for document in documents:
+        assert document.document is not None and document.document["file_size"] <= 250
+        rows += list(csv.DictReader(io.StringIO(
+            server.file_content(document.document["file_id"]).decode("utf-8-sig"))))
+    assert [(r["question"], r["times"]) for r in rows] == [
+        ("qwerty uiop", "1"), ("tailgate issue", "2"), ("где заправить фреон", "1")]
+    assert documents[0].caption == "4 questions I couldn't answer, last 90 days"
+
+
 async def test_admin_commands_are_only_in_each_admins_own_menu(server: FakeTelegram,
                                                                 bot: Runner) -> None:
     def names(scope: ScopeKey | None, language: str) -> list[str]:
@@ -273,6 +300,47 @@ async def test_forget_deletes_the_chat_and_the_next_message_starts_fresh(
     assert "J11" not in (menu.text or ""), "the car is forgotten"
 
 
+async def test_after_forget_no_file_of_the_store_holds_what_was_written(
+        server: FakeTelegram, owner: User, bot: Runner, tmp_path: Path) -> None:
+    """Not the tables only: the database file and its write-ahead log, which only the bot's
+    user may read."""
+    words = "the hatch on plate ZX-4471 sticks"
+    (answer,) = await owner.send(FOB_QUESTION)
+    await tap(server, owner, answer, "👎")
+    await owner.send(words)
+    data = tmp_path / "data"
+    files = sorted(data.glob(f"{DATABASE_NAME}*"))
+
+    def holding() -> list[str]:
+        return [f.name for f in files if words.encode() in f.read_bytes()]
+
+    assert holding(), "kept until /forget"
+    await owner.send("/forget")
+    assert holding() == []
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {
+        f.name: "0o600" for f in files}
+    assert oct(data.stat().st_mode & 0o777) == "0o700"
+
+
+async def test_handled_update_ids_two_days_old_are_gone_once_the_bot_has_started(
+        server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
+    """However quiet the bot was: nothing needs to arrive for the old to go."""
+    three_days_ago = Clock(time.time() - 3 * 24 * 3600)
+    store = SqliteStorage(tmp_path / "data", clock=three_days_ago)
+    for update_id in range(1, 101):
+        await store.journal.mark_handled(update_id)
+    await store.close()
+    server.add_chat(ADMIN)
+    runner = Runner(settings_for(server, tmp_path / "data"), loaded.conversation,
+                    long_poll_seconds=1)
+    await runner.start()
+    try:
+        with sqlite3.connect(tmp_path / "data" / DATABASE_NAME) as db:
+            assert db.execute("SELECT COUNT(*) FROM handled_update").fetchone() == (0,)
+    finally:
+        await runner.stop()
+
+
 # -- metrics --------------------------------------------------------------------------------------
 
 
@@ -310,22 +378,27 @@ async def webhook_runner(server: FakeTelegram, loaded: Loaded, tmp_path: Path,
 
 
 @pytest.mark.parametrize("webhook_runner", [None], indirect=True)
-async def test_metrics_are_on_the_webhook_server_in_webhook_mode(
+async def test_metrics_are_never_on_the_public_webhook_port(
         server: FakeTelegram, webhook_runner: Runner) -> None:
+    """A proxy that forwards every path would make them public: unset, there is no /metrics
+    at all; /health still answers there."""
     server.user_sends(OWNER, FOB_QUESTION)
     assert await server.deliver_webhook() == 200
     await server.wait_for_bot_message(OWNER)
     assert webhook_runner.metrics_server is None
-    status, body = await fetch(
-        f"http://127.0.0.1:{webhook_runner.settings.webhook_port}/metrics")
-    assert status == 200 and sample(body, 'trunk_bot_updates_total{kind="text"}') >= 1
+    webhook = f"http://127.0.0.1:{webhook_runner.settings.webhook_port}"
+    assert (await fetch(f"{webhook}/metrics"))[0] == 404
+    assert (await fetch(f"{webhook}/health"))[0] == 200
 
 
 @pytest.mark.parametrize("webhook_runner", [0], indirect=True)
-async def test_with_metrics_port_set_metrics_leave_the_public_webhook_port(
-        webhook_runner: Runner) -> None:
+async def test_in_webhook_mode_metrics_are_on_metrics_port_only(
+        server: FakeTelegram, webhook_runner: Runner) -> None:
     assert webhook_runner.metrics_server is not None
+    server.user_sends(OWNER, FOB_QUESTION)
+    assert await server.deliver_webhook() == 200
+    await server.wait_for_bot_message(OWNER)
     webhook_port = webhook_runner.settings.webhook_port
     assert (await fetch(f"http://127.0.0.1:{webhook_port}/metrics"))[0] == 404
-    assert (await fetch(f"http://127.0.0.1:{webhook_runner.metrics_server.port}/metrics")
-            )[0] == 200
+    status, body = await fetch(f"http://127.0.0.1:{webhook_runner.metrics_server.port}/metrics")
+    assert status == 200 and sample(body, 'trunk_bot_updates_total{kind="text"}') >= 1

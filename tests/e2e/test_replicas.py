@@ -20,6 +20,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 import psycopg
@@ -28,7 +29,7 @@ from aiohttp import web
 
 from bot.cli.startup import Loaded
 from bot.delivery.webhook import SECRET_HEADER, derived_secret
-from tests.conftest import PASSWORD
+from tests.conftest import ODD_PASSWORD, PASSWORD, printed_pieces
 from tests.e2e.conftest import RunningBot, button_data
 from tests.e2e.test_webhook import free_port
 from tests.fake_telegram import FakeTelegram
@@ -358,17 +359,57 @@ async def test_a_standby_poller_takes_over_within_seconds_and_nothing_is_lost(
     assert took_over < 5
     assert duplicated <= MAY_DUPLICATE
     for process in (leader, standby):
-        assert "trunk_bot:***@" in process.log_text()  # the start-up line names the database
+        assert "PostgreSQL at postgresql://127.0.0.1:" in process.log_text()  # start-up line
         assert PASSWORD not in process.log_text()
+
+
+@pytest.fixture
+def odd_urls(database_url: str) -> dict[str, str]:
+    """The test's database, reached as a role whose password is ODD_PASSWORD, written the
+    two ways libpq reads it: # ? & + = ; as typed in the user part, or in the query string."""
+    parts = urlsplit(database_url)
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute("DO $$ BEGIN CREATE ROLE trunk_odd LOGIN PASSWORD "
+                      f"'{ODD_PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        admin.execute(f'ALTER DATABASE "{parts.path[1:]}" OWNER TO trunk_odd')
+    where = f"{parts.hostname}:{parts.port}{parts.path}"
+    return {"user part": f"postgresql://trunk_odd:{quote(ODD_PASSWORD, safe='#?&+=;')}@{where}",
+            "query string": f"postgresql://{where}?user=trunk_odd&password="
+                            f"{quote(ODD_PASSWORD, safe='')}"}
+
+
+@pytest.mark.parametrize("form", ["user part", "query string"])
+async def test_a_bot_whose_database_password_holds_url_characters_never_prints_it(
+        server: FakeTelegram, odd_urls: dict[str, str], tmp_path: Path,
+        processes: list[BotProcess], form: str) -> None:
+    """At DEBUG, serving: the start-up line names the database by scheme, host, port and
+    database alone."""
+    bot = BotProcess(form.replace(" ", "-"), server, odd_urls[form], tmp_path,
+                     LOG_LEVEL="DEBUG")
+    processes.append(bot)
+    await bot.start()
+    await bot.wait_for_log("holds the poller lease")
+    server.user_sends(31_000, QUESTIONS[0])
+    await server.wait_for_bot_message(31_000, timeout=10)
+    await bot.end()
+    address = odd_urls["query string"].partition("?")[0]
+    assert f"PostgreSQL at {address};" in bot.log_text()
+    assert printed_pieces(bot.log_text(), ODD_PASSWORD) == []
+    assert quote(ODD_PASSWORD, safe="") not in bot.log_text()
 
 
 async def test_an_unreachable_database_stops_start_up_without_printing_the_password(
         server: FakeTelegram, tmp_path: Path) -> None:
-    password = "Pw-never-printed-93"
+    """A password made of URL syntax, percent-encoded in the query string (libpq's error is
+    printed) or as typed in the user part (the URL's own): tests/unit/test_redactor.py has
+    every other way to write it."""
     closed_port = free_port()
+    encoded = quote(ODD_PASSWORD, safe="")
     for url, says in [
-        (f"postgresql://bot:{password}@127.0.0.1:{closed_port}/trunk", "could not connect"),
-        (f"postgresql://bot:{password}@127.0.0.1:port/trunk", "not a PostgreSQL URL"),
+        (f"postgresql://127.0.0.1:{closed_port}/trunk?user=bot&password={encoded}",
+         "could not connect"),
+        (f"postgresql://bot:{ODD_PASSWORD}@127.0.0.1:{closed_port}/trunk",
+         "not a PostgreSQL URL"),
     ]:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": server.token,
                "TELEGRAM_API_URL": server.base_url, "BOT_DATA_DIR": str(tmp_path),
@@ -379,9 +420,9 @@ async def test_an_unreachable_database_stops_start_up_without_printing_the_passw
         output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
         text = output.decode()
         assert process.returncode == 2, text
-        assert "configuration error: DATABASE_URL=postgresql://bot:***@127.0.0.1:" in text
-        assert says in text
-        assert password not in text
+        assert "configuration error: DATABASE_URL=postgresql://" in text, text
+        assert says in text, text
+        assert printed_pieces(text, ODD_PASSWORD) == [] and encoded not in text, text
 
 
 async def test_a_database_outage_while_running_loses_nothing(

@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli.startup import Loaded
 from bot.config import Settings
+from bot.delivery.flood_guard import BUDGET_BURST
 from bot.delivery.runner import Runner
 from bot.delivery.webhook import SECRET_HEADER, derived_secret
 from tests.fake_telegram import FakeTelegram
@@ -102,3 +103,16 @@ def test_replicas_without_webhook_secret_derive_the_same_one_from_the_token() ->
     settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": "123456:ABC",
                                           "WEBHOOK_SECRET": secret})  # Telegram's rule holds
     assert settings.webhook_secret == secret
+
+
+@pytest.mark.inline_mode
+async def test_inline_queries_over_a_users_budget_are_confirmed_and_dropped(
+        server: FakeTelegram, webhook_bot: Runner) -> None:
+    """As when polling (tests/e2e/test_floods.py): the excess costs no call to Telegram."""
+    for _ in range(BUDGET_BURST + 10):
+        server.user_inline_query(4545, "dead battery")
+        assert await server.deliver_webhook() == 200
+    server.user_sends(4646, "/help")
+    assert await server.deliver_webhook() == 200
+    await server.wait_for_bot_message(4646)
+    assert sum(c.method == "answerInlineQuery" for c in server.calls) == BUDGET_BURST

@@ -1,15 +1,24 @@
-"""Per-chat ordering, cross-chat concurrency, the flood brake and the heartbeat."""
+"""Per-chat ordering, cross-chat concurrency, the flood brakes (per chat, and each user's
+budget of inline queries and taps) and the heartbeat. Time is a clock stepped by hand."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 from pathlib import Path
-
-import pytest
+from typing import Any
 
 from bot.delivery.chat_order import ChatOrder
-from bot.delivery.flood_guard import BURST, FORGET_AFTER, WARN_AGAIN_AFTER, FloodGuard, Verdict
+from bot.delivery.flood_guard import (
+    BUDGET_BURST,
+    BUDGET_PER_SECOND,
+    BURST,
+    FORGET_AFTER,
+    WARN_AGAIN_AFTER,
+    FloodGuard,
+    UpdateBudgets,
+    Verdict,
+)
 from bot.delivery.health import STALE_AFTER_SECONDS, Heartbeat, is_alive
 from tests.unit.clocks import Clock
 
@@ -66,43 +75,78 @@ async def test_locks_are_freed_when_a_chat_goes_quiet() -> None:
     assert len(order._locks) == 0
 
 
-@pytest.fixture
-async def loop_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The event loop's clock, which aiolimiter reads, stepped by hand."""
-    stepped = Clock(start=1000.0)
-    monkeypatch.setattr(asyncio.get_running_loop(), "time", stepped)
-    return stepped
-
-
-async def test_flood_gets_one_warning_then_silence_then_service_again(loop_clock: Clock) -> None:
-    guard = FloodGuard()
+async def test_flood_gets_one_warning_then_silence_then_service_again(clock: Clock) -> None:
+    guard = FloodGuard(clock)
     verdicts = [await guard.check(1) for _ in range(100)]
     assert verdicts[:BURST] == [Verdict.ALLOW] * BURST
     assert verdicts.count(Verdict.WARN) == 1
     assert verdicts.count(Verdict.ALLOW) == BURST
     assert await guard.check(2) is Verdict.ALLOW, "another chat is not affected"
-    loop_clock.advance(5)
+    clock.advance(5)
     assert await guard.check(1) is Verdict.ALLOW, "after a pause the chat is served again"
 
 
-async def test_a_flood_that_goes_on_is_warned_again_only_after_a_while(loop_clock: Clock) -> None:
-    guard = FloodGuard()
+async def test_a_flood_that_goes_on_is_warned_again_only_after_a_while(clock: Clock) -> None:
+    guard = FloodGuard(clock)
     for _ in range(BURST + 1):
         await guard.check(1)  # the burst, then the warning
-    loop_clock.advance(WARN_AGAIN_AFTER / 2)
+    clock.advance(WARN_AGAIN_AFTER / 2)
     [await guard.check(1) for _ in range(BURST)]  # refilled a little, then over again
     assert await guard.check(1) is Verdict.DROP
-    loop_clock.advance(WARN_AGAIN_AFTER / 2)
+    clock.advance(WARN_AGAIN_AFTER / 2)
     verdicts = [await guard.check(1) for _ in range(BURST * 2)]
     assert verdicts.count(Verdict.WARN) == 1
 
 
-async def test_a_quiet_chat_is_forgotten_and_starts_afresh(loop_clock: Clock) -> None:
-    guard = FloodGuard()
+async def test_a_quiet_chat_is_forgotten_and_starts_afresh(clock: Clock) -> None:
+    guard = FloodGuard(clock)
     for _ in range(BURST + 1):
         await guard.check(1)
-    loop_clock.advance(FORGET_AFTER + 1)
+    clock.advance(FORGET_AFTER + 1)
     assert [await guard.check(1) for _ in range(BURST)] == [Verdict.ALLOW] * BURST
+
+
+def inline_query(update_id: int, user_id: int) -> dict[str, Any]:
+    return {"update_id": update_id, "inline_query": {
+        "id": str(update_id), "from": {"id": user_id, "is_bot": False, "first_name": "A"},
+        "query": "dead battery", "offset": ""}}
+
+
+def tap(update_id: int, user_id: int) -> dict[str, Any]:
+    return {"update_id": update_id, "callback_query": {
+        "id": str(update_id), "from": {"id": user_id, "is_bot": False, "first_name": "A"},
+        "chat_instance": "1", "data": "x"}}
+
+
+def test_a_users_inline_queries_beyond_the_budget_are_dropped_and_no_one_elses(
+        clock: Clock) -> None:
+    budgets = UpdateBudgets(clock)
+    admitted = [budgets.admits(inline_query(n, user_id=1)) for n in range(2_000)]
+    assert admitted[:BUDGET_BURST] == [True] * BUDGET_BURST and sum(admitted) == BUDGET_BURST
+    assert budgets.admits(inline_query(5_000, user_id=2)), "another user is not affected"
+    assert budgets.admits(tap(5_001, user_id=1)), "nor the same user's taps"
+    clock.advance(1.0)
+    later = [budgets.admits(inline_query(n, user_id=1)) for n in range(6_000, 6_100)]
+    assert sum(later) == BUDGET_PER_SECOND, "a second later, a second's worth more"
+
+
+def test_an_update_fetched_again_gets_the_same_decision_and_spends_nothing(
+        clock: Clock) -> None:
+    budgets = UpdateBudgets(clock)
+    first = [budgets.admits(tap(n, user_id=1)) for n in range(BUDGET_BURST + 1)]
+    clock.advance(60)  # the bucket is full again
+    assert [budgets.admits(tap(n, user_id=1)) for n in range(BUDGET_BURST + 1)] == first
+    assert budgets.dropped(BUDGET_BURST) and not budgets.dropped(0)
+    assert budgets.admits(tap(100, user_id=1)), "the re-fetches spent nothing"
+
+
+def test_screening_cuts_an_update_over_budget_to_its_id_and_leaves_the_rest(
+        clock: Clock) -> None:
+    budgets = UpdateBudgets(clock, burst=1)
+    message = {"update_id": 3, "message": {"message_id": 1, "date": 0, "text": "hi",
+                                          "chat": {"id": 1, "type": "private"}}}
+    assert budgets.screen([tap(1, user_id=1), tap(2, user_id=1), message]) == [
+        tap(1, user_id=1), {"update_id": 2}, message]
 
 
 def test_heartbeat_tells_alive_from_stale(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.cli.main import main
 from bot.knowledge import Knowledge
@@ -54,7 +56,7 @@ def test_questions_are_grouped_by_nearest_entry_most_frequent_first() -> None:
 
 def test_the_csv_opens_in_a_spreadsheet_with_cyrillic_intact_and_no_formulas() -> None:
     sneaky = asked("=HYPERLINK(\"http://x\")", None, outcome="declined")
-    data = unanswered.as_csv([*QUESTIONS, sneaky])
+    data = b"".join(unanswered.as_csv([*QUESTIONS, sneaky]))
     assert data.startswith("\ufeff".encode())  # a byte order mark: Excel reads UTF-8
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert list(rows[0]) == list(unanswered.CSV_COLUMNS)
@@ -64,6 +66,37 @@ def test_the_csv_opens_in_a_spreadsheet_with_cyrillic_intact_and_no_formulas() -
     assert rows[2]["question"] == "подсветка багажника не гаснет"
     assert rows[3]["nearest"] == "" and rows[3]["outcome"] == "declined"
     assert rows[-1]["question"] == "'=HYPERLINK(\"http://x\")"
+
+
+@given(st.text(alphabet=",;\t|\r\n =+-@\"'abcЯ1", max_size=30))
+def test_no_cell_is_a_formula_however_a_spreadsheet_splits_the_lines(question: str) -> None:
+    """A locale that splits a CSV on ';' or a tab sees cells the file's commas do not."""
+    data = b"".join(unanswered.as_csv([asked(question, None, outcome="declined")])).decode(
+        "utf-8-sig")
+    for delimiter in ",;\t|":
+        for row in csv.reader(io.StringIO(data, newline=""), delimiter=delimiter):
+            for cell in row:
+                assert not cell.lstrip(" ").startswith(("=", "+", "-", "@")), (delimiter, row)
+
+
+def test_a_wording_asked_again_counts_as_often_as_it_was_asked() -> None:
+    groups = unanswered.grouped([replace(QUESTIONS[-1], times=4), QUESTIONS[0]])
+    assert [(g.nearest, g.count) for g in groups] == [("key-fob", 4), ("faq-wont-close", 1)]
+    rows = list(csv.DictReader(io.StringIO(b"".join(unanswered.as_csv(
+        [replace(QUESTIONS[-1], times=4)])).decode("utf-8-sig"))))
+    assert rows[0]["times"] == "4"
+
+
+def test_the_export_comes_in_pages_each_a_whole_csv_under_the_size_given() -> None:
+    questions = [asked(f"question number {n} " + "я" * 40, "key-fob", ago=1000 - n)
+                 for n in range(200)]
+    pages = list(unanswered.as_csv_pages(questions, page_bytes=4096))
+    assert len(pages) > 3 and all(len(page) <= 4096 for page in pages)
+    rows = []
+    for page in pages:
+        assert page.startswith("\ufeff".encode())
+        rows += list(csv.DictReader(io.StringIO(page.decode("utf-8-sig"))))
+    assert [r["question"] for r in rows] == [q.text for q in questions], "each once, in order"
 
 
 def test_the_yaml_has_the_shape_of_an_entrys_phrasings(knowledge: Knowledge) -> None:

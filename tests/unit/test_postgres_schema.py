@@ -65,7 +65,7 @@ async def test_a_database_from_before_issue_10_keeps_its_chats_and_gains_the_rec
         assert await store.activity.count_since(0) == 1
     finally:
         await store.close()
-    assert schema_versions(database_url) == [1, 2, 3]
+    assert schema_versions(database_url) == list(range(1, len(MIGRATIONS) + 1))
     assert tables(database_url) >= RECORDS
 
 
@@ -77,7 +77,7 @@ async def test_a_database_from_a_newer_bot_is_refused_untouched(url_with_passwor
     with pytest.raises(StorageError) as refused:
         await open_storage(settings(url_with_password))
     message = str(refused.value)
-    assert message.startswith("DATABASE_URL=postgresql://trunk_bot:***@127.0.0.1")
+    assert message.startswith("DATABASE_URL=postgresql://127.0.0.1:")
     assert "newer" in message and "nothing was changed" in message
     assert PASSWORD not in message
     assert tables(url_with_password) == {"schema_version"}

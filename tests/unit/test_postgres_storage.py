@@ -133,6 +133,6 @@ async def test_an_unreachable_database_stops_start_up_naming_the_variable(
     with pytest.raises(ConfigError) as raised:
         await open_storage(settings)
     message = str(raised.value)
-    assert message.startswith("DATABASE_URL=postgresql://trunk_bot:***@127.0.0.1")
+    assert message.startswith("DATABASE_URL=postgresql://127.0.0.1:")
     assert "no_such_database" in message
     assert PASSWORD not in message

@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 from bot.dialog import ChatState, Command, Conversation, Event, Reply, Tap, TextMessage
 from bot.dialog.callback_data import Action
-from bot.records.recorder import DAY, Recorder, Tally
+from bot.records.recorder import DAY, UNANSWERED_PER_CHAT_PER_DAY, Recorder, Tally
 from bot.records.turns import Question
 from bot.storage import Storage
 from tests.storage_backends import Backend
@@ -54,16 +54,9 @@ class RecordedChat:
 
 
 @pytest.fixture
-def forgotten_in_memory() -> list[int]:
-    return []
-
-
-@pytest.fixture
-def recorder(storage: Storage, conversation: Conversation, clock: Clock,
-             forgotten_in_memory: list[int]) -> Recorder:
+def recorder(storage: Storage, conversation: Conversation, clock: Clock) -> Recorder:
     return Recorder(storage, conversation.matcher, retention_days=90,
-                    keyboard_labels=conversation.quick_replies,
-                    forget_in_memory=[forgotten_in_memory.append], clock=clock)
+                    keyboard_labels=conversation.quick_replies, clock=clock)
 
 
 @pytest.fixture
@@ -135,6 +128,24 @@ async def test_a_declined_question_is_kept_in_its_own_language(
     assert await tallies(storage) == {(Tally.question(Question.DECLINED), ""): 1}
 
 
+async def test_one_chat_fills_the_unanswered_questions_only_a_persons_worth_a_day(
+        chat: RecordedChat, storage: Storage, conversation: Conversation, recorder: Recorder,
+        clock: Clock) -> None:
+    for n in range(3 * UNANSWERED_PER_CHAT_PER_DAY):  # junk, every half second
+        await chat.send(f"qwerty uiop {n}")
+        clock.advance(0.5)
+    await chat.send("qwerty uiop 0")  # asked again: over the cap too
+    assert len(await storage.unanswered.since()) == UNANSWERED_PER_CHAT_PER_DAY
+    assert (await tallies(storage))[(Tally.question(Question.DECLINED), "")] == (
+        3 * UNANSWERED_PER_CHAT_PER_DAY + 1), "the day's counts still count them all"
+    other = RecordedChat(conversation, recorder, chat_id=CHAT + 1)
+    await other.send("qwerty uiop 0")
+    assert [q.times for q in await storage.unanswered.since()][-1] == 2, "counted once more"
+    clock.advance(DAY)
+    await chat.send("qwerty uiop next day")
+    assert len(await storage.unanswered.since()) == UNANSWERED_PER_CHAT_PER_DAY + 1
+
+
 async def test_ratings_and_a_comment_are_kept_per_screen(
         chat: RecordedChat, storage: Storage) -> None:
     down = metric("trunk_bot_feedback_total", what="down")
@@ -185,39 +196,31 @@ async def test_a_run_that_ends_with_nothing_working_is_counted(
     assert (await tallies(storage))[(Tally.NOTHING_WORKED, "")] == 1
 
 
-async def test_forget_deletes_what_is_kept_about_the_chat_everywhere(
-        chat: RecordedChat, storage: Storage, backend: Backend, conversation: Conversation,
-        recorder: Recorder, forgotten_in_memory: list[int]) -> None:
-    other = RecordedChat(conversation, recorder, chat_id=CHAT + 1)
-    for one in (chat, other):
-        await one.send("which battery does the key fob take")
-        await one.press(Action.RATE, "down")
-        await one.send("no cover on mine")
-    await storage.chats.save(CHAT, chat.state)
-
+async def test_a_forgotten_chat_is_not_seen_by_its_forget_turn_but_is_by_the_next(
+        chat: RecordedChat, storage: Storage) -> None:
+    """The turn deletes the chat (tests/unit/test_chat_turn.py); recording it must not tie
+    the chat to a row again, while its next message is a new chat's first."""
+    await chat.send("hi")
+    await storage.forget_chat(CHAT)  # as the turn does, before recording it
     await chat.send("/forget")
-    assert await storage.chats.load(CHAT) == ChatState()
+    assert await storage.activity.count_since(0) == 0
+    await chat.send("hi")
     assert await storage.activity.count_since(0) == 1
-    assert [c.text for c in await storage.feedback.comments()] == ["no cover on mine"]
-    assert await storage.feedback.ratings() == {("answer.faq-fob-battery", "down"): 2}
-    assert backend.rows("feedback_rating", chat_id=CHAT) == 0
-    assert forgotten_in_memory == [CHAT]
-
-    await chat.send("hi")  # seen again: a chat like any new one
-    assert await storage.activity.count_since(0) == 2
 
 
 async def test_what_people_wrote_goes_after_the_retention_period(
-        chat: RecordedChat, storage: Storage, clock: Clock) -> None:
+        chat: RecordedChat, storage: Storage, clock: Clock, recorder: Recorder) -> None:
+    """(When: tests/unit/test_housekeeping.py.)"""
     await chat.send("boot problem")
     await chat.send("which battery does the key fob take")
     await chat.press(Action.RATE, "down")
     await chat.send("no cover on mine")
     clock.advance(89 * DAY)
     await chat.send("how do I change the oil")
+    await recorder.expire()
     assert len(await storage.unanswered.since()) == 2
     clock.advance(2 * DAY)  # the first ones are now 91 days old
-    await chat.send("hi")
+    await recorder.expire()
     assert [q.text for q in await storage.unanswered.since()] == ["how do I change the oil"]
     assert await storage.feedback.comments() == []
     assert await storage.feedback.ratings() == {("answer.faq-fob-battery", "down"): 1}

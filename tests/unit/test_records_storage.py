@@ -10,6 +10,7 @@ own beyond plain numbers.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,37 @@ async def test_expiry_deletes_what_people_wrote_before_it_and_unties_older_ratin
     assert await storage.feedback.ratings() == {("end", "down"): 1}
     await storage.feedback.rate(7, "end", "down", NOW)  # untied: a new one adds
     assert await storage.feedback.ratings() == {("end", "down"): 2}
+
+
+async def test_a_question_asked_again_in_the_same_words_is_kept_once_and_counted(
+        storage: Storage, backend: Backend) -> None:
+    for minutes in (1, 2, 3):
+        await storage.unanswered.add(question("boot light", NOW + 60 * minutes))
+    await storage.unanswered.add(replace(question("boot light", NOW), language="ru"))
+    kept = await storage.unanswered.since()
+    assert [(q.text, q.language, q.times, q.asked_at) for q in kept] == [
+        ("boot light", "ru", 1, NOW), ("boot light", "en", 3, NOW + 180)]
+    assert backend.rows("unanswered_question") == 2
+
+
+async def test_a_wording_kept_twice_before_counting_is_counted_on_one_row(
+        storage: Storage, backend: Backend) -> None:
+    """As a store from before issue 18 has them, or a release before it running beside."""
+    for at in (NOW, NOW + 1):
+        backend.insert_old_question("boot light", at)
+    await storage.unanswered.add(question("boot light", NOW + 5))
+    kept = [(q.text, q.times) for q in await storage.unanswered.since()]
+    assert kept == [("boot light", 1), ("boot light", 2)], "3 in all, as asked"
+
+
+async def test_beyond_the_cap_the_least_recently_asked_questions_go(storage: Storage) -> None:
+    for n in range(5):
+        await storage.unanswered.add(question(f"question {n}", NOW + n))
+    await storage.expire(NOW - 90 * DAY, keep_questions=3)
+    assert [q.text for q in await storage.unanswered.since()] == [
+        "question 2", "question 3", "question 4"]
+    await storage.expire(NOW - 90 * DAY, keep_questions=10)
+    assert len(await storage.unanswered.since()) == 3, "fewer than the cap: all stay"
 
 
 async def test_a_new_database_records_its_schema_version(tmp_path: Path) -> None:
