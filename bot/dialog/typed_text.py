@@ -41,6 +41,8 @@ from bot.matching import Outcome
 from bot.matching.reader import Reader, Reading
 
 MAX_QUESTION_CHARS = 500  # longer messages are read from their start: enough for any question
+# What an answer to a question about the screen adds to it: the screen stays phone-sized.
+HELP_CHARS = 260
 
 
 class Moves(Protocol):
@@ -257,7 +259,7 @@ class TypedText:
         other = self.knowledge.entries.get(about or "")
         if other is not None:
             texts = [*self._help_texts(state, other, Screen(Kind.ANSWER, other.id)), *texts]
-        lines = self.reader.closest(reading.match.query, texts)
+        lines = self.reader.closest(reading.match.query, texts, chars=HELP_CHARS)
         if screen.kind is Kind.EMERGENCY:  # "which number??": answered, the step again
             state, replies = self.moves.view(state, screen, edit=False)
             return state, [self.articles.helped(replies[-1], state, lines,

@@ -243,14 +243,19 @@ class Reader:
             return last
         return whole
 
-    def closest(self, question: str, texts: list[str], *, wanted: int = 2) -> list[str]:
-        """The texts that share most with a question about them, best first; the first texts
-        (the step's own) when none shares anything."""
+    def closest(self, question: str, texts: list[str], *, chars: int) -> list[str]:
+        """The texts that share most with a question about them, best first, as many as fit
+        in `chars` (always one); the first texts (the step's own) when none shares anything."""
         asked = set(self._normalise(question).tokens)
         scored = [(len(asked & set(self._normalise(t, as_written=True).tokens)), -i, t)
                   for i, t in enumerate(texts)]
-        best = [t for shared, _, t in sorted(scored, reverse=True) if shared][:wanted]
-        return best or texts[:wanted]
+        ranked = [t for shared, _, t in sorted(scored, reverse=True) if shared] or texts
+        chosen: list[str] = []
+        for text in ranked:
+            if chosen and sum(map(len, chosen)) + len(text) > chars:
+                break
+            chosen.append(text)
+        return chosen
 
     def _foreign(self, cleaned: str) -> str | None:
         """A language the bot does not speak, told by its letters or its commonest words."""
