@@ -98,7 +98,8 @@ class TypedText:
             case LanguageWanted(language):
                 return self.moves.switch_language(state, language, edit=False)
             case Chat(meaning):
-                replies = [self.menus.small_talk(state, meaning)]
+                talk = meaning or self.reader.talk(stripped[:MAX_QUESTION_CHARS])
+                replies = [self.menus.small_talk(state, talk)]
             case Question():
                 state, replies = self._question(state, reading)
         return state, [*notices, *replies]

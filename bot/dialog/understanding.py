@@ -101,9 +101,9 @@ class LanguageWanted:
 
 @dataclass(frozen=True)
 class Chat:
-    """Small talk: hi, thanks, ok, swearing."""
+    """Small talk: hi, thanks, ok, swearing (None: which one, Reader.talk tells)."""
 
-    meaning: str
+    meaning: str | None
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str]) -
     if talk is not None:
         return Chat(talk)
     if reading.match.outcome is not Outcome.ANSWER and _chatty(reading, kind):
-        return Chat(reading.talk)
+        return Chat(None)
     return Question()
 
 

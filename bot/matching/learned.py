@@ -11,16 +11,21 @@ look-up per feature and a weighted sum per class, so neither scikit-learn nor Nu
 at run time (start-up, memory), and a file records the digest of the examples it was trained
 on, so `bot check` can tell when it is stale.
 
-The features are this module's own (`features`), used both when training and here, so the two
-can never disagree: each word's character n-grams (2 to 5, with the word's edges marked, as
-scikit-learn's char_wb), the words and word pairs, and marks a message carries besides words
-("?", emoji). Weighting is TF-IDF with sublinear counts and an L2 norm; the classifier a
-logistic regression (softmax over the classes, or one sigmoid for two).
+The features are this module's own, used both when training and here, so the two can never
+disagree. A message is read in parts: each word (the word, and its character n-grams of 2 to
+5 with its edges marked, as scikit-learn's char_wb), and the message's own features (word
+pairs, and marks besides words: "?", emoji). A feature's value is its count times its IDF, and
+the message is scaled to unit length with the parts' lengths added up (a word's n-grams are
+counted within the word). Both keep the score a sum over the parts, so what a word adds is
+worked out once and kept (most messages reuse the same few hundred words): applying a model
+costs one addition per class per word. The classifier is a logistic regression (softmax over
+the classes, or one sigmoid for two).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import itertools
 import json
@@ -33,32 +38,49 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 3
+WORDS_KEPT = 20000  # words whose contributions a model keeps (about 5 MB for the four models)
 CHAR_SIZES = range(2, 6)
 WEIGHT_SCALE = 1000  # weights are stored as integers in thousandths
 _QUESTION_MARK = "m ?"
 SHUT_IN, NOT_SHUT_IN = "shut_in", "not_shut_in"  # the emergency classifier's two classes
 
 
-def features(words: Sequence[str], text: str) -> Counter[str]:
-    """What the classifier sees of a message: `words` as read (script and typos repaired),
-    `text` as typed, for the marks that are not words."""
-    found: Counter[str] = Counter()
-    for word in words:
-        found["w " + word] += 1
-        edged = f" {word} "
-        for size in CHAR_SIZES:
-            if size > len(edged):
-                break
-            for start in range(len(edged) - size + 1):
-                found["c " + edged[start:start + size]] += 1
-    for first, second in itertools.pairwise(words):
-        found[f"b {first} {second}"] += 1
-    if "?" in text:
-        found[_QUESTION_MARK] += 1
-    for char in text:
-        if unicodedata.category(char) == "So":  # emoji and other pictographs
-            found["e " + char] += 1
+@dataclass(frozen=True)
+class Message:
+    """A message as the classifiers read it: its words (script and typos repaired), and the
+    features of the message itself (word pairs, marks)."""
+
+    words: tuple[str, ...]
+    own: tuple[str, ...]
+
+    @classmethod
+    def read(cls, words: Sequence[str], text: str) -> Message:
+        """`words` as read, `text` as typed, for the marks that are not words."""
+        own = [f"b {first} {second}" for first, second in itertools.pairwise(words)]
+        if "?" in text:
+            own.append(_QUESTION_MARK)
+        own += ["e " + char for char in text if unicodedata.category(char) == "So"]  # emoji
+        return cls(tuple(words), tuple(own))
+
+    def parts(self) -> list[Counter[str]]:
+        """Each word's features, then each of the message's own: the parts a score adds up."""
+        return [word_features(w) for w in self.words] + [Counter((f,)) for f in self.own]
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.own)
+
+
+@functools.lru_cache(maxsize=16384)
+def word_features(word: str) -> Counter[str]:
+    """A word's own features: the word, and its character n-grams with its edges marked."""
+    found: Counter[str] = Counter({"w " + word: 1})
+    edged = f" {word} "
+    for size in CHAR_SIZES:
+        if size > len(edged):
+            break
+        for start in range(len(edged) - size + 1):
+            found["c " + edged[start:start + size]] += 1
     return found
 
 
@@ -85,51 +107,88 @@ class Prediction:
 
 
 class LinearModel:
-    """A trained classifier: the vocabulary with its IDF weights, and per feature one weight
-    per class (for two classes, one weight: the second class's log-odds)."""
+    """A trained classifier: the vocabulary with its IDF weights, and per feature its weights
+    for the few outputs it moves (one per class; for two classes one: the second's log-odds).
+
+    Sparse because cheap: a feature's weights are shifted to centre on zero (the softmax does
+    not change when every class gets the same shift) and the smallest are dropped when
+    training, so a feature moves about four of two dozen classes rather than all of them."""
 
     def __init__(self, classes: Sequence[str], vocabulary: Mapping[str, int],
-                 idf: Sequence[float], weights: array[int], intercepts: Sequence[float],
-                 trained_on: str) -> None:
+                 idf: Sequence[float], offsets: array[int], outputs: array[int],
+                 weights: array[int], intercepts: Sequence[float], trained_on: str) -> None:
         self.classes = tuple(classes)
         self.trained_on = trained_on  # digest of the examples (training.examples_digest)
         self._vocabulary = vocabulary
         self._idf = idf
-        self._weights = weights  # feature-major: row i holds feature i's weight per output
+        self._offsets = offsets  # feature i's weights are [offsets[i], offsets[i + 1])
+        self._outputs = outputs
+        self._weights = [w / WEIGHT_SCALE for w in weights]
         self._intercepts = tuple(intercepts)
-        self._outputs = len(self._intercepts)
+        self._words: dict[str, tuple[list[float], float]] = {}  # see _word
 
-    def predict(self, found: Mapping[str, int]) -> Prediction:
-        vocabulary, idf, outputs, weights = (self._vocabulary, self._idf, self._outputs,
-                                             self._weights)
-        present = [(vocabulary[name], (1.0 + math.log(count)) * idf[vocabulary[name]])
-                   for name, count in found.items() if name in vocabulary]
-        norm = math.sqrt(sum(value * value for _, value in present)) or 1.0
-        scores = [0.0] * outputs
-        for index, value in present:
-            row = weights[index * outputs:(index + 1) * outputs]
-            scores = [score + value * weight for score, weight in zip(scores, row, strict=True)]
-        scores = [b + s / (norm * WEIGHT_SCALE) for b, s in zip(self._intercepts, scores,
-                                                                   strict=True)]
-        if outputs == 1:  # two classes: a sigmoid of the second's log-odds
+    def predict(self, message: Message) -> Prediction:
+        scores, length = list(self._intercepts), 0.0
+        outputs = range(len(scores))
+        total = [0.0] * len(scores)
+        for word in message.words:
+            word_scores, word_length = self._word(word)
+            total = [t + w for t, w in zip(total, word_scores, strict=True)]
+            length += word_length
+        for feature in message.own:
+            index = self._vocabulary.get(feature)
+            if index is not None:
+                value = self._idf[index]
+                length += value * value
+                for at in range(self._offsets[index], self._offsets[index + 1]):
+                    total[self._outputs[at]] += value * self._weights[at]
+        norm = math.sqrt(length) or 1.0
+        scores = [scores[k] + total[k] / norm for k in outputs]
+        if len(scores) == 1:  # two classes: a sigmoid of the second's log-odds
             second = 1.0 / (1.0 + math.exp(-scores[0]))
             probabilities = [1.0 - second, second]
         else:
             top = max(scores)
             exps = [math.exp(s - top) for s in scores]
-            total = sum(exps)
-            probabilities = [e / total for e in exps]
+            probabilities = [e / sum(exps) for e in exps]
         ranked = sorted(zip(self.classes, probabilities, strict=True), key=lambda p: -p[1])
         return Prediction(tuple(ranked))
+
+    def _word(self, word: str) -> tuple[list[float], float]:
+        """What a word adds to each class's score, before scaling, and to the squared length:
+        worked out once per word and kept."""
+        known = self._words.get(word)
+        if known is not None:
+            return known
+        total, length = [0.0] * len(self._intercepts), 0.0
+        vocabulary, idf = self._vocabulary, self._idf
+        offsets, outputs, weights = self._offsets, self._outputs, self._weights
+        for feature, count in word_features(word).items():
+            index = vocabulary.get(feature)
+            if index is None:
+                continue
+            value = count * idf[index]
+            length += value * value
+            for at in range(offsets[index], offsets[index + 1]):
+                total[outputs[at]] += value * weights[at]
+        if len(self._words) >= WORDS_KEPT:
+            self._words.clear()  # a flood of made-up words: start again rather than grow
+        self._words[word] = (total, length)
+        return total, length
 
     # -- the file ------------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
+        def packed(values: array[int]) -> str:
+            return base64.b64encode(_little_endian(values).tobytes()).decode("ascii")
+
+        weights = array("h", (round(w * WEIGHT_SCALE) for w in self._weights))
         document = {
             "format": FORMAT, "classes": list(self.classes), "trained_on": self.trained_on,
             "features": sorted(self._vocabulary, key=self._vocabulary.__getitem__),
             "idf": [round(v, 5) for v in self._idf], "intercepts": list(self._intercepts),
-            "weights": base64.b64encode(_little_endian(self._weights).tobytes()).decode("ascii"),
+            "offsets": packed(self._offsets), "outputs": packed(self._outputs),
+            "weights": packed(weights),
         }
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
@@ -139,22 +198,26 @@ class LinearModel:
         document = json.loads(gzip.decompress(data))
         if document.get("format") != FORMAT:
             raise ValueError(f"model format {document.get('format')!r}, expected {FORMAT}")
-        weights = array("h")
-        weights.frombytes(base64.b64decode(document["weights"]))
-        weights = _little_endian(weights)  # stored little-endian: swapping is its own inverse
-        features_ = document["features"]
-        return cls(document["classes"], {name: i for i, name in enumerate(features_)},
-                   tuple(document["idf"]), weights, document["intercepts"],
-                   document["trained_on"])
+
+        def unpacked(typecode: str, name: str) -> array[int]:
+            values = array(typecode)
+            values.frombytes(base64.b64decode(document[name]))
+            return _little_endian(values)  # stored little-endian: swapping is its own inverse
+
+        names = document["features"]
+        return cls(document["classes"], {name: i for i, name in enumerate(names)},
+                   array("d", document["idf"]), unpacked("I", "offsets"),
+                   unpacked("B", "outputs"), unpacked("h", "weights"),
+                   document["intercepts"], document["trained_on"])
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         return cls.from_bytes(path.read_bytes())
 
 
-def _little_endian(weights: array[int]) -> array[int]:
-    if sys.byteorder == "little":
-        return weights
-    swapped = array("h", weights)
+def _little_endian(values: array[int]) -> array[int]:
+    if sys.byteorder == "little" or values.itemsize == 1:
+        return values
+    swapped = array(values.typecode, values)
     swapped.byteswap()
     return swapped

@@ -152,9 +152,13 @@ class Matcher:
         self._documents = [_Document(entry_id, tokens, " ".join(sorted(tokens)), weight)
                            for (entry_id, tokens), weight in unique.items()]
         self._postings: dict[str, list[int]] = {}  # token -> the documents that contain it
+        # token -> entry -> its documents that contain it: ranking a few entries reads only theirs
+        self._entry_postings: dict[str, dict[str, list[int]]] = {}
         for index, document in enumerate(self._documents):
             for token in document.tokens:
                 self._postings.setdefault(token, []).append(index)
+                self._entry_postings.setdefault(token, {}).setdefault(
+                    document.entry_id, []).append(index)
         entry_count = len(knowledge.entries)
         frequency = Counter(
             token for entry_id in knowledge.entries
@@ -168,7 +172,9 @@ class Matcher:
         self._entry_order = {entry_id: i for i, entry_id in enumerate(knowledge.entries)}
         self._generations = {e.id: e.generations for e in knowledge.entries.values()}
 
-    def match(self, query: str) -> MatchResult:
+    def match(self, query: str, among: frozenset[str] | None = None) -> MatchResult:
+        """`among`: only these entries are ranked (those another reading found likely), which
+        costs a fraction of ranking them all."""
         normalised = self.normaliser.normalise(query)
         tokens = set(normalised.tokens)
         named = {self._roles.generations[t] for t in normalised.tokens
@@ -179,13 +185,13 @@ class Matcher:
             tokens -= set(self._roles.generations)  # "my 2010 qashqai": which car, not a topic
         if not tokens:
             return MatchResult(query, normalised.language, Outcome.UNRELATED, (), generation)
-        matches, evidence = self._rank(tokens, generation)
+        matches, evidence = self._rank(tokens, generation, among)
         outcome = self._decide(matches, tokens, evidence)
         return MatchResult(query, normalised.language, outcome, matches, generation,
                            frozenset(tokens), bool(tokens & self._off_topic))
 
-    def _rank(self, query: set[str], generation: Generation | None
-              ) -> tuple[tuple[Match, ...], float]:
+    def _rank(self, query: set[str], generation: Generation | None,
+              among: frozenset[str] | None = None) -> tuple[tuple[Match, ...], float]:
         """The best entries, best first, and the evidence for the best one: the summed weight of
         the question's tokens that its best document shares."""
         weight = {t: self._weight(t) for t in query}
@@ -196,7 +202,12 @@ class Matcher:
         overlap: dict[int, float] = {}  # document index -> weight of the shared tokens
         for token in query:
             token_weight = weight[token]
-            for index in self._postings.get(token, ()):
+            if among is None:
+                postings = self._postings.get(token, ())
+            else:
+                by_entry = self._entry_postings.get(token, {})
+                postings = [i for entry in among for i in by_entry.get(entry, ())]
+            for index in postings:
                 overlap[index] = overlap.get(index, 0.0) + token_weight
         best: dict[str, tuple[float, float]] = {}  # entry id -> (score, shared weight)
         documents, document_weights, generations = (self._documents, self._document_weights,

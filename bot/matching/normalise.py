@@ -180,6 +180,8 @@ class Normaliser:
         # repair is worked out once per text and word (pure functions of them).
         self._closest = lru_cache(maxsize=65_536)(self._closest_word)  # type: ignore[method-assign]
         self.repair_script = lru_cache(maxsize=4_096)(self._repair_script)  # type: ignore[method-assign]
+        # a message is read several ways (the matcher, the classifiers, the rules): once
+        self._repair = lru_cache(maxsize=4_096)(self._repair)  # type: ignore[method-assign]
 
     def normalise(self, text: str, *, as_written: bool = False) -> Normalised:
         """`as_written`: the knowledge's own text, spelled right in the right script, so the
@@ -207,9 +209,12 @@ class Normaliser:
         )
         return Normalised(tokens=tuple(tokens), language=language, unknown=unknown)
 
-    def repair(self, text: str) -> list[str]:
+    def repair(self, text: str) -> tuple[str, ...]:
         """The message's words as meant: script and typos repaired, not stemmed."""
-        return self.repair_words(self.repair_script(text))
+        return self._repair(text)  # replaced by a cached copy in __init__
+
+    def _repair(self, text: str) -> tuple[str, ...]:
+        return tuple(self.repair_words(self.repair_script(text)))
 
     def repair_words(self, raw: Sequence[str]) -> list[str]:
         """Typos repaired, and a Russian "не" typed onto its verb split off

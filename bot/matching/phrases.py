@@ -16,7 +16,7 @@ MAX_WORDS are questions, whatever words they share with a phrase.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -40,7 +40,7 @@ class PhraseMatcher:
 
     def __init__(self, meanings: Mapping[str, Iterable[str]], *, negations: Iterable[str],
                  fillers: Iterable[str], emojis: Mapping[str, Iterable[str]],
-                 repair: Callable[[str], list[str]] | None = None,
+                 repair: Callable[[str], Sequence[str]] | None = None,
                  mixed: bool = False, negative: Iterable[str] = (),
                  droppable: Iterable[str] = ()) -> None:
         """`mixed`: a message may combine phrases of several meanings ("awesome, thanks!",
@@ -57,7 +57,7 @@ class PhraseMatcher:
             unicodedata.normalize("NFKC", emoji).replace("\ufe0f", ""): known[0]
             for emoji, said in emojis.items()
             if (known := [m for m in said if m in meanings])}
-        self._repair = repair or (lambda text: words(clean(text)))
+        self._repair: Callable[[str], Sequence[str]] = repair or (lambda text: words(clean(text)))
         self._phrases: list[_Phrase] = []
         for meaning, phrases in meanings.items():
             for text in phrases:
@@ -95,7 +95,7 @@ class PhraseMatcher:
                 return found.meaning
         return None
 
-    def _only_phrases_of(self, spelled: list[str], phrases: list[_Phrase]) -> _Phrase | None:
+    def _only_phrases_of(self, spelled: Sequence[str], phrases: list[_Phrase]) -> _Phrase | None:
         """The longest of these phrases, if some appear whole and every other word is
         filler. A negation left over turns a positive phrase around ("не" + "помогло"), so it
         is filler only next to negative ones ("нет" + "ничего")."""

@@ -8,8 +8,8 @@ Knows nothing of chats; every rule's words are data (knowledge/intents.yaml, syn
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -24,7 +24,7 @@ from bot.knowledge import (
     WordRule,
 )
 from bot.knowledge.model import PhraseSet
-from bot.matching.learned import SHUT_IN, LinearModel, Prediction, features
+from bot.matching.learned import SHUT_IN, LinearModel, Message, Prediction
 from bot.matching.matcher import Match, Matcher, MatchResult, Outcome
 from bot.matching.normalise import Normaliser, clean, words
 from bot.matching.phrases import PhraseMatcher
@@ -41,6 +41,8 @@ SURE_ACT = 0.7  # the act classifier's probability that settles what a message d
 ANSWER_CONFIDENCE = 0.2
 UNRELATED_OVERRULED = 0.6
 MATCHER_SHARE = 0.5  # of the matcher's score, added to the classifier's probability
+LIKELY_ENTRIES = 3  # the classifier's likeliest, which the matcher ranks
+SURE_ENTRY = 0.9  # ... or only its best, when it is this sure
 WONT_OPEN_SHARE = 0.5  # "won't open" said outright: that entry, if it scores this share of the best
 MATCHES_REPORTED = 5
 # Someone shut in the boot: the rules of intents.yaml, when the emergency classifier does not
@@ -65,7 +67,6 @@ class Reading:
     language_confident: bool = False  # enough words to tell the language by
     acts: Prediction = field(default_factory=lambda: Prediction(((Act.QUESTION.value, 1.0),)))
     emoji: Act | None = None  # an emoji alone, as a reply on a walk (👍 it opened, 👎 failed)
-    talk: str = "ok"  # which small talk it would be (greeting, thanks...), if it is small talk
     symptom: Symptom | None = None  # something seen that changes the advice ("all doors unlock")
     named: tuple[str, ...] = ()  # ways the message names ("the pad", "the key"), in guided order
     deictic: bool = False  # points at what is on screen: "where exactly is that", "а это где"
@@ -93,11 +94,11 @@ class Reading:
         return self.match.answer_id
 
 
-def message_features(normaliser: Normaliser) -> Callable[[str], Counter[str]]:
+def message_features(normaliser: Normaliser) -> Callable[[str], Message]:
     """How the learned classifiers see a message, when they learn and when they read: its
     words as meant (script and typos repaired) and its marks ("?", emoji)."""
-    def prepare(text: str) -> Counter[str]:
-        return features(normaliser.repair(text), text)
+    def prepare(text: str) -> Message:
+        return Message.read(normaliser.repair(text), text)
     return prepare
 
 
@@ -137,6 +138,8 @@ class Reader:
         self._urgent = [(u, [_Rule.of(r) for r in u.rules]) for u in intents.urgent.values()]
         self._shut_in = next(u for u in intents.urgent.values() if u.emergency)
         self._shut_in_rules = [_Rule.of(r) for r in self._shut_in.rules]
+        self._someone = _Words([*intents.someone.every, *(
+            word for rule in self._shut_in.rules for word in rule.groups[0])])
         self._foreign_languages = intents.foreign_languages
         self._symptoms = [(s, [_Rule.of(r) for r in s.rules]) for s in intents.symptoms.values()]
         self._trunk_parts = knowledge.concept_roles.trunk_parts
@@ -180,14 +183,21 @@ class Reader:
         """`about_the_boot`: the chat is about the boot already, so "he's in there!!" needs
         no boot named to be someone shut in it."""
         found = self._features(text)
-        match = self._combine(self._matcher.match(text), self._entry_model.predict(found))
+        predicted = self._entry_model.predict(found)
+        # the matcher ranks only the classifier's likeliest: the one it is sure of, if it is
+        wanted = 1 if predicted.confidence >= SURE_ENTRY else LIKELY_ENTRIES
+        likely = frozenset(label for label, _ in predicted.ranked[:wanted])
+        match = self._combine(self._matcher.match(text, among=likely), predicted)
         tokens = set(match.tokens)
         cleaned = clean(text)
         # as meant (typos repaired) and as typed: a word of a language we do not speak is
         # "repaired" into one of ours, and the rules know it as typed ("дитина", "Hund")
         spelled = (*self._repair_words(text), "|", *words(cleaned))
         present = frozenset(spelled)
-        shut_in = self._emergency_model.predict(found).of(SHUT_IN)
+        # someone shut in is named (a child, a dog, "he", "I'm inside"): else nobody is, and
+        # the emergency classifier need not be asked
+        shut_in = (self._emergency_model.predict(found).of(SHUT_IN)
+                   if self._someone.any_in(spelled, present) else 0.0)
         urgent = next((u for u, rules in self._urgent
                        if any(self._holds(r, spelled, present, u.emergency, shut_in,
                                           about_the_boot) for r in rules)), None)
@@ -217,17 +227,16 @@ class Reader:
             wont_open=self._wont_open,
             acts=self._acts(text, found),
             emoji=_act(self._walk_replies.emoji(text)),
-            talk=small_talk or self._talk_model.predict(found).best,
             foreign=self._foreign(cleaned),
             named=self._named(tokens),
             deictic=self._deictic.any_in(spelled, present),
             says_tried=self._tried_markers.any_in(spelled, present),
             symptom=next((symptom for symptom, rules in self._symptoms
                           if any(r.holds(spelled, present) for r in rules)), None),
-            plainly_elsewhere=self._elsewhere(match, found),
+            plainly_elsewhere=self._elsewhere(match, predicted),
         )
 
-    def _acts(self, text: str, found: Counter[str]) -> Prediction:
+    def _acts(self, text: str, found: Message) -> Prediction:
         """What the message does on a screen. A report often ends with its verdict after what
         was done ("found the pad, pressed it, nada"): when the whole is unsure and its last
         clause is sure, the last clause says it."""
@@ -243,12 +252,16 @@ class Reader:
             return last
         return whole
 
+    def talk(self, text: str) -> str:
+        """Which small talk a message is (greeting, thanks, ok...), when it is small talk."""
+        return self._small_talk.meaning(text) or self._talk_model.predict(
+            self._features(text)).best
+
     def closest(self, question: str, texts: list[str], *, chars: int) -> list[str]:
         """The texts that share most with a question about them, best first, as many as fit
         in `chars` (always one); the first texts (the step's own) when none shares anything."""
         asked = set(self._normalise(question).tokens)
-        scored = [(len(asked & set(self._normalise(t, as_written=True).tokens)), -i, t)
-                  for i, t in enumerate(texts)]
+        scored = [(len(asked & self._concepts_of(t)), -i, t) for i, t in enumerate(texts)]
         ranked = [t for shared, _, t in sorted(scored, reverse=True) if shared] or texts
         chosen: list[str] = []
         for text in ranked:
@@ -256,6 +269,11 @@ class Reader:
                 break
             chosen.append(text)
         return chosen
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one Reader lives as long as the bot)
+    def _concepts_of(self, text: str) -> frozenset[str]:
+        """A knowledge text's concepts: the same few hundred texts, asked about again."""
+        return frozenset(self._normalise(text, as_written=True).tokens)
 
     def _foreign(self, cleaned: str) -> str | None:
         """A language the bot does not speak, told by its letters or its commonest words."""
@@ -266,12 +284,11 @@ class Reader:
                 return language.code
         return None
 
-    def _elsewhere(self, match: MatchResult, found: Counter[str]) -> bool:
+    def _elsewhere(self, match: MatchResult, predicted: Prediction) -> bool:
         """Plainly not about the boot: another part of the car named and none of the boot, or
         both classifier and matcher sure that no entry fits."""
         if match.outcome is not Outcome.UNRELATED:
             return False
-        predicted = self._entry_model.predict(found)
         return (match.off_topic and not match.tokens & self._trunk_parts) or (
             predicted.best == NO_ENTRY and predicted.confidence >= SURELY_NO_ENTRY)
 
@@ -284,8 +301,8 @@ class Reader:
         scores = {label: p for label, p in predicted.ranked if label != NO_ENTRY}
         for found in match.matches:
             scores[found.entry_id] = scores.get(found.entry_id, 0.0) + MATCHER_SHARE * found.score
-        ranked = tuple(Match(entry_id, round(score, 4)) for entry_id, score in sorted(
-            scores.items(), key=lambda item: -item[1]))[:MATCHES_REPORTED]
+        best_first = sorted(scores.items(), key=lambda item: -item[1])[:MATCHES_REPORTED]
+        ranked = tuple(Match(entry_id, round(score, 4)) for entry_id, score in best_first)
         best = ranked[0].entry_id if ranked else NO_ENTRY
         says_none = predicted.best == NO_ENTRY and (match.outcome is not Outcome.ANSWER
                                                    or predicted.confidence >= PLAINLY_NO_ENTRY)

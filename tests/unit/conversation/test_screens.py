@@ -104,7 +104,7 @@ def test_unrelated_question_says_what_the_bot_helps_with(chat: Chat) -> None:
 
 def test_close_call_offers_did_you_mean_buttons(chat: Chat, conversation: Conversation) -> None:
     question = "key trouble"
-    result = conversation.matcher.match(question)
+    result = conversation.reader.read(question).match
     assert result.suggestions, "the test needs a close call"
     (reply,) = chat.send(question)
     assert reply.kind is ReplyKind.DID_YOU_MEAN
