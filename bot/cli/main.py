@@ -37,10 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     pictures_parser.add_argument("directory", type=Path, metavar="DIR")
     ask_parser = commands.add_parser("ask", help="answer QUESTION, or one question per stdin line")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask_parser.add_argument("--lang", choices=["en", "ru"], help="the chat's language before "
-                            "the question, and the lang --json reports (default: detect); a "
-                            "question plainly in the other language is answered in it, as in "
-                            "Telegram")
+    ask_parser.add_argument("--lang", choices=["en", "ru"], help="answer in this language "
+                            "whatever the question is written in, and report it as lang "
+                            "(default: the question's language, as in Telegram)")
     ask_parser.add_argument("question", nargs="*")
     eval_parser = commands.add_parser(
         "eval", help="score a question set or a conversation set (tests/data/FORMAT.md)")
@@ -123,6 +122,14 @@ def check() -> int:
     gallery = Gallery.render_all(loaded.knowledge)  # and checks each one
     print(f"ok: {len(gallery)} pictures rendered in {gallery.seconds * 1000:.0f} ms "
           f"({len(loaded.knowledge.pictures)} drawings, every language)")
+    from bot.matching.training import stale_models
+
+    stale = stale_models(loaded.knowledge, loaded.conversation.matcher.normaliser)
+    if stale:
+        print(f"knowledge error: knowledge/models: {', '.join(stale)} not trained on today's "
+              "examples and knowledge; run python -m bot train", file=sys.stderr)
+        return 1
+    print(f"ok: {len(loaded.knowledge.models)} classifiers trained on today's examples")
     return 0
 
 
@@ -167,7 +174,7 @@ def ask(questions: Iterable[str], *, as_json: bool, language: str | None) -> int
             }, ensure_ascii=False), flush=True)
         else:
             _, replies = loaded.conversation.handle(ChatState(language=lang),
-                                                    TextMessage(question))
+                                                    TextMessage(question, language=language))
             print("\n\n".join(plain_text(r) for r in replies), end="\n\n", flush=True)
     return 0
 

@@ -71,7 +71,7 @@ class Conversation:
             case Tap():
                 return self._tap(state, event.data)
             case TextMessage():
-                return self.typed.handle(state, event.text)
+                return self.typed.handle(state, event.text, fixed_language=event.language)
             case Unsupported():
                 return state, [self.menus.notice("unsupported", state)]
 

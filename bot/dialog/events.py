@@ -24,6 +24,8 @@ class Command:
 class TextMessage:
     text: str
     language_code: str | None = None
+    # the language to answer in whatever the text reads as (`ask --lang`); None: the person's
+    language: str | None = None
 
 
 @dataclass(frozen=True)

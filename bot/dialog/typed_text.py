@@ -69,7 +69,9 @@ class TypedText:
         self.quick_replies = {knowledge.ui(button.label, language): button
                               for button in knowledge.quick_replies for language in LANGUAGES}
 
-    def handle(self, state: ChatState, text: str) -> Result:
+    def handle(self, state: ChatState, text: str, *, fixed_language: str | None = None
+               ) -> Result:
+        """`fixed_language`: answer in it, whatever language the text reads as."""
         stripped = " ".join(text.split())
         if not stripped:
             return state, [self.menus.help(state)]
@@ -78,7 +80,10 @@ class TypedText:
             return quick
         reading = self.reader.read(stripped[:MAX_QUESTION_CHARS],
                                    about_the_boot=about_the_boot(state))
-        state, notices = self._follow_language(state, reading)
+        if fixed_language is not None:
+            state, notices = state.with_(language=fixed_language), []
+        else:
+            state, notices = self._follow_language(state, reading)
         intent = interpret(state, reading, self._own_entries(state))
         replies: list[Reply]
         match intent:

@@ -131,6 +131,8 @@ def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str]) -
             return OnScreen(Act.NEXT, screen)  # told again: on to the next step, not back
         return Alarm(reading.urgent)
     if screen is not None and kind is Kind.EMERGENCY:
+        if reading.freed:  # "she's out!"
+            return OnScreen(Act.WORKED, screen)
         act, sure = _best(reading, EXPECTED[Kind.EMERGENCY])
         if sure >= EMERGENCY_REPLY_CONFIDENCE:
             return OnScreen(act, screen)

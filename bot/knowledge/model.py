@@ -289,6 +289,7 @@ class Intents(Schema):
     wondering: PhraseSet  # "may have", "could": the weaker signs are then a guess, not a report
     deictic: PhraseSet  # "that", "exactly", "это": a question pointing at what is on screen
     someone: PhraseSet  # words that may name someone: without them, nobody is shut in
+    freed: PhraseSet  # "she's out", "вытащили": on the emergency screens, it opened
     tried_ways: Mapping[str, Words]  # method id -> the synonym concepts that name it
     other_makes: PhraseSet  # other makes and models: the answer is for a Qashqai
     our_car: PhraseSet  # the Qashqai by its names: never another make ("Rogue Sport")

@@ -186,7 +186,7 @@ class LinearModel:
         document = {
             "format": FORMAT, "classes": list(self.classes), "trained_on": self.trained_on,
             "features": sorted(self._vocabulary, key=self._vocabulary.__getitem__),
-            "idf": [round(v, 5) for v in self._idf], "intercepts": list(self._intercepts),
+            "idf": list(self._idf), "intercepts": list(self._intercepts),
             "offsets": packed(self._offsets), "outputs": packed(self._outputs),
             "weights": packed(weights),
         }

@@ -71,6 +71,7 @@ class Reading:
     named: tuple[str, ...] = ()  # ways the message names ("the pad", "the key"), in guided order
     deictic: bool = False  # points at what is on screen: "where exactly is that", "а это где"
     says_tried: bool = False  # "tried", "пробовал": a report of what was done
+    freed: bool = False  # "she's out", "вытащили", with no negation: someone shut in is out
     foreign: str | None = None  # a language the bot does not speak ("uk", "de"), if written in
     plainly_elsewhere: bool = False  # about something else than the boot, without a doubt
 
@@ -166,6 +167,8 @@ class Reader:
             for token in normaliser.normalise(phrase).tokens) - {*rule.failure, *rule.about}
         self._wondering = _Words(intents.wondering.every)
         self._deictic = _Words(intents.deictic.every)
+        self._freed = _Words(intents.freed.every)
+        self._negations = _Words(intents.negations.every)
         self._trunk = frozenset(intents.wont_open.trunk)
         self._comparisons = _Words(intents.comparisons.every)
 
@@ -231,6 +234,8 @@ class Reader:
             named=self._named(tokens),
             deictic=self._deictic.any_in(spelled, present),
             says_tried=self._tried_markers.any_in(spelled, present),
+            freed=self._freed.any_in(spelled, present)
+            and not self._negations.any_in(spelled, present),
             symptom=next((symptom for symptom, rules in self._symptoms
                           if any(r.holds(spelled, present) for r in rules)), None),
             plainly_elsewhere=self._elsewhere(match, predicted),

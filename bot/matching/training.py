@@ -16,17 +16,20 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from bot.knowledge import LANGUAGES, Act, Knowledge
 from bot.matching.learned import NOT_SHUT_IN, SHUT_IN, WEIGHT_SCALE, LinearModel, Message
 from bot.matching.matcher import Matcher
+from bot.matching.normalise import Normaliser
 from bot.matching.reader import LANGUAGE_REQUEST, message_features
 
 Example = tuple[str, str]  # (text, label)
 MIN_DOCUMENTS = 2  # a feature seen in one example only says nothing general
 # A feature's weights under this (after centring) are left out: it then moves about four of
 # two dozen classes, and applying a model costs a fifth. Chosen on sets held out of training.
-PRUNE_BELOW = float(__import__("os").environ.get("PRUNE", "0.1"))
+PRUNE_BELOW = 0.1
 # scikit-learn's C per classifier: chosen by scores on sets held out from training
 REGULARISATION = {"acts": 10.0, "entries": 10.0, "emergency": 10.0, "talk": 10.0}
 
@@ -42,13 +45,18 @@ def examples_digest(examples: Sequence[Example], prepare: Callable[[str], Messag
     return digest.hexdigest()[:16]
 
 
-def fit(examples: Sequence[Example], prepare: Callable[[str], Message], *,
-        regularisation: float = 10.0) -> LinearModel:
-    """A LinearModel for these (text, label) examples; `regularisation` is scikit-learn's C.
-    The examples are weighted here exactly as LinearModel.predict weighs a message."""
-    import numpy as np
+@dataclass(frozen=True)
+class Design:
+    """The examples as the classifier learns them: one row a message, weighted exactly as
+    LinearModel.predict weighs it (count x IDF, the parts' lengths added up)."""
+
+    matrix: Any  # scipy.sparse.csr_matrix, (examples, features)
+    names: list[str]  # the features kept, in column order
+    idf: list[float]
+
+
+def design(examples: Sequence[Example], prepare: Callable[[str], Message]) -> Design:
     from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
 
     parted = [prepare(text).parts() for text, _ in examples]
     documents = Counter(name for parts in parted for name in set().union(*parts))
@@ -71,22 +79,33 @@ def fit(examples: Sequence[Example], prepare: Callable[[str], Message], *,
         columns += list(values)
         data += [v / norm for v in values.values()]
         pointers.append(len(columns))
-    matrix = csr_matrix((data, columns, pointers), shape=(len(parted), len(names)))
-    labels = [label for _, label in examples]
+    return Design(csr_matrix((data, columns, pointers), shape=(len(parted), len(names))),
+                  names, idf)
+
+
+def fit(examples: Sequence[Example], prepare: Callable[[str], Message], *,
+        regularisation: float = 10.0, prune_below: float | None = None) -> LinearModel:
+    """A LinearModel for these (text, label) examples; `regularisation` is scikit-learn's C."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    designed = design(examples, prepare)
     classifier = LogisticRegression(C=regularisation, max_iter=5000)
-    classifier.fit(matrix, labels)
+    classifier.fit(designed.matrix, [label for _, label in examples])
     coefficients = classifier.coef_  # (outputs, features)
     if coefficients.shape[0] > 1:  # softmax: the same shift for every class changes nothing
         coefficients = coefficients - np.median(coefficients, axis=0, keepdims=True)
+    prune = PRUNE_BELOW if prune_below is None else prune_below
     offsets, outputs, weights = array("I", [0]), array("B"), array("h")
-    for i in range(len(names)):
+    for i in range(len(designed.names)):
         for output, weight in enumerate(coefficients[:, i]):
-            if abs(weight) >= PRUNE_BELOW:
+            if abs(weight) >= prune:
                 outputs.append(output)
                 weights.append(max(-32767, min(32767, round(float(weight) * WEIGHT_SCALE))))
         offsets.append(len(outputs))
-    return LinearModel([str(c) for c in classifier.classes_], index, idf, offsets, outputs,
-                       weights, [float(b) for b in classifier.intercept_],
+    return LinearModel([str(c) for c in classifier.classes_],
+                       {name: i for i, name in enumerate(designed.names)}, designed.idf,
+                       offsets, outputs, weights, [float(b) for b in classifier.intercept_],
                        examples_digest(examples, prepare))
 
 
@@ -155,9 +174,10 @@ def train_all(knowledge: Knowledge) -> dict[str, tuple[LinearModel, int]]:
     return fitted
 
 
-def stale_models(knowledge: Knowledge) -> list[str]:
-    """The models whose examples (or how they are read) changed since they were trained."""
-    prepare = message_features(Matcher(knowledge).normaliser)
+def stale_models(knowledge: Knowledge, normaliser: Normaliser) -> list[str]:
+    """The models whose examples (or how they are read) changed since they were trained:
+    `bot check` fails on any, so a knowledge edit never ships with a model that predates it."""
+    prepare = message_features(normaliser)
     stale = []
     for name, examples_of in EXAMPLES.items():
         data = knowledge.models.get(name)

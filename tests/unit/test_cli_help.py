@@ -34,3 +34,12 @@ def test_the_readme_lists_every_evaluation_set_in_tests_data() -> None:
     table = table[:table.index("\n\n")]
     listed = set(re.findall(r"`([\w.-]+\.yaml)`", table))
     assert listed == {p.name for p in (ROOT / "tests" / "data").glob("*.yaml")}
+
+
+def test_ask_lang_answers_in_that_language_whatever_the_question_is_written_in() -> None:
+    """The README's promise for `ask --lang`."""
+    english = shown("ask", "--lang", "en", "багажник не открывается")
+    assert "Way 1 of" in english and not re.search("[а-яА-Я]", english)
+    russian = shown("ask", "--lang", "ru", "--json", "boot wont open")
+    assert '"lang": "ru"' in russian
+    assert "Способ 1 из" in shown("ask", "--lang", "ru", "boot wont open")

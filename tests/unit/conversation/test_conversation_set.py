@@ -15,7 +15,17 @@ DATA = Path(__file__).parents[2] / "data"
 # Per behaviour, a little under today's figures. conversations-5.yaml is measured only, never
 # tuned on (its weakest behaviours, other makes and small talk, score 0.5 and 0.7 today).
 FLOORS = {"conversations.yaml": 0.8, "conversations-2.yaml": 0.8, "conversations-3.yaml": 0.8,
-          "conversations-4.yaml": 0.8, "conversations-5.yaml": 0.5}
+          "conversations-4.yaml": 0.8, "conversations-5.yaml": 0.5, "conversations-7.yaml": 0.8}
+
+
+@pytest.mark.parametrize("name", ["conversations-7.yaml"])
+def test_every_emergency_turn_passes_and_a_boot_conversation_is_never_declined(
+        conversation: Conversation, name: str) -> None:
+    """Issue 16's bars that admit no exception, on the sets written for it."""
+    outcomes = evaluate(conversation, read_cases(DATA / name))
+    missed = [o.case.id for o in outcomes if o.emergency_passed < o.emergency_turns]
+    assert not missed, f"emergency turns missed in {missed}"
+    assert sum(o.boot_declines for o in outcomes) == 0
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
