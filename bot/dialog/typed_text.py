@@ -80,6 +80,7 @@ class TypedText:
             return quick
         reading = self.reader.read(stripped[:MAX_QUESTION_CHARS],
                                    about_the_boot=about_the_boot(state))
+        notices: list[Reply]
         if fixed_language is not None:
             state, notices = state.with_(language=fixed_language), []
         else:

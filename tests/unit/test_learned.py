@@ -15,7 +15,8 @@ from bot.matching.training import EXAMPLES, design, fit, stale_models
 TOY = [("boot wont open", "stuck"), ("tailgate stuck shut", "stuck"),
        ("trunk will not open", "stuck"), ("boot is stuck", "stuck"), ("thanks mate", "thanks"),
        ("cheers thanks", "thanks"), ("thank you so much", "thanks"), ("thanks a lot", "thanks"),
-       ("where is the fuse", "fuse"), ("which fuse is it", "fuse"), ("the fuse box", "fuse"), ("fuse for the boot", "fuse")]
+       ("where is the fuse", "fuse"), ("which fuse is it", "fuse"), ("the fuse box", "fuse"),
+       ("fuse for the boot", "fuse")]
 
 
 def test_the_shipped_classifiers_were_trained_on_todays_examples(loaded: Loaded) -> None:
