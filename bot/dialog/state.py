@@ -26,6 +26,9 @@ class ChatState:
     history: tuple[str, ...] = ()  # screens seen, oldest first: where Back goes
     awaiting_comment: str | None = None  # the screen whose 👎 asked "what went wrong?"
     told_languages: bool = False  # told once that the bot speaks English and Russian
+    # what a message about another make asked ("my Juke's boot won't open"), for when the next
+    # says it is a Qashqai after all ("sorry, it's the qashqai, 2016")
+    pending: str | None = None
 
     @property
     def generation(self) -> Generation | None:
@@ -63,7 +66,7 @@ class ChatState:
             value = known.get(name, ())
             known[name] = (tuple(str(v) for v in value) if isinstance(value, list | tuple)
                            else ())
-        for name in ("language", "car", "method", "tools", "awaiting_comment"):
+        for name in ("language", "car", "method", "tools", "awaiting_comment", "pending"):
             if name in known and not isinstance(known[name], str | None):
                 known.pop(name)
         if not isinstance(known.get("step", 0), int) or isinstance(known.get("step"), bool):

@@ -80,12 +80,15 @@ class TypedText:
             return quick
         reading = self.reader.read(stripped[:MAX_QUESTION_CHARS],
                                    about_the_boot=about_the_boot(state))
+        pending, state = state.pending, state.with_(pending=None)
+        if pending is not None and self._ours_after_all(reading):
+            return self._asked_again(state, pending, reading)
         notices: list[Reply]
         if fixed_language is not None:
             state, notices = state.with_(language=fixed_language), []
         else:
             state, notices = self._follow_language(state, reading)
-        intent = interpret(state, reading, self._own_entries(state))
+        intent = interpret(state, reading, self._own_entries(state), self._runs_on(state))
         replies: list[Reply]
         match intent:
             case Alarm(urgent):
@@ -310,7 +313,7 @@ class TypedText:
         if reading.other_make is not None:
             make = kit.ui("other_make", state, make=reading.other_make.title())
             if not reading.about_qashqai:
-                return state, [self.menus.help(state, lead=make)]
+                return state.with_(pending=match.answer_id), [self.menus.help(state, lead=make)]
             leads.append(make)  # "it's basically a qashqai": the answer, with that said
         state, noted = self._car(state, reading)
         leads += noted
@@ -352,6 +355,23 @@ class TypedText:
             return self._reask(state, shown)
         return state, [self.menus.notice("unrelated", state, kind=ReplyKind.DECLINED)]
 
+    @staticmethod
+    def _ours_after_all(reading: Reading) -> bool:
+        """"Sorry, it's the qashqai, 2016": our car named, and nothing new asked."""
+        match = reading.match
+        return (reading.about_qashqai or match.generation is not None) and (
+            reading.car_only or match.outcome is not Outcome.ANSWER
+            or "?" not in match.query)
+
+    def _asked_again(self, state: ChatState, pending: str, reading: Reading) -> Result:
+        """What the message about another make asked, now for the Qashqai."""
+        state, noted = self._car(state, reading, about_ours=True)
+        lead = "\n".join(noted)
+        if pending == self.knowledge.guided_entry:
+            return self.walks.start(state, edit=False, tools=state.tools, lead="\n".join(
+                [*noted, self.kit.ui("guided_intro", state)]))
+        return self.moves.view(state, Screen(Kind.ANSWER, pending), edit=False, lead=lead)
+
     def _reask(self, state: ChatState, shown: Screen | None) -> Result:
         """Inside a conversation about the boot, a message the bot cannot place: the screen
         on show again, with its own question and buttons, rather than a decline."""
@@ -362,13 +382,14 @@ class TypedText:
             "not_understood_step" if shown.kind is Kind.STEP else "not_understood")
         return self.moves.view(state, shown, edit=False, lead=self.kit.ui(key, state))
 
-    def _car(self, state: ChatState, reading: Reading) -> tuple[ChatState, list[str]]:
+    def _car(self, state: ChatState, reading: Reading, *,
+             about_ours: bool = False) -> tuple[ChatState, list[str]]:
         """A model year or generation names the car, when the message is about the boot or
-        says only that ("it's a 2016"): "what oil for my 2016" is neither."""
+        our car, or says only that ("it's a 2016 btw"): "what oil for my 2016" is neither."""
         generation = reading.match.generation
         if generation is None or state.car == generation.value:
             return state, []
-        if reading.match.outcome is Outcome.UNRELATED and reading.match.tokens:
+        if reading.match.outcome is Outcome.UNRELATED and not (about_ours or reading.car_only):
             return state, []
         state = state.with_(car=generation.value)
         return state, [self.kit.ui("car_noted", state, car=self.kit.car_name(state))]
@@ -388,6 +409,13 @@ class TypedText:
         if state.guided:
             own.add(self.knowledge.guided_entry)
         return frozenset(own)
+
+    def _runs_on(self, state: ChatState) -> bool:
+        """Whether "didn't work" under the answer on show starts the run: a way's answer, or
+        one that offers the run."""
+        screen = Screen.parse(state.screen or "")
+        entry = self.knowledge.entries.get(screen.entry if screen is not None else "")
+        return entry is None or entry.is_method or entry.id in self.knowledge.guided_offered_by
 
     def _tap(self, state: ChatState, action: Action, *args: str) -> Result | None:
         return self.moves.act(state, CallbackData(action, tuple(args)), edit=False)

@@ -121,9 +121,11 @@ def about_the_boot(state: ChatState) -> bool:
                for code in state.history)
 
 
-def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str]) -> Intent:
+def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str],
+              runs_on: bool = True) -> Intent:
     """What the message means on the screen on show. `own_entries` are the entries the
-    screen is about (the way on screen): a question landing on one of them asks about it."""
+    screen is about (the way on screen): a question landing on one of them asks about it.
+    `runs_on`: "didn't work" under the answer on show starts the run."""
     screen = Screen.parse(state.screen or "")
     kind = screen.kind if screen is not None else None
     if reading.urgent is not None:
@@ -143,7 +145,7 @@ def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str]) -
     if talk is not None and talk.startswith(LANGUAGE_REQUEST):
         return LanguageWanted(talk.removeprefix(LANGUAGE_REQUEST))
     if screen is not None and kind in EXPECTED:
-        on_screen = _on_screen(screen, reading, own_entries)
+        on_screen = _on_screen(screen, reading, own_entries, runs_on)
         if on_screen is not None:
             return on_screen
     if talk is not None:
@@ -165,9 +167,10 @@ def _chatty(reading: Reading, kind: Kind | None) -> bool:
         acts.of(Act.SMALL_TALK.value) >= SOME_SMALL_TALK)
 
 
-def _on_screen(screen: Screen, reading: Reading,
-               own_entries: frozenset[str]) -> Intent | None:
-    """The message read as a reply to this screen, or None when it is not one."""
+def _on_screen(screen: Screen, reading: Reading, own_entries: frozenset[str],
+               runs_on: bool) -> Intent | None:
+    """`runs_on`: on an answer, "didn't work" starts the run (a way's, or one that offers it);
+    on any other answer it asks what that answer says for it."""
     groups = EXPECTED[screen.kind]
     if reading.emoji is not None:  # 👍 alone: the screen's own meaning for it, if it has one
         group = next((g for g in groups if reading.emoji in g), None)
@@ -179,9 +182,7 @@ def _on_screen(screen: Screen, reading: Reading,
     if screen.kind is Kind.STEP and (reading.tried or (reading.says_tried and reading.named)) and (
             act not in (Act.WORKED, Act.BACK, Act.STOP)):
         return OnScreen(Act.FAILED, screen)  # "tried the key too": that way as well
-    if screen.kind in WALK_KINDS and reading.match.generation is not None and (
-            act in (Act.QUESTION, Act.SMALL_TALK) or sure < REPLY_CONFIDENCE) and (
-            reading.match.outcome is not Outcome.ANSWER):
+    if screen.kind in WALK_KINDS and reading.car_only:
         return CarNamed(screen)  # "it's a 2018 if that helps": noted, the walk stays
     others = [w for w in reading.named if w not in own_entries]
     if screen.kind is Kind.STEP and others and "?" not in reading.match.query:
@@ -192,7 +193,10 @@ def _on_screen(screen: Screen, reading: Reading,
         if skip + failed >= REFUSAL:
             return OnScreen(Act.SKIP if skip > failed else Act.FAILED, screen)
     asks = act is Act.QUESTION or (sure < REPLY_CONFIDENCE and _asks(reading))
-    if asks and screen.kind in (Kind.ANSWER, Kind.MORE):
+    if asks and reading.plainly_elsewhere:
+        return None  # "best pizza near me" mid-walk: not about the boot, whatever the screen
+    if screen.kind is Kind.ANSWER and act is Act.FAILED and not runs_on:
+        asks = True  # "no spare" under the no-key answer: what it says for that
         # about the answer on show ("can I pour hot water on it?"), else a question of its own
         return StepQuestion(screen) if _about(reading, own_entries) else None
     if asks and screen.kind in ASKABLE:

@@ -51,6 +51,7 @@ RULED_SHUT_IN = 0.1
 SURELY_SHUT_IN = 0.7
 PLAINLY_NO_ENTRY = 0.6  # the question classifier's "none" at or above which it is plain
 SURELY_NO_ENTRY = 0.9  # ... and at or above which it is not about the boot without a doubt
+CAR_ONLY_WORDS = 2  # besides the car, words a message may have and still say only which car
 FOREIGN_WORDS = 2  # common words of a language we do not speak that tell it, without its letters
 
 
@@ -72,6 +73,7 @@ class Reading:
     deictic: bool = False  # points at what is on screen: "where exactly is that", "а это где"
     says_tried: bool = False  # "tried", "пробовал": a report of what was done
     freed: bool = False  # "she's out", "вытащили", with no negation: someone shut in is out
+    car_only: bool = False  # names the car and nothing of the boot: "it's a 2018 if that helps"
     foreign: str | None = None  # a language the bot does not speak ("uk", "de"), if written in
     plainly_elsewhere: bool = False  # about something else than the boot, without a doubt
 
@@ -144,6 +146,9 @@ class Reader:
         self._foreign_languages = intents.foreign_languages
         self._symptoms = [(s, [_Rule.of(r) for r in s.rules]) for s in intents.symptoms.values()]
         self._trunk_parts = knowledge.concept_roles.trunk_parts
+        self._boot_concepts = (knowledge.concept_roles.trunk_parts
+                               | knowledge.concept_roles.subjects
+                               | {c for concepts in intents.tried_ways.values() for c in concepts})
         self._repair_words = normaliser.repair
         self._features = message_features(normaliser)
         self._act_model = _model(knowledge, "acts")
@@ -220,7 +225,9 @@ class Reader:
             match=match,
             urgent=urgent,
             tried=self._tried(spelled, present, tokens,
-                          says_wont_open or match.outcome is not Outcome.ANSWER),
+                              says_wont_open or match.outcome is not Outcome.ANSWER
+                              or ("?" not in text and self._tried_markers.any_in(spelled,
+                                                                                 present))),
             other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
             about_qashqai=bool(self._our_car.search(cleaned))
@@ -234,6 +241,8 @@ class Reader:
             named=self._named(tokens),
             deictic=self._deictic.any_in(spelled, present),
             says_tried=self._tried_markers.any_in(spelled, present),
+            car_only=(match.generation is not None and not match.off_topic
+                      and not tokens & self._boot_concepts and len(tokens) <= CAR_ONLY_WORDS),
             freed=self._freed.any_in(spelled, present)
             and not self._negations.any_in(spelled, present),
             symptom=next((symptom for symptom, rules in self._symptoms

@@ -30,7 +30,8 @@ MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guid
                      plan=("safety-lock", "lid-button", "key-fob"),
                      said=("safety-lock:unlock-twice",), tools="no",
                      history=("menu", "step.lid-button.2", "step.lid-button.3"),
-                     awaiting_comment="answer.lid-button", told_languages=True)
+                     awaiting_comment="answer.lid-button", told_languages=True,
+                     pending="trunk-wont-open")
 
 
 def integrity(path: Path) -> str:
