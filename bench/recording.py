@@ -34,12 +34,13 @@ from _common import ROOT, code_state, machine_line, median, percentile
 
 from bot.cli.startup import load
 from bot.dialog import ChatState, Conversation, Reply, TextMessage
+from bot.dialog.effects import Effect
 from bot.records.recorder import Recorder
 from bot.storage import SqliteStorage, Storage
 from bot.storage.postgres import PostgresStorage
 from tests.postgres_server import PostgresServer
 
-Turn = tuple[ChatState, TextMessage, ChatState, list[Reply]]
+Turn = tuple[TextMessage, list[Reply], tuple[Effect, ...]]
 
 
 def line(name: str, seconds: list[float]) -> str:
@@ -65,13 +66,13 @@ async def main() -> None:
         for question in questions:
             before, event = ChatState(language="en"), TextMessage(question)
             started = time.perf_counter()
-            after, replies = conversation.handle(before, event)
+            _, replies, effects = conversation.handle(before, event)
             if round_number:  # the first pass warms up
                 handled.append(time.perf_counter() - started)
             else:
-                turns.append((before, event, after, replies))
+                turns.append((event, replies, effects))
     unanswered = sum(any(r.kind.value in ("did_you_mean", "declined") for r in replies)
-                     for *_, replies in turns)
+                     for _, replies, _ in turns)
 
     print(f"{len(questions)} questions of tests/data/dev.yaml, {unanswered} of them "
           f"({unanswered / len(questions):.0%}) met with \"did you mean\" or a decline")
@@ -96,17 +97,16 @@ async def main() -> None:
 async def recording(storage: Storage, conversation: Conversation, turns: list[Turn],
                     rounds: int) -> tuple[list[float], float]:
     """Each turn's wall time, and this process's mean CPU per turn, after a warm-up pass."""
-    recorder = Recorder(storage, conversation.matcher, retention_days=90,
-                        keyboard_labels=conversation.quick_replies)
+    recorder = Recorder(storage, conversation.matcher, retention_days=90)
     await recorder.expire()
     recorded: list[float] = []
     cpu = 0.0
     try:
         for round_number in range(rounds + 1):
             cpu_started = time.process_time()
-            for chat_id, (before, event, after, replies) in enumerate(turns):
+            for chat_id, (event, _, effects) in enumerate(turns):
                 started = time.perf_counter()
-                await recorder.record(chat_id, event, before, after, replies)
+                await recorder.record(chat_id, event, effects, "en")
                 if round_number:
                     recorded.append(time.perf_counter() - started)
             if round_number:

@@ -46,7 +46,7 @@ def replay(conversation: Conversation, cases: list[Case], timed: list[float] | N
             if isinstance(event, str):
                 break
             started = time.perf_counter()
-            chat.state, chat.replies = conversation.handle(chat.state, event)
+            chat.state, chat.replies, _ = conversation.handle(chat.state, event)
             if timed is not None and turn.event == "user":
                 timed.append(time.perf_counter() - started)
 

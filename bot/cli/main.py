@@ -173,7 +173,7 @@ def ask(questions: Iterable[str], *, as_json: bool, language: str | None) -> int
                 "lang": lang,
             }, ensure_ascii=False), flush=True)
         else:
-            _, replies = loaded.conversation.handle(ChatState(language=lang),
+            _, replies, _ = loaded.conversation.handle(ChatState(language=lang),
                                                     TextMessage(question, language=language))
             print("\n\n".join(plain_text(r) for r in replies), end="\n\n", flush=True)
     return 0

@@ -26,7 +26,7 @@ def chat(stdin: TextIO, stdout: TextIO, language_code: str | None = None,
 
     def show(event: Event) -> None:
         nonlocal state, buttons
-        state, replies = conversation.handle(state, event)
+        state, replies, _ = conversation.handle(state, event)
         buttons = []
         for reply in replies:
             path = "" if reply.picture is None else str(loaded.gallery.save(

@@ -22,7 +22,7 @@ from telegram.error import TelegramError
 from bot.delivery.flood_guard import FloodGuard, Verdict
 from bot.delivery.retries import Sleep, redelivery, refused
 from bot.dialog import Conversation, Event, Reply
-from bot.dialog.reply import ReplyKind
+from bot.dialog.effects import Forget
 from bot.monitoring import metrics
 from bot.records.recorder import Recorder
 from bot.retrying import call_retrying
@@ -56,13 +56,13 @@ class ChatTurns:
             metrics.FLOOD.labels("warn").inc()
             await self._deliver(chat_id, [self._conversation.too_fast(state)])
             return
-        new_state, replies = self._conversation.handle(state, event)
-        if any(reply.kind is ReplyKind.FORGOTTEN for reply in replies):
+        new_state, replies, effects = self._conversation.handle(state, event)
+        if any(isinstance(effect, Forget) for effect in effects):
             await self._forget(chat_id)
         elif new_state != state:
             await self._chats.save(chat_id, new_state)
         if self._recorder is not None:
-            await self._recorder.record(chat_id, event, state, new_state, replies)
+            await self._recorder.record(chat_id, event, effects, new_state.language or "")
         await self._deliver(chat_id, replies, tapped)
 
     async def _forget(self, chat_id: int) -> None:

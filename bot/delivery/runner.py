@@ -77,8 +77,7 @@ class Runner:
         photos = Photos(self.gallery, storage.pictures)
         sender = ReplySender(application.bot, photos=photos)
         recorder = Recorder(storage, self.conversation.matcher,
-                            retention_days=settings.unanswered_retention_days,
-                            keyboard_labels=self.conversation.quick_replies)
+                            retention_days=settings.unanswered_retention_days)
         self.housekeeping = Housekeeping(storage.journal, recorder)
         await self.housekeeping.start()  # the old goes before serving, then hourly
         turns = ChatTurns(self.conversation, storage, sender, recorder=recorder)

@@ -10,8 +10,10 @@ bot.dialog.screens' job, and the walk through the ways bot.dialog.walks'.
 from __future__ import annotations
 
 from html import escape
+from typing import NamedTuple
 
 from bot.dialog.callback_data import Action, CallbackData
+from bot.dialog.effects import Effect, Forget, WayOpened
 from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
 from bot.dialog.feedback import Feedback
 from bot.dialog.navigation import MENU, Kind, Screen
@@ -33,6 +35,15 @@ from bot.matching import Matcher
 from bot.matching.reader import Reader
 
 
+class Handled(NamedTuple):
+    """A turn of the conversation: the chat's new state, what to show, and what it did (for
+    the shell to apply: bot.dialog.effects)."""
+
+    state: ChatState
+    replies: list[Reply]
+    effects: tuple[Effect, ...]
+
+
 class Conversation:
     def __init__(self, knowledge: Knowledge, matcher: Matcher | None = None) -> None:
         self.knowledge = knowledge
@@ -49,9 +60,10 @@ class Conversation:
         self.emergencies = {u.entry for u in knowledge.intents.urgent.values() if u.emergency}
         self.quick_replies = self.typed.quick_replies
 
-    def handle(self, state: ChatState, event: Event) -> Result:
+    def handle(self, state: ChatState, event: Event) -> Handled:
         state, replies = self._handle(state, event)
-        return state, self.feedback.offer(state, replies)
+        replies = self.feedback.offer(state, replies)
+        return Handled(state, replies, tuple(e for r in replies for e in r.effects))
 
     def _handle(self, state: ChatState, event: Event) -> Result:
         state = self._still_valid(state)
@@ -112,9 +124,9 @@ class Conversation:
                 if fresh.language is None:
                     return fresh, [menus.language_choice(fresh)]
                 return self.greet(fresh, lead=self.kit.ui("reset_done", fresh))
-            case "forget":  # the shell deletes what it keeps about the chat on seeing this
+            case "forget":  # the shell deletes what it keeps about the chat, with the state
                 return ChatState(), [Reply(escape(self.kit.ui("forget_done", state), quote=False),
-                                           kind=ReplyKind.FORGOTTEN)]
+                                           kind=ReplyKind.FORGOTTEN, effects=(Forget(),))]
             case _:
                 return state, [menus.help(state)]
 
@@ -150,6 +162,8 @@ class Conversation:
             case Action.WORKED, (method_id,) if self._is_method(method_id):
                 done = state.end_walk()
                 reply = self.articles.worked(done, self.knowledge.entry(method_id), edit=edit)
+                if state.method is not None:  # a walk was on: that way opened the boot
+                    reply = reply.doing(WayOpened(state.method))
                 return done.showing(reply.screen), [reply]
             case Action.FAILED | Action.SKIP, (method_id,) if self._is_method(method_id):
                 return walks.next_way(state, method_id, edit=edit)

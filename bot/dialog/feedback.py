@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.dialog.callback_data import Action
+from bot.dialog.effects import Commented, Rated, Rating
 from bot.dialog.events import Event, TextMessage
 from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Button, Reply, ReplyKind
@@ -67,15 +68,17 @@ class Feedback:
             case "up":
                 state = state.with_(awaiting_comment=None)
                 thanks = plain(kit.ui("feedback_thanks", state))
-                shown = replace(shown, text=f"{shown.text}\n\n{thanks}", kind=ReplyKind.RATED_UP)
+                shown = replace(shown, text=f"{shown.text}\n\n{thanks}", kind=ReplyKind.RATED_UP,
+                                effects=(Rated(code, Rating.UP),))
             case "down":
                 state = state.with_(awaiting_comment=code)
                 skip = (kit.button("button_skip_comment", state, Action.RATE, SKIP, code),)
                 shown = replace(self._with_row(shown, skip), kind=ReplyKind.RATED_DOWN,
-                                text=f"{shown.text}\n\n{bold(kit.ui('feedback_ask', state))}")
+                                text=f"{shown.text}\n\n{bold(kit.ui('feedback_ask', state))}",
+                                effects=(Rated(code, Rating.DOWN),))
             case _:
                 state = state.with_(awaiting_comment=None)
-                shown = replace(shown, kind=ReplyKind.COMMENT_SKIPPED)
+                shown = replace(shown, kind=ReplyKind.COMMENT_SKIPPED, effects=())
         return state, [shown]
 
     def take_comment(self, state: ChatState, event: Event) -> Result | None:
@@ -86,9 +89,10 @@ class Feedback:
         if (not text or text in conversation.quick_replies
                 or conversation.reader.read(text[:MAX_QUESTION_CHARS]).urgent is not None):
             return None
+        commented = Commented(state.awaiting_comment or "", text)
         state = state.with_(awaiting_comment=None)
         thanks = conversation.menus.notice("feedback_comment_thanks", state,
-                                           kind=ReplyKind.COMMENTED)
+                                           kind=ReplyKind.COMMENTED).doing(commented)
         return state.showing(thanks.screen), [thanks]
 
     def _rating_row(self, state: ChatState, code: str) -> tuple[Button, ...]:

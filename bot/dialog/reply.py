@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from html import unescape
+
+from bot.dialog.effects import Effect
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -70,6 +72,12 @@ class Reply:
     kind: ReplyKind = ReplyKind.NOTICE
     screen: str = ""  # the navigation screen it shows (bot.dialog.navigation), if any
     picture: PictureRef | None = None  # shown with the text as its caption, if any
+    # what showing it means happened (a way started, a question answered): declared by what
+    # made it, collected by Conversation.handle, never sent
+    effects: tuple[Effect, ...] = ()
+
+    def doing(self, *effects: Effect) -> Reply:
+        return replace(self, effects=(*self.effects, *effects))
 
     @property
     def plain_text(self) -> str:

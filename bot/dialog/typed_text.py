@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.dialog.callback_data import Action, CallbackData
+from bot.dialog.effects import Asked, Question
 from bot.dialog.navigation import MENU, Kind, Screen
 from bot.dialog.reply import Reply, ReplyKind
 from bot.dialog.screens import Articles, Kit, Menus, language_of
@@ -30,7 +31,7 @@ from bot.dialog.understanding import (
     Chat,
     LanguageWanted,
     OnScreen,
-    Question,
+    Query,
     StepQuestion,
     about_the_boot,
     interpret,
@@ -82,7 +83,7 @@ class TypedText:
                                    about_the_boot=about_the_boot(state))
         pending, state = state.pending, state.with_(pending=None)
         if pending is not None and self._ours_after_all(reading):
-            return self._asked_again(state, pending, reading)
+            return _asked(self._asked_again(state, pending, reading), Question.ANSWERED)
         notices: list[Reply]
         if fixed_language is not None:
             state, notices = state.with_(language=fixed_language), []
@@ -92,7 +93,7 @@ class TypedText:
         replies: list[Reply]
         match intent:
             case Alarm(urgent):
-                state, replies = self._alarm(state, urgent)
+                state, replies = _asked(self._alarm(state, urgent), Question.ANSWERED)
                 return state, [*replies, *notices]  # nothing comes before the call for help
             case OnScreen(act, screen):
                 result = self._on_screen(state, act, screen, reading)
@@ -100,6 +101,8 @@ class TypedText:
                                                                                   reading)
             case StepQuestion(screen, about):
                 state, replies = self._step_help(state, screen, reading, about)
+                if screen.kind in (Kind.ANSWER, Kind.MORE):  # the answer again, for this
+                    state, replies = _asked((state, replies), Question.ANSWERED)
             case CarNamed(screen):
                 state, noted = self._car(state, reading)
                 state, replies = self.moves.view(state, screen, edit=False,
@@ -109,7 +112,7 @@ class TypedText:
             case Chat(meaning):
                 talk = meaning or self.reader.talk(stripped[:MAX_QUESTION_CHARS])
                 replies = [self.menus.small_talk(state, talk)]
-            case Question():
+            case Query():
                 state, replies = self._question(state, reading)
         return state, [*notices, *replies]
 
@@ -320,24 +323,23 @@ class TypedText:
         if reading.no_tools:
             state = state.with_(tools="no")
         if reading.symptom is not None:
-            return self._symptom(state, reading.symptom, reading)
+            return _asked(self._symptom(state, reading.symptom, reading), Question.ANSWERED)
         walk = walks.screen_of(state)
         lead = "\n".join(leads)
         if reading.tried and not (walk is not None and state.guided):
             names = ", ".join(kit.title(self.knowledge.entry(m), state) for m in reading.tried)
             lead = "\n".join([*leads, kit.ui("tried_noted", state, ways=names)])
-            return walks.start(state, tried=reading.tried, edit=False, lead=lead,
-                               tools=state.tools)
+            return _asked(walks.start(state, tried=reading.tried, edit=False, lead=lead,
+                                      tools=state.tools), Question.ANSWERED)
         wont_open = self.knowledge.guided_entry
         if match.outcome is Outcome.ANSWER and match.answer_id == wont_open:
             if walk is not None and state.guided:  # "still won't open" mid-run: the next way
                 return self._on_screen(state, Act.FAILED, walk, reading) or (state, [])
-            return walks.start(state, edit=False,
-                               lead="\n".join([*leads, kit.ui("guided_intro", state)]),
-                               tools=state.tools)
+            return _asked(walks.start(state, edit=False, lead="\n".join(
+                [*leads, kit.ui("guided_intro", state)]), tools=state.tools), Question.ANSWERED)
         if match.outcome is Outcome.ANSWER and match.answer_id is not None:
-            return self.moves.view(state, Screen(Kind.ANSWER, match.answer_id), edit=False,
-                                   lead=lead)
+            return _asked(self.moves.view(state, Screen(Kind.ANSWER, match.answer_id),
+                                          edit=False, lead=lead), Question.ANSWERED)
         shown = Screen.parse(state.screen or "")
         if walk is not None and (leads or reading.no_tools):
             # "it's a 2023 if that matters", "no leads here": noted, and the walk stays
@@ -348,12 +350,14 @@ class TypedText:
                 kind = Kind.STEP if walk is not None else Kind.MORE
                 target = walk if walk is not None else Screen(kind, shown.entry)
                 return self.moves.view(state, target, edit=False, lead=lead)
-            return state, [self.menus.did_you_mean(state, match.suggestions, lead=lead)]
+            return _asked((state, [self.menus.did_you_mean(state, match.suggestions, lead=lead)]),
+                          Question.DID_YOU_MEAN)
         if leads:  # a model year alone: noted, and what next
             return self.moves.view(state, MENU, edit=False, lead=lead)
         if about_the_boot(state) and not reading.plainly_elsewhere:
             return self._reask(state, shown)
-        return state, [self.menus.notice("unrelated", state, kind=ReplyKind.DECLINED)]
+        return _asked((state, [self.menus.notice("unrelated", state, kind=ReplyKind.DECLINED)]),
+                      Question.DECLINED)
 
     @staticmethod
     def _ours_after_all(reading: Reading) -> bool:
@@ -452,3 +456,9 @@ class TypedText:
         return screen.kind is Kind.STEP and not [
             i for i in self.walks.visible(state, entry) if i > screen.index]
 
+
+
+def _asked(result: Result, outcome: Question) -> Result:
+    """A typed question, and what it got: said by the reply that answers it."""
+    state, replies = result
+    return state, [*replies[:-1], replies[-1].doing(Asked(outcome))] if replies else replies

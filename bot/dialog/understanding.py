@@ -107,11 +107,11 @@ class Chat:
 
 
 @dataclass(frozen=True)
-class Question:
-    """Anything else: read against the knowledge."""
+class Query:
+    """Anything else: a question for the knowledge."""
 
 
-Intent = OnScreen | StepQuestion | CarNamed | Alarm | LanguageWanted | Chat | Question
+Intent = OnScreen | StepQuestion | CarNamed | Alarm | LanguageWanted | Chat | Query
 
 
 
@@ -152,7 +152,7 @@ def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str],
         return Chat(talk)
     if reading.match.outcome is not Outcome.ANSWER and _chatty(reading, kind):
         return Chat(None)
-    return Question()
+    return Query()
 
 
 def _chatty(reading: Reading, kind: Kind | None) -> bool:

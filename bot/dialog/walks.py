@@ -16,6 +16,7 @@ on the way (not on this car, "tried that already") is passed over, not recounted
 
 from __future__ import annotations
 
+from bot.dialog.effects import RunEnded, WayStarted
 from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Reply
 from bot.dialog.screens import Articles
@@ -42,6 +43,7 @@ class Walks:
         if index >= len(steps):
             return self.next_way(state, entry.id, edit=edit, lead=lead)
         guided = state.guided and entry.id in state.shown
+        started = state.method != entry.id
         state = state.with_(method=entry.id, step=index, guided=guided)
         if steps[index].needs_tools and state.tools is None:
             reply = self.articles.tools_question(state, entry, index, edit=edit, lead=lead)
@@ -51,6 +53,8 @@ class Walks:
                 state = state.with_(said=(*state.said, f"{entry.id}:{once}"))
             reply = self.articles.step(state, entry, index, shown, edit=edit, lead=lead,
                                        way=self.position(state))
+        if started:
+            reply = reply.doing(WayStarted(entry.id))
         return state.showing(reply.screen), [reply]
 
     def visible(self, state: ChatState, entry: Entry) -> tuple[int, ...]:
@@ -132,6 +136,8 @@ class Walks:
         remaining = self.remaining(state)
         if not remaining:
             reply = self.articles.nothing_worked(state.end_walk(), edit=edit)
+            if state.guided:
+                reply = reply.doing(RunEnded())
             return state.end_walk().showing(reply.screen), [reply]
         entry = self.knowledge.entry(remaining[0])
         if entry.ask_first is not None:

@@ -139,7 +139,7 @@ def evaluate(conversation: Conversation, cases: Sequence[Case]) -> list[Outcome]
                 outcome.failures.append(f"turn {number} ({turn.value}): {event}")
                 break
             before, before_replies = chat.state, chat.replies
-            chat.state, chat.replies = conversation.handle(chat.state, event)
+            chat.state, chat.replies, _ = conversation.handle(chat.state, event)
             problems = _check(turn.expect, before, chat.state, chat.replies, before_replies)
             problems += watch.after(turn.expect, chat.replies)
             outcome.boot_declines += any(p.startswith(_DECLINED_INSIDE) for p in problems)

@@ -1,8 +1,9 @@
-"""Writes down what each turn amounted to (turns.py), for /stats, /unanswered and /metrics.
+"""Writes down what each turn did, for /stats, /unanswered and /metrics.
 
-Called by a chat's turn (bot/delivery/chat_turn.py) with the state before and after and the
-replies, once the state is saved (or, after /forget, deleted with everything else the turn
-knew of the chat) and before the replies go out. Recording never costs an owner their reply:
+Called by a chat's turn (bot/delivery/chat_turn.py) with the turn's effects, as the
+conversation declared them (bot/dialog/effects.py), once the state is saved (or, after
+/forget, deleted with everything else the turn knew of the chat) and before the replies go
+out. Recording never costs an owner their reply:
 a failure here is logged and the turn goes on.
 
 Kept: when each chat was last seen (written once a chat a day), daily tallies, ratings tied
@@ -19,18 +20,27 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from cachetools import LRUCache
 
+from bot.dialog.effects import (
+    AnswerShown,
+    Asked,
+    Commented,
+    Effect,
+    Forget,
+    Question,
+    Rated,
+    RunEnded,
+    WayOpened,
+    WayStarted,
+)
 from bot.dialog.events import Event, TextMessage
-from bot.dialog.reply import Reply
-from bot.dialog.state import ChatState
 from bot.dialog.typed_text import MAX_QUESTION_CHARS
 from bot.matching.matcher import SUGGESTIONS, Matcher
 from bot.monitoring import metrics
-from bot.records.turns import Question, Turn, read_turn
 from bot.storage.interface import Candidate, Comment, Storage, UnansweredQuestion
 
 log = logging.getLogger(__name__)
@@ -62,44 +72,42 @@ class Tally:
         return f"question_{outcome.value}"
 
     @staticmethod
-    def counts(turn: Turn) -> Counter[tuple[str, str]]:
+    def counts(effects: Sequence[Effect]) -> Counter[tuple[str, str]]:
         """What the turn adds to the day's tallies, by (name, subject)."""
         counts: Counter[tuple[str, str]] = Counter()
-        if turn.question is not None:
-            counts[(Tally.question(turn.question), "")] += 1
-        for entry in turn.answers_shown:
-            counts[(Tally.ANSWER_SHOWN, entry)] += 1
-        if turn.way_started is not None:
-            counts[(Tally.WAY_STARTED, turn.way_started)] += 1
-        if turn.opened is not None:
-            counts[(Tally.WAY_OPENED, turn.opened)] += 1
-        if turn.nothing_worked:
-            counts[(Tally.NOTHING_WORKED, "")] += 1
-        if turn.comment is not None:
-            counts[(Tally.COMMENT, turn.comment[0])] += 1
+        for effect in effects:
+            match effect:
+                case Asked(outcome):
+                    counts[(Tally.question(outcome), "")] += 1
+                case AnswerShown(entry):
+                    counts[(Tally.ANSWER_SHOWN, entry)] += 1
+                case WayStarted(way):
+                    counts[(Tally.WAY_STARTED, way)] += 1
+                case WayOpened(way):
+                    counts[(Tally.WAY_OPENED, way)] += 1
+                case RunEnded():
+                    counts[(Tally.NOTHING_WORKED, "")] += 1
+                case Commented(screen, _):
+                    counts[(Tally.COMMENT, screen)] += 1
         return counts
 
 
 class Recorder:
     def __init__(self, storage: Storage, matcher: Matcher, *, retention_days: int,
-                 keyboard_labels: Container[str] = (),
                  clock: Callable[[], float] = time.time) -> None:
         self._storage = storage
         self._matcher = matcher
         self._retention = retention_days * DAY
         self._keeps_text = retention_days > 0
-        self._keyboard_labels = keyboard_labels
         self._clock = clock
         self._seen_on: LRUCache[int, str] = LRUCache(maxsize=CHATS_REMEMBERED)
         self._unanswered_on: LRUCache[int, tuple[str, int]] = LRUCache(
             maxsize=CHATS_REMEMBERED)  # chat -> (day, questions kept that day)
 
-    async def record(self, chat_id: int, event: Event, before: ChatState, after: ChatState,
-                     replies: Sequence[Reply]) -> None:
+    async def record(self, chat_id: int, event: Event, effects: Sequence[Effect],
+                     language: str) -> None:
         try:
-            turn = read_turn(before, event, after, replies,
-                             keyboard_labels=self._keyboard_labels)
-            await self._write(chat_id, event, turn, after.language or "")
+            await self._write(chat_id, event, effects, language)
         except Exception:
             log.exception("could not record a turn of chat %s; the reply goes out regardless",
                           chat_id)
@@ -109,30 +117,33 @@ class Recorder:
         start-up and hourly, busy or quiet)."""
         await self._storage.expire(self._clock() - self._retention)
 
-    async def _write(self, chat_id: int, event: Event, turn: Turn, language: str) -> None:
+    async def _write(self, chat_id: int, event: Event, effects: Sequence[Effect],
+                     language: str) -> None:
         storage, now = self._storage, self._clock()
         day = day_of(now)
-        if turn.forgotten:  # deleted by the turn: seeing it now would tie it to a row again
+        if any(isinstance(e, Forget) for e in effects):
+            # deleted by the turn: seeing it now would tie it to a row again
             self._seen_on.pop(chat_id, None)
             self._unanswered_on.pop(chat_id, None)
         elif self._seen_on.get(chat_id) != day:
             await storage.activity.seen(chat_id, now)
             self._seen_on[chat_id] = day
-        await storage.tallies.add(day, Tally.counts(turn))
-        if turn.question is not None:
-            metrics.QUESTIONS.labels(turn.question.value).inc()
-            if turn.question is not Question.ANSWERED and isinstance(event, TextMessage):
-                await self._unanswered(chat_id, event.text, turn.question, now)
-        if turn.rating is not None:
-            screen, rating = turn.rating
-            metrics.FEEDBACK_GIVEN.labels(rating).inc()
-            await storage.feedback.rate(chat_id if self._keeps_text else None, screen, rating,
-                                        now)
-        if turn.comment is not None:
-            metrics.FEEDBACK_GIVEN.labels("comment").inc()
-            if self._keeps_text:
-                screen, text = turn.comment
-                await storage.feedback.comment(chat_id, Comment(screen, text, language, now))
+        await storage.tallies.add(day, Tally.counts(effects))
+        for effect in effects:
+            match effect:
+                case Asked(outcome):
+                    metrics.QUESTIONS.labels(outcome.value).inc()
+                    if outcome is not Question.ANSWERED and isinstance(event, TextMessage):
+                        await self._unanswered(chat_id, event.text, outcome, now)
+                case Rated(screen, rating):
+                    metrics.FEEDBACK_GIVEN.labels(rating.value).inc()
+                    await storage.feedback.rate(chat_id if self._keeps_text else None, screen,
+                                                rating.value, now)
+                case Commented(screen, text):
+                    metrics.FEEDBACK_GIVEN.labels("comment").inc()
+                    if self._keeps_text:
+                        await storage.feedback.comment(chat_id,
+                                                       Comment(screen, text, language, now))
 
     async def _unanswered(self, chat_id: int, text: str, outcome: Question, now: float
                           ) -> None:

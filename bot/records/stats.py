@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.dialog.effects import Question
 from bot.knowledge import LANGUAGES, Knowledge, KnowledgeError
 from bot.records.recorder import DAY, Tally, day_of
-from bot.records.turns import Question
 from bot.storage.interface import Storage, UnansweredQuestion
 
 RECENT_UNANSWERED = 10

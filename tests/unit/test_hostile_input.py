@@ -273,7 +273,7 @@ def run_events(conversation: Conversation, data: st.DataObject, state: ChatState
         forward = forward_buttons(conversation, state, latest)
         kind, event = data.draw(event_for(conversation, seen, latest, forward, quick),
                                 label="event")
-        state, replies = conversation.handle(state, event)
+        state, replies, _ = conversation.handle(state, event)
         note_event(kind)
         if kind == "real tap":
             tapped = conversation.kit.codec.unpack(event.data)  # type: ignore[union-attr]
@@ -332,17 +332,17 @@ def test_any_sequence_of_events_gets_valid_replies(conversation: Conversation,
 def test_deep_in_a_guided_walk_hostile_events_still_get_valid_replies(
         conversation: Conversation, data: st.DataObject, depth: int) -> None:
     """Start from the middle of a guided walk (real taps only), then anything goes."""
-    state, replies = conversation.handle(ChatState(), Command("start", "", "en"))
+    state, replies, _ = conversation.handle(ChatState(), Command("start", "", "en"))
     codec = conversation.kit.codec
     car = data.draw(st.sampled_from([g.value for g in Generation] + [CAR_UNSURE]))
-    state, replies = conversation.handle(state, Tap(codec.pack(Action.SET_CAR, car), "en"))
-    state, replies = conversation.handle(state, Tap(codec.pack(Action.GUIDED), "en"))
+    state, replies, _ = conversation.handle(state, Tap(codec.pack(Action.SET_CAR, car), "en"))
+    state, replies, _ = conversation.handle(state, Tap(codec.pack(Action.GUIDED), "en"))
     for _ in range(depth):
         latest = [b.data for r in replies for row in r.buttons for b in row]
         forward = forward_buttons(conversation, state, latest)
         if not forward:
             break
-        state, replies = conversation.handle(state, Tap(data.draw(st.sampled_from(forward)),
+        state, replies, _ = conversation.handle(state, Tap(data.draw(st.sampled_from(forward)),
                                                         "en"))
         check_state(conversation, state)
     assert state.guided or state.method is None
@@ -378,7 +378,7 @@ def test_a_stored_state_from_another_version_never_breaks_the_chat(
     known, unknown = stored
     state = ChatState.from_dict({**unknown, **known})
     assert state.language in (None, *LANGUAGES)
-    _, replies = conversation.handle(state, event)
+    _, replies, _ = conversation.handle(state, event)
     assert replies
     for reply in replies:
         check_reply(reply, event)
@@ -391,7 +391,7 @@ def test_a_stored_state_from_another_version_never_breaks_the_chat(
 def test_step_button_with_superscript_digit(conversation: Conversation, index: str) -> None:
     codec = conversation.kit.codec
     forged_data = codec.pack(Action.WALK, "lid-button", 0)[:-1] + index
-    _, replies = conversation.handle(ChatState(language="en"), Tap(forged_data, "en"))
+    _, replies, _ = conversation.handle(ChatState(language="en"), Tap(forged_data, "en"))
     assert len(replies) == 1
     check_reply(replies[0], Tap(forged_data))
     assert stale_texts(conversation)[0] in replies[0].text
@@ -402,6 +402,6 @@ def test_decimal_digits_of_other_scripts_are_no_crash(conversation: Conversation
     codec = conversation.kit.codec
     for index in ("٣", "６"):
         data = codec.pack(Action.WALK, "lid-button", 0)[:-1] + index
-        state, replies = conversation.handle(ChatState(language="en"), Tap(data, "en"))
+        state, replies, _ = conversation.handle(ChatState(language="en"), Tap(data, "en"))
         check_reply(replies[0], Tap(data))
         check_state(conversation, state)

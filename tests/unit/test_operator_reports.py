@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.cli.main import main
+from bot.dialog.effects import Question
 from bot.knowledge import Knowledge
 from bot.records import stats, unanswered
 from bot.records.recorder import DAY, Tally, day_of
-from bot.records.turns import Question
 from bot.storage import Storage
 from bot.storage.interface import Candidate, UnansweredQuestion
 from tests.storage_backends import Backend, PostgresBackend

@@ -10,8 +10,8 @@ from prometheus_client import REGISTRY
 
 from bot.dialog import ChatState, Command, Conversation, Event, Reply, Tap, TextMessage
 from bot.dialog.callback_data import Action
+from bot.dialog.effects import Question
 from bot.records.recorder import DAY, UNANSWERED_PER_CHAT_PER_DAY, Recorder, Tally
-from bot.records.turns import Question
 from bot.storage import Storage
 from tests.storage_backends import Backend
 from tests.unit.clocks import Clock
@@ -46,17 +46,15 @@ class RecordedChat:
         raise AssertionError(f"no {action.name} button")
 
     async def do(self, event: Event) -> list[Reply]:
-        before = self.state
-        self.state, self.replies = self.conversation.handle(before, event)
+        self.state, self.replies, effects = self.conversation.handle(self.state, event)
         self.seen += self.replies
-        await self.recorder.record(self.chat_id, event, before, self.state, self.replies)
+        await self.recorder.record(self.chat_id, event, effects, self.state.language or "")
         return self.replies
 
 
 @pytest.fixture
 def recorder(storage: Storage, conversation: Conversation, clock: Clock) -> Recorder:
-    return Recorder(storage, conversation.matcher, retention_days=90,
-                    keyboard_labels=conversation.quick_replies, clock=clock)
+    return Recorder(storage, conversation.matcher, retention_days=90, clock=clock)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.dialog.callback_data import Action
+from bot.dialog.effects import AnswerShown
 from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Button, Reply, ReplyKind
 from bot.dialog.screens.kit import Kit, Rows, bold, language_of, link, plain
@@ -62,7 +63,7 @@ class Articles:
             menu_row = (*menu_row, kit.share(entry, state))
         rows.append(menu_row)
         return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=kind, screen=screen.code(),
-                     picture=picture)
+                     picture=picture, effects=(AnswerShown(entry.id),))
 
     def more(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
         """Tips, warnings, the failure table and the note for this car, behind one tap."""
@@ -209,7 +210,9 @@ class Articles:
                  kit.view("button_next", state,
                           Screen(Kind.EMERGENCY, entry.id, min(index + 1, len(entry.steps))))),
                 (kit.button("button_menu", state, Action.VIEW, "menu"),))
-        return Reply("\n\n".join(parts), rows, kind=ReplyKind.EMERGENCY, screen=screen.code())
+        shown = (AnswerShown(entry.id),) if index == 0 else ()
+        return Reply("\n\n".join(parts), rows, kind=ReplyKind.EMERGENCY, screen=screen.code(),
+                     effects=shown)
 
     def tools_question(self, state: ChatState, method: Entry, index: int, *, edit: bool,
                        lead: str = "") -> Reply:

@@ -86,7 +86,7 @@ class Chat:
         return screen.entry
 
     def do(self, event: Event) -> list[Reply]:
-        self.state, self.replies = self.conversation.handle(self.state, event)
+        self.state, self.replies, _ = self.conversation.handle(self.state, event)
         assert self.replies, "every event gets a reply"
         for reply in self.replies:
             assert visible_length(reply.text) <= MAX_SCREEN_CHARS, reply.text

@@ -48,7 +48,7 @@ def test_a_step_the_chats_car_does_not_have_gets_the_older_menu_notice(
     for entry_id, car, index in shorter_for_some_car(knowledge):
         state = ChatState(language="en", car=car, history=("menu",))
         data = conversation.kit.codec.pack(Action.VIEW, Screen(kind, entry_id, index).code())
-        after, (reply,) = conversation.handle(state, Tap(data))
+        after, (reply,), _ = conversation.handle(state, Tap(data))
         assert stale in reply.text, (entry_id, car, index)
         assert after.method is None and after.tried == (), "the walk is not moved on"
 
@@ -63,5 +63,5 @@ def test_no_step_index_on_any_car_raises_or_says_something_went_wrong(
             state = state.with_(method=entry.id, guided=True, shown=(entry.id,))
         for index in range(len(entry.steps) + 2):
             for data in taps_naming(conversation, entry.id, index):
-                _, replies = conversation.handle(state, Tap(data))
+                _, replies, _ = conversation.handle(state, Tap(data))
                 assert replies and all(wrong not in r.text for r in replies), data

@@ -58,7 +58,7 @@ def test_a_ukrainian_user_chooses_the_language(conversation: Conversation, code:
 def test_a_ukrainian_users_first_question_is_answered_in_its_language(
     conversation: Conversation
 ) -> None:
-    state, _ = conversation.handle(ChatState(), Command("start", language_code="uk"))
+    state, _, _ = conversation.handle(ChatState(), Command("start", language_code="uk"))
     chat = Chat(conversation, "uk", state)
     chat.send("багажник не открывается")
     assert chat.state.language == "ru" and chat.kind is not ReplyKind.LANGUAGE_CHOICE

@@ -128,7 +128,7 @@ def test_stale_or_forged_buttons_lead_somewhere_sensible(chat: Chat, knowledge: 
 
 @pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "location"])
 def test_non_text_gets_a_pointer_to_the_menu(conversation: Conversation, kind: str) -> None:
-    _, (reply,) = conversation.handle(ChatState(), Unsupported(kind))
+    _, (reply,), _ = conversation.handle(ChatState(), Unsupported(kind))
     assert "only read text" in reply.text and reply.buttons
 
 
