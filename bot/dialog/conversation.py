@@ -27,7 +27,7 @@ from bot.dialog.screens import (
     language_of,
 )
 from bot.dialog.sharing import entry_for_payload
-from bot.dialog.state import CAR_UNSURE, ChatState
+from bot.dialog.state import CAR_UNSURE, Car, ChatState
 from bot.dialog.typed_text import TypedText
 from bot.dialog.walks import Result, Walks
 from bot.knowledge import LANGUAGES, Generation, Knowledge
@@ -93,7 +93,7 @@ class Conversation:
         if isinstance(event, Command) and event.name == "start":
             shared = entry_for_payload(self.knowledge, event.argument)
             if shared is not None:
-                state = state.showing(Screen(Kind.ANSWER, shared.id).code())
+                state = state.showing(Screen(Kind.ANSWER, shared.id))
         return state, [self.menus.language_choice(state)]
 
     # -- commands ------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class Conversation:
             case Action.WALK, (entry_id, index) if self._walkable(state, entry_id, index):
                 return walks.step(state, self.knowledge.entry(entry_id), int(index), edit=edit)
             case Action.BACK, (code,):
-                return self.back(state, code, edit=edit)
+                return self.back(state, Screen.parse(code) or MENU, edit=edit)
             case Action.SHARE, (entry_id,) if entry_id in self.knowledge.entries:
                 return self.view(state, Screen(Kind.ANSWER, entry_id), edit=edit)
             case Action.WORKED, (method_id,) if self._is_method(method_id):
@@ -169,8 +169,9 @@ class Conversation:
                 return walks.next_way(state, method_id, edit=edit)
             case Action.GUIDED, ():
                 return walks.start(state, edit=edit, lead=self.kit.ui("guided_intro", state))
-            case Action.SET_CAR, (car, *then) if _is_car(car) and then in ([], [THEN_GUIDED]):
-                state = state.with_(car=car)
+            case Action.SET_CAR, (car, *then) if (known := _car(car)) and then in (
+                    [], [THEN_GUIDED]):
+                state = state.with_(car=known)
                 if then:
                     return walks.start(state, edit=edit)
                 lead = self.kit.ui("car_saved", state, car=self.kit.car_name(state))
@@ -225,17 +226,16 @@ class Conversation:
                 reply = menus.help(state)
             case _:
                 reply = menus.main_menu(state, edit=edit, lead=lead)
-        return state.showing(reply.screen or MENU.code()), [reply]
+        return state.showing(reply.screen or MENU), [reply]
 
-    def back(self, state: ChatState, code: str, *, edit: bool) -> Result:
-        """To the screen seen before this one; for an old message whose place in the
+    def back(self, state: ChatState, screen: Screen, *, edit: bool) -> Result:
+        """To the screen seen before `screen`; for an old message whose place in the
         history is gone, to the screen's parent."""
-        screen = Screen.parse(code) or MENU
         history = state.history
         target = screen.parent()
-        if len(history) >= 2 and history[-1] == code:
+        if len(history) >= 2 and history[-1] == screen:
             state = state.with_(history=history[:-1])
-            target = Screen.parse(history[-2]) or target
+            target = history[-2]
         if not self._valid(target, state):
             target = MENU
         if target.kind is Kind.STEP and target.entry not in state.shown:
@@ -247,7 +247,7 @@ class Conversation:
         field in it too (only a new message can bring a keyboard)."""
         state = state.with_(language=language)
         notice = self.menus.keyboard_notice(state, "language_switched")
-        screen = Screen.parse(state.screen or "") or MENU
+        screen = state.screen or MENU
         state, replies = self.view(state, screen if self._valid(screen, state) else MENU, edit=edit)
         return state, ([*replies, notice] if edit else [notice, *replies])
 
@@ -259,10 +259,9 @@ class Conversation:
         methods = {m.id for m in self.knowledge.methods}
         tried = tuple(m for m in state.tried if m in methods)
         shown = tuple(m for m in state.shown if m in methods)
-        tools = state.tools if state.tools in ("yes", "no") else None
-        if (tried, shown, tools) != (state.tried, state.shown, state.tools):
-            state = state.with_(tried=tried, shown=shown, tools=tools)
-        history = tuple(h for h in state.history if self._valid(Screen.parse(h), state))
+        if (tried, shown) != (state.tried, state.shown):
+            state = state.with_(tried=tried, shown=shown)
+        history = tuple(h for h in state.history if self._valid(h, state))
         if history != state.history:  # a screen gone, or a step this car has not got
             state = state.with_(history=history)
         entry = self.knowledge.entries.get(state.method or "")
@@ -316,5 +315,7 @@ class Conversation:
                      kind=ReplyKind.NOTICE)
 
 
-def _is_car(value: str) -> bool:
-    return value in Generation.__members__ or value == CAR_UNSURE
+def _car(value: str) -> Car | None:
+    if value == CAR_UNSURE:
+        return CAR_UNSURE
+    return Generation(value) if value in Generation.__members__ else None

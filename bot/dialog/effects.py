@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.dialog.navigation import Screen
+
 
 class Question(StrEnum):
     """What a typed question got."""
@@ -62,7 +64,7 @@ class RunEnded:
 
 @dataclass(frozen=True)
 class Rated:
-    screen: str  # the rated screen's code (bot.dialog.navigation)
+    screen: Screen
     rating: Rating
 
 
@@ -70,7 +72,7 @@ class Rated:
 class Commented:
     """What went wrong, in the owner's words, after a 👎."""
 
-    screen: str
+    screen: Screen
     text: str
 
 

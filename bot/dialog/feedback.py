@@ -69,13 +69,13 @@ class Feedback:
                 state = state.with_(awaiting_comment=None)
                 thanks = plain(kit.ui("feedback_thanks", state))
                 shown = replace(shown, text=f"{shown.text}\n\n{thanks}", kind=ReplyKind.RATED_UP,
-                                effects=(Rated(code, Rating.UP),))
+                                effects=(Rated(screen, Rating.UP),))
             case "down":
-                state = state.with_(awaiting_comment=code)
+                state = state.with_(awaiting_comment=screen)
                 skip = (kit.button("button_skip_comment", state, Action.RATE, SKIP, code),)
                 shown = replace(self._with_row(shown, skip), kind=ReplyKind.RATED_DOWN,
                                 text=f"{shown.text}\n\n{bold(kit.ui('feedback_ask', state))}",
-                                effects=(Rated(code, Rating.DOWN),))
+                                effects=(Rated(screen, Rating.DOWN),))
             case _:
                 state = state.with_(awaiting_comment=None)
                 shown = replace(shown, kind=ReplyKind.COMMENT_SKIPPED, effects=())
@@ -89,14 +89,16 @@ class Feedback:
         if (not text or text in conversation.quick_replies
                 or conversation.reader.read(text[:MAX_QUESTION_CHARS]).urgent is not None):
             return None
-        commented = Commented(state.awaiting_comment or "", text)
+        if state.awaiting_comment is None:
+            return None
+        commented = Commented(state.awaiting_comment, text)
         state = state.with_(awaiting_comment=None)
         thanks = conversation.menus.notice("feedback_comment_thanks", state,
                                            kind=ReplyKind.COMMENTED).doing(commented)
         return state.showing(thanks.screen), [thanks]
 
-    def _rating_row(self, state: ChatState, code: str) -> tuple[Button, ...]:
-        kit = self.kit
+    def _rating_row(self, state: ChatState, screen: Screen) -> tuple[Button, ...]:
+        kit, code = self.kit, screen.code()
         return (kit.button("button_rate_up", state, Action.RATE, UP, code),
                 kit.button("button_rate_down", state, Action.RATE, DOWN, code))
 

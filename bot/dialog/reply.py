@@ -8,6 +8,7 @@ from enum import StrEnum
 from html import unescape
 
 from bot.dialog.effects import Effect
+from bot.dialog.navigation import Screen
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -70,7 +71,7 @@ class Reply:
     edit: bool = False  # replace the message whose button was tapped, rather than send anew
     quick_replies: tuple[tuple[str, ...], ...] = ()  # persistent keyboard under the input field
     kind: ReplyKind = ReplyKind.NOTICE
-    screen: str = ""  # the navigation screen it shows (bot.dialog.navigation), if any
+    screen: Screen | None = None  # the navigation screen it shows, if any
     picture: PictureRef | None = None  # shown with the text as its caption, if any
     # what showing it means happened (a way started, a question answered): declared by what
     # made it, collected by Conversation.handle, never sent

@@ -16,7 +16,7 @@ from bot.dialog.events import Command, Tap, TextMessage
 from bot.dialog.feedback import DOWN, UP
 from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Reply
-from bot.dialog.state import CAR_UNSURE, ChatState
+from bot.dialog.state import CAR_UNSURE, Car, ChatState
 from bot.knowledge import LANGUAGES, Generation, KnowledgeError
 
 MAX_SCREEN_CHARS = 900  # none longer: a phone shows ~600 without scrolling
@@ -82,7 +82,8 @@ def check_screens(conversation: Conversation) -> ScreenReport:
     {placeholder} fails here, not in a chat."""
     report = ScreenReport()
     for language in LANGUAGES:
-        for car in [None, CAR_UNSURE, *(g.value for g in Generation)]:
+        cars: list[Car | None] = [None, CAR_UNSURE, *Generation]
+        for car in cars:
             state = ChatState(language=language, car=car)
             for where, reply in _menus(conversation, state):
                 check_reply(reply, "knowledge/interface.yaml", None, f"{where} ({language}, "

@@ -321,7 +321,7 @@ class TypedText:
         state, noted = self._car(state, reading)
         leads += noted
         if reading.no_tools:
-            state = state.with_(tools="no")
+            state = state.with_(tools=False)
         if reading.symptom is not None:
             return _asked(self._symptom(state, reading.symptom, reading), Question.ANSWERED)
         walk = walks.screen_of(state)
@@ -340,7 +340,7 @@ class TypedText:
         if match.outcome is Outcome.ANSWER and match.answer_id is not None:
             return _asked(self.moves.view(state, Screen(Kind.ANSWER, match.answer_id),
                                           edit=False, lead=lead), Question.ANSWERED)
-        shown = Screen.parse(state.screen or "")
+        shown = state.screen
         if walk is not None and (leads or reading.no_tools):
             # "it's a 2023 if that matters", "no leads here": noted, and the walk stays
             return self.moves.view(state, walk, edit=False, lead=lead)
@@ -391,24 +391,24 @@ class TypedText:
         """A model year or generation names the car, when the message is about the boot or
         our car, or says only that ("it's a 2016 btw"): "what oil for my 2016" is neither."""
         generation = reading.match.generation
-        if generation is None or state.car == generation.value:
+        if generation is None or state.car == generation:
             return state, []
         if reading.match.outcome is Outcome.UNRELATED and not (about_ours or reading.car_only):
             return state, []
-        state = state.with_(car=generation.value)
+        state = state.with_(car=generation)
         return state, [self.kit.ui("car_noted", state, car=self.kit.car_name(state))]
 
     def _noted(self, state: ChatState, reading: Reading) -> ChatState:
         """What a reply says besides: the car, or that there are no jump leads."""
         state, _ = self._car(state, reading)
-        return state.with_(tools="no") if reading.no_tools else state
+        return state.with_(tools=False) if reading.no_tools else state
 
     # -- small things ----------------------------------------------------------------------------
 
     def _own_entries(self, state: ChatState) -> frozenset[str]:
         """The entries a question on the screen on show may be about: the way on screen,
         and "it won't open" while a run is under way."""
-        screen = Screen.parse(state.screen or "")
+        screen = state.screen
         own = {screen.entry} if screen is not None and screen.entry else set()
         if state.guided:
             own.add(self.knowledge.guided_entry)
@@ -417,7 +417,7 @@ class TypedText:
     def _runs_on(self, state: ChatState) -> bool:
         """Whether "didn't work" under the answer on show starts the run: a way's answer, or
         one that offers the run."""
-        screen = Screen.parse(state.screen or "")
+        screen = state.screen
         entry = self.knowledge.entries.get(screen.entry if screen is not None else "")
         return entry is None or entry.is_method or entry.id in self.knowledge.guided_offered_by
 

@@ -117,8 +117,7 @@ Intent = OnScreen | StepQuestion | CarNamed | Alarm | LanguageWanted | Chat | Qu
 
 def about_the_boot(state: ChatState) -> bool:
     """The chat has been about the boot: a walk, an answer or an emergency was shown."""
-    return any((screen := Screen.parse(code)) is not None and screen.kind in ABOUT_THE_BOOT
-               for code in state.history)
+    return any(screen.kind in ABOUT_THE_BOOT for screen in state.history)
 
 
 def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str],
@@ -126,7 +125,7 @@ def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str],
     """What the message means on the screen on show. `own_entries` are the entries the
     screen is about (the way on screen): a question landing on one of them asks about it.
     `runs_on`: "didn't work" under the answer on show starts the run."""
-    screen = Screen.parse(state.screen or "")
+    screen = state.screen
     kind = screen.kind if screen is not None else None
     if reading.urgent is not None:
         if kind is Kind.EMERGENCY and reading.urgent.emergency and screen is not None:

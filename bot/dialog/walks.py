@@ -63,19 +63,19 @@ class Walks:
         said_elsewhere = {item.partition(":")[2] for item in state.said
                           if not item.startswith(f"{entry.id}:")} if state.guided else set()
         return tuple(i for i, s in enumerate(entry.steps_for(state.generation))
-                     if not (state.tools == "no" and s.needs_tools)
+                     if not (state.tools is False and s.needs_tools)
                      and not _said(s, said_elsewhere))
 
     def answer_tools(self, state: ChatState, entry: Entry, index: int, has_tools: bool, *,
                      edit: bool) -> Result:
-        return self.step(state.with_(tools="yes" if has_tools else "no"), entry, index,
+        return self.step(state.with_(tools=has_tools), entry, index,
                          edit=edit)
 
     # -- the run -------------------------------------------------------------------------------
 
     def start(self, state: ChatState, *, tried: tuple[str, ...] = (), edit: bool,
-              lead: str = "", tools: str | None = None, at: str | None = None) -> Result:
-        """A new run; `tools` is "no" when the person said they have none; `at`, the way
+              lead: str = "", tools: bool | None = None, at: str | None = None) -> Result:
+        """A new run; `tools` is False when the person said they have none; `at`, the way
         to begin with when what they saw points there."""
         state = state.end_walk().with_(guided=True, tried=tried, tools=tools)
         state = state.with_(plan=tuple(self.remaining(state)))
@@ -158,8 +158,8 @@ class Walks:
         return self.step(state, entry, 0, edit=edit, lead=lead)
 
     def screen_of(self, state: ChatState) -> Screen | None:
-        parsed = Screen.parse(state.screen) if state.screen else None
-        return parsed if parsed is not None and parsed.kind in WALK_SCREENS else None
+        screen = state.screen
+        return screen if screen is not None and screen.kind in WALK_SCREENS else None
 
 
 def _said(step: Step, said: set[str]) -> bool:

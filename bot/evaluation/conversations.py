@@ -20,9 +20,10 @@ import yaml
 
 from bot.dialog import ChatState, Command, Conversation, Event, Reply, Tap, TextMessage
 from bot.dialog.callback_data import Action
-from bot.dialog.navigation import Kind, Screen
+from bot.dialog.navigation import Kind
 from bot.dialog.reply import Button, ReplyKind
 from bot.dialog.screens import language_of
+from bot.knowledge import Generation
 
 # Tap meanings, and the button actions that carry them.
 TAPS: Mapping[str, tuple[Action, ...]] = {
@@ -94,7 +95,7 @@ class _Chat:
     def __init__(self, conversation: Conversation, case: Case) -> None:
         self.conversation = conversation
         self.code = case.language_code
-        self.state = ChatState(car=case.car)
+        self.state = ChatState(car=Generation(case.car) if case.car else None)
         self.replies: list[Reply] = []
 
     def event_for(self, turn: Turn) -> Event | str:
@@ -194,7 +195,7 @@ def _main_reply(replies: Sequence[Reply]) -> Reply | None:
 
 
 def _way(state: ChatState) -> tuple[str | None, int | None]:
-    screen = Screen.parse(state.screen or "")
+    screen = state.screen
     if screen is None or screen.kind not in WAY_SCREENS:
         return None, None
     return screen.entry, screen.index + 1 if screen.kind is Kind.STEP else None
@@ -210,7 +211,7 @@ def _check(expect: Mapping[str, Any], before: ChatState, after: ChatState,
     opening = (replies[0].plain_text.strip().splitlines() or [""])[0].lower() if replies else ""
     way, step = _way(after)
     old_way, old_step = _way(before)
-    shown = Screen.parse(main.screen) if main is not None else None
+    shown = main.screen if main is not None else None
     answered = shown.entry if shown is not None else None
 
     def screen_is(name: str) -> bool:

@@ -88,7 +88,7 @@ class Tally:
                 case RunEnded():
                     counts[(Tally.NOTHING_WORKED, "")] += 1
                 case Commented(screen, _):
-                    counts[(Tally.COMMENT, screen)] += 1
+                    counts[(Tally.COMMENT, screen.code())] += 1
         return counts
 
 
@@ -137,13 +137,13 @@ class Recorder:
                         await self._unanswered(chat_id, event.text, outcome, now)
                 case Rated(screen, rating):
                     metrics.FEEDBACK_GIVEN.labels(rating.value).inc()
-                    await storage.feedback.rate(chat_id if self._keeps_text else None, screen,
-                                                rating.value, now)
+                    await storage.feedback.rate(chat_id if self._keeps_text else None,
+                                                screen.code(), rating.value, now)
                 case Commented(screen, text):
                     metrics.FEEDBACK_GIVEN.labels("comment").inc()
                     if self._keeps_text:
-                        await storage.feedback.comment(chat_id,
-                                                       Comment(screen, text, language, now))
+                        await storage.feedback.comment(
+                            chat_id, Comment(screen.code(), text, language, now))
 
     async def _unanswered(self, chat_id: int, text: str, outcome: Question, now: float
                           ) -> None:

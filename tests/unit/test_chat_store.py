@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.dialog.navigation import MENU, Kind, Screen
 from bot.dialog.state import CAR_UNSURE, ChatState
 from bot.storage import SqliteStorage, Storage
 from bot.storage.sqlite import DATABASE_NAME
@@ -28,9 +29,10 @@ PROJECT = Path(__file__).resolve().parents[2]
 MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guided=True,
                      tried=("key-fob",), shown=("safety-lock", "lid-button"),
                      plan=("safety-lock", "lid-button", "key-fob"),
-                     said=("safety-lock:unlock-twice",), tools="no",
-                     history=("menu", "step.lid-button.2", "step.lid-button.3"),
-                     awaiting_comment="answer.lid-button", told_languages=True,
+                     said=("safety-lock:unlock-twice",), tools=False,
+                     history=(MENU, Screen(Kind.STEP, "lid-button", 2),
+                              Screen(Kind.STEP, "lid-button", 3)),
+                     awaiting_comment=Screen(Kind.ANSWER, "lid-button"), told_languages=True,
                      pending="trunk-wont-open")
 
 

@@ -62,7 +62,7 @@ class Articles:
         if kind is not ReplyKind.EMERGENCY:  # someone shut in: nothing to distract
             menu_row = (*menu_row, kit.share(entry, state))
         rows.append(menu_row)
-        return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=kind, screen=screen.code(),
+        return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=kind, screen=screen,
                      picture=picture, effects=(AnswerShown(entry.id),))
 
     def more(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
@@ -94,7 +94,7 @@ class Articles:
         if entry.is_method:
             rows.insert(0, (kit.button("button_walk", state, Action.WALK, entry.id, 0),))
         return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=ReplyKind.MORE,
-                     screen=screen.code(), picture=picture)
+                     screen=screen, picture=picture)
 
     def sources(self, state: ChatState, entry: Entry, *, edit: bool) -> Reply:
         """Where the entry's claims come from: one line per source, its title a link, so a
@@ -110,7 +110,7 @@ class Articles:
         if note:
             lines.append("\n" + note)
         return Reply("\n".join(lines), (kit.menu_row(state, screen),), edit=edit,
-                     kind=ReplyKind.SOURCES, screen=screen.code(), picture=picture)
+                     kind=ReplyKind.SOURCES, screen=screen, picture=picture)
 
     # -- a walk --------------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ class Articles:
                        else kit.button("button_skip_way", state, Action.SKIP, method.id))
             rows = (outcome, navigation, menu) if last else (navigation, outcome, menu)
         return Reply("\n\n".join(parts), rows, edit=edit, kind=kind,
-                     screen=screen.code(), picture=picture)
+                     screen=screen, picture=picture)
 
     def step_help(self, state: ChatState, method: Entry, index: int, shown: tuple[int, ...],
                   lines: list[str], *, way: tuple[int, int] | None) -> Reply:
@@ -211,7 +211,7 @@ class Articles:
                           Screen(Kind.EMERGENCY, entry.id, min(index + 1, len(entry.steps))))),
                 (kit.button("button_menu", state, Action.VIEW, "menu"),))
         shown = (AnswerShown(entry.id),) if index == 0 else ()
-        return Reply("\n\n".join(parts), rows, kind=ReplyKind.EMERGENCY, screen=screen.code(),
+        return Reply("\n\n".join(parts), rows, kind=ReplyKind.EMERGENCY, screen=screen,
                      effects=shown)
 
     def tools_question(self, state: ChatState, method: Entry, index: int, *, edit: bool,
@@ -228,7 +228,7 @@ class Articles:
                  kit.button("button_tools_no", state, Action.TOOLS, "no", method.id, index)),
                 kit.menu_row(state, screen))
         return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.TOOLS_QUESTION,
-                     screen=screen.code(), picture=picture)
+                     screen=screen, picture=picture)
 
     def gate_question(self, state: ChatState, method: Entry, *, edit: bool, lead: str = "",
                       way: tuple[int, int] | None = None) -> Reply:
@@ -245,19 +245,19 @@ class Articles:
                  kit.button("button_gate_no", state, Action.GATE, "no", method.id)),
                 kit.menu_row(state, screen))
         return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.GATE_QUESTION,
-                     screen=screen.code())
+                     screen=screen)
 
     def worked(self, state: ChatState, method: Entry, *, edit: bool) -> Reply:
         if not method.is_method:  # someone shut in, and now out
             return Reply(bold(self.kit.ui("emergency_worked", state)),
                          (self.kit.menu_row(state),), edit=edit, kind=ReplyKind.WORKED,
-                         screen=Screen(Kind.WORKED, method.id).code())
+                         screen=Screen(Kind.WORKED, method.id))
         text = bold(self.kit.ui("worked", state))
         if method.prevention is not None:
             tip = method.prevention.in_(language_of(state))
             text += "\n\n" + plain(self.kit.ui("worked_prevention", state, tip=tip))
         return Reply(text, (self.kit.menu_row(state),), edit=edit, kind=ReplyKind.WORKED,
-                     screen=Screen(Kind.WORKED, method.id).code())
+                     screen=Screen(Kind.WORKED, method.id))
 
     def nothing_worked(self, state: ChatState, *, edit: bool) -> Reply:
         """The honest end of a run: what is most likely broken and who can help, without
@@ -269,4 +269,4 @@ class Articles:
                 kit.menu_row(state))
         return Reply(plain(kit.ui("guided_exhausted", state)), rows, edit=edit,
                      kind=ReplyKind.NOTHING_WORKED,
-                     screen=Screen(Kind.NOTHING_WORKED).code())
+                     screen=Screen(Kind.NOTHING_WORKED))

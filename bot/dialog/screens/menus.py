@@ -41,7 +41,7 @@ class Menus:
             plain(kit.ui("main_menu_car", state, car=kit.car_name(state))),
         ) if part)
         return Reply(text, (*self.continue_row(state), *self.main_menu_buttons(state)),
-                     edit=edit, kind=kind, screen=MENU.code())
+                     edit=edit, kind=kind, screen=MENU)
 
     def continue_row(self, state: ChatState) -> tuple[tuple[Button, ...], ...]:
         """Back to the step the owner left, if a walk is under way (it survives restarts)."""
@@ -66,7 +66,7 @@ class Menus:
     def help(self, state: ChatState, *, lead: str = "") -> Reply:
         text = "\n\n".join(p for p in (plain(lead), plain(self.kit.ui("help", state))) if p)
         return Reply(text, self.main_menu_buttons(state), kind=ReplyKind.HELP,
-                     screen=Screen(Kind.HELP).code())
+                     screen=Screen(Kind.HELP))
 
     def ways(self, state: ChatState, *, edit: bool) -> Reply:
         kit = self.kit
@@ -74,7 +74,7 @@ class Menus:
         rows = tuple((Button(kit.title(m, state), kit.codec.pack(Action.WALK, m.id, 0)),)
                      for m in methods)
         return Reply(bold(kit.ui("ways_title", state)), (*rows, kit.menu_row(state, WAYS)),
-                     edit=edit, kind=ReplyKind.WAYS, screen=WAYS.code())
+                     edit=edit, kind=ReplyKind.WAYS, screen=WAYS)
 
     def faq(self, state: ChatState, *, edit: bool) -> Reply:
         kit = self.kit
@@ -83,7 +83,7 @@ class Menus:
         entries.sort(key=lambda e: (e.kind is not EntryKind.FAQ, e.id))
         rows = tuple((kit.entry_button(e, state),) for e in entries)
         return Reply(bold(kit.ui("faq_title", state)), (*rows, kit.menu_row(state, FAQ)),
-                     edit=edit, kind=ReplyKind.FAQ, screen=FAQ.code())
+                     edit=edit, kind=ReplyKind.FAQ, screen=FAQ)
 
     def car_question(self, state: ChatState, *, edit: bool, then: str | None = None,
                      lead: str = "") -> Reply:
@@ -97,7 +97,7 @@ class Menus:
                 kit.menu_row(state, Screen(Kind.CAR)))
         text = "\n\n".join(p for p in (plain(lead), plain(kit.ui("car_question", state))) if p)
         return Reply(text, rows, edit=edit, kind=ReplyKind.CAR_QUESTION,
-                     screen=Screen(Kind.CAR).code())
+                     screen=Screen(Kind.CAR))
 
     def language_choice(self, state: ChatState) -> Reply:
         """Both languages at once: the person has not chosen one yet."""

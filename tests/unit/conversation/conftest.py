@@ -76,7 +76,7 @@ class Chat:
 
     @property
     def screen(self) -> Screen | None:
-        return Screen.parse(self.state.screen or "")
+        return self.state.screen
 
     @property
     def way(self) -> str | None:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.dialog import ChatState, Conversation
 from bot.dialog.callback_data import Action
+from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Reply, ReplyKind
 from bot.knowledge import Knowledge
 from tests.unit.conversation.conftest import Chat
@@ -46,7 +47,7 @@ def test_a_thumbs_up_keeps_the_answer_thanks_once_and_asks_nothing_more(chat: Ch
     assert "Thanks" in rated.plain_text
     assert rating_row(rated) == [], "never a second prompt on the same answer"
     assert chat.state.awaiting_comment is None
-    assert chat.screen is not None and chat.screen.code() == answer.screen
+    assert chat.screen is not None and chat.screen == answer.screen
 
 
 def test_a_thumbs_down_asks_what_went_wrong_and_takes_the_next_message(chat: Chat) -> None:
@@ -142,7 +143,7 @@ def test_a_forged_rating_gets_the_stale_button_notice(chat: Chat, data: str) -> 
 def test_forget_says_so_in_the_chats_language_and_leaves_a_fresh_chat(
         conversation: Conversation, knowledge: Knowledge, language: str) -> None:
     chat = Chat(conversation, state=ChatState(language=language, car="J11", method="key-fob",
-                                              step=2, history=("step.key-fob.2",)))
+                                              step=2, history=(Screen(Kind.STEP, "key-fob", 2),)))
     (done,) = chat.send("/forget")
     assert done.kind is ReplyKind.FORGOTTEN
     assert done.plain_text == knowledge.ui("forget_done", language)

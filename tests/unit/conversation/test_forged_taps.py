@@ -10,7 +10,7 @@ import pytest
 
 from bot.dialog import ChatState, Conversation, Tap
 from bot.dialog.callback_data import Action
-from bot.dialog.navigation import Kind, Screen
+from bot.dialog.navigation import MENU, Kind, Screen
 from bot.dialog.state import CAR_UNSURE
 from bot.knowledge import Generation, Knowledge
 
@@ -46,7 +46,7 @@ def test_a_step_the_chats_car_does_not_have_gets_the_older_menu_notice(
         conversation: Conversation, knowledge: Knowledge, kind: Kind) -> None:
     stale = knowledge.ui("stale_button", "en")
     for entry_id, car, index in shorter_for_some_car(knowledge):
-        state = ChatState(language="en", car=car, history=("menu",))
+        state = ChatState(language="en", car=car, history=(MENU,))
         data = conversation.kit.codec.pack(Action.VIEW, Screen(kind, entry_id, index).code())
         after, (reply,), _ = conversation.handle(state, Tap(data))
         assert stale in reply.text, (entry_id, car, index)
@@ -58,7 +58,7 @@ def test_no_step_index_on_any_car_raises_or_says_something_went_wrong(
     wrong = knowledge.ui("something_went_wrong", "en")
     walked = [e for e in knowledge.entries.values() if e.steps]
     for entry, car, walking in itertools.product(walked, CARS, [False, True]):
-        state = ChatState(language="en", car=car, history=("menu",))
+        state = ChatState(language="en", car=car, history=(MENU,))
         if walking:  # mid-walk, so Back and "next" have a place to come from
             state = state.with_(method=entry.id, guided=True, shown=(entry.id,))
         for index in range(len(entry.steps) + 2):

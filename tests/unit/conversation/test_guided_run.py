@@ -240,7 +240,7 @@ def test_no_jump_leads_said_with_the_problem_starts_the_run_without_tools(
     """Leads named as missing are not the question: the run, not the flat-battery page."""
     chat = Chat(conversation, code)
     chat.send(text)
-    assert chat.kind is ReplyKind.WALK and chat.state.guided and chat.state.tools == "no"
+    assert chat.kind is ReplyKind.WALK and chat.state.guided and chat.state.tools is False
 
 
 def test_every_way_named_as_tried_ends_honestly_at_once(conversation: Conversation) -> None:

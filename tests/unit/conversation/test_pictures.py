@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.dialog import Conversation, PictureRef
 from bot.dialog.callback_data import Action
+from bot.dialog.navigation import Kind, Screen
 from bot.dialog.terminal_render import plain_text
 from tests.unit.conversation.conftest import Chat
 
@@ -25,7 +26,7 @@ def test_the_first_step_of_the_opener_shows_where_it_is(chat: Chat) -> None:
 
 def test_every_screen_of_an_entry_with_a_drawing_shows_one(chat: Chat) -> None:
     chat.send("flat battery, no power")  # power-failure: its first drawing is the key's
-    (answer,) = [r for r in chat.replies if r.screen == "answer.power-failure"]
+    (answer,) = [r for r in chat.replies if r.screen == Screen(Kind.ANSWER, "power-failure")]
     assert answer.picture == PictureRef("key", "en")
     (more,) = chat.press(Action.VIEW, "more.power-failure")
     (sources,) = chat.press(Action.VIEW, "sources.power-failure")

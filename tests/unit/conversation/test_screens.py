@@ -9,6 +9,7 @@ import pytest
 
 from bot.dialog import ChatState, Conversation, Unsupported
 from bot.dialog.callback_data import Action
+from bot.dialog.navigation import MENU
 from bot.dialog.reply import ReplyKind
 from bot.dialog.self_check import AIM_SCREEN_CHARS, check_screens, visible_length
 from bot.knowledge import LANGUAGES, Knowledge
@@ -146,7 +147,7 @@ def test_reset_forgets_car_and_progress(chat: Chat) -> None:
     chat.send("🔑 Key fob")
     chat.send("/reset")
     assert chat.state.car is None and chat.state.method is None
-    assert chat.state.history == ("menu",), "Back has nothing from before the reset"
+    assert chat.state.history == (MENU,), "Back has nothing from before the reset"
 
 
 def test_car_can_be_changed_and_is_kept(chat: Chat) -> None:

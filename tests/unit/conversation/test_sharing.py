@@ -10,6 +10,7 @@ from bot.cli.startup import Loaded
 from bot.dialog import Command
 from bot.dialog.callback_data import Action
 from bot.dialog.conversation import Conversation
+from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import ReplyKind
 from bot.dialog.sharing import DESCRIPTION_CHARS, InlineArticles, entry_for_payload
 from bot.knowledge import Knowledge
@@ -25,8 +26,9 @@ def inline(loaded: Loaded) -> InlineArticles:
 def test_a_deep_link_opens_that_answer_after_the_greeting(chat: Chat) -> None:
     greeting, answer = chat.send("/start power-failure")
     assert greeting.kind is ReplyKind.GREETING and greeting.quick_replies
-    assert answer.kind is ReplyKind.ANSWER and answer.screen == "answer.power-failure"
-    assert chat.state.screen == "answer.power-failure"  # Back and typed replies work from it
+    assert answer.kind is ReplyKind.ANSWER and answer.screen == Screen(Kind.ANSWER, "power-failure")
+    # Back and typed replies work from it
+    assert chat.state.screen == Screen(Kind.ANSWER, "power-failure")
 
 
 def test_a_deep_link_waits_for_the_language_question(conversation: Conversation) -> None:
@@ -36,7 +38,7 @@ def test_a_deep_link_waits_for_the_language_question(conversation: Conversation)
     assert question.kind is ReplyKind.LANGUAGE_CHOICE
     replies = chat.press(Action.LANGUAGE, "ru")
     assert [r.kind for r in replies if r.kind is ReplyKind.ANSWER], [r.kind for r in replies]
-    assert chat.state.screen == "answer.power-failure" and chat.state.language == "ru"
+    assert chat.state.screen == Screen(Kind.ANSWER, "power-failure") and chat.state.language == "ru"
 
 
 @pytest.mark.parametrize("payload", ["no-such-entry", "POWER-FAILURE", "power failure",
@@ -58,7 +60,7 @@ def test_every_answer_offers_to_share_itself(chat: Chat, knowledge: Knowledge) -
         shares = [b for b in chat.buttons() if b.share]
         assert [b.share for b in shares] == [entry_id], entry_id
     (shown,) = chat.tap_data(shares[0].data)  # tapped as a plain button: the answer again
-    assert shown.screen == f"answer.{entry_id}"
+    assert shown.screen == Screen(Kind.ANSWER, entry_id)
 
 
 def test_an_emergency_answer_offers_no_share_button(chat: Chat) -> None:

@@ -104,7 +104,7 @@ def test_a_beep_without_lifting_is_the_power_tailgate(conversation: Conversation
     chat = Chat(conversation, "en")
     chat.send("the power tailgate beeps but won't lift")
     assert chat.screen is not None and chat.screen.entry == "power-tailgate"
-    assert "power is reaching the tailgate" in chat.text
+    assert "power reaches the tailgate" in chat.text
 
 
 def test_after_the_call_for_help_each_message_gives_the_next_step(
