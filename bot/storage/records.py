@@ -1,23 +1,18 @@
 """The records of what the people who run the bot are told (interface.py: ChatActivity,
-Tallies, Feedback, UnansweredQuestions), written once for every backend.
-
-Each backend hands over an `Sql` that runs these statements its own way (sqlite.py: the file's
-connection; postgres.py: a pool, PostgreSQL's placeholders, riding out an outage), so the two
-backends keep the same tables, count the same way, and /forget and the retention period delete
-the same rows: there is one copy of each statement to get right. The SQL is plain enough for
-both (BIGINT chat ids, DOUBLE PRECISION times, TEXT days, INSERT ... ON CONFLICT ... DO UPDATE).
+Tallies, Feedback, UnansweredQuestions): their tables, their statements (through a backend's
+`Sql`, sql.py, like every table's) and what the retention period deletes.
 
 No row holds a name or a user id; the chat ids in chat_activity, feedback_rating and
-feedback_comment are what /forget deletes.
+feedback_comment are what /forget deletes (tables.py: FORGET_CHAT).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping
 
-from bot.storage.interface import UNANSWERED_KEPT, Candidate, Comment, UnansweredQuestion
+from bot.storage.interface import Candidate, Comment, UnansweredQuestion
+from bot.storage.sql import Sql
 
 # A migration step of each backend (sqlite.py, postgres_schema.py): released, so never edited;
 # a change is a new step in both.
@@ -69,14 +64,7 @@ CREATE INDEX IF NOT EXISTS unanswered_question_wording ON unanswered_question (q
                                                                                language);
 """
 
-# Everything kept about one chat; a table added per chat adds its statement here.
-FORGET_CHAT = (
-    "DELETE FROM chat_state WHERE chat_id = ?",
-    "DELETE FROM chat_activity WHERE chat_id = ?",
-    "DELETE FROM feedback_comment WHERE chat_id = ?",
-    "UPDATE feedback_rating SET chat_id = NULL WHERE chat_id = ?",
-    "DELETE FROM picture_file WHERE chat_id = ?",  # bot.storage.PictureFiles: issue 9
-)
+# The retention period's end (Storage.expire).
 EXPIRE = (
     "DELETE FROM unanswered_question WHERE asked_at < ?",
     "DELETE FROM feedback_comment WHERE written_at < ?",
@@ -86,39 +74,6 @@ EXPIRE = (
 KEEP_LATEST_QUESTIONS = (
     "DELETE FROM unanswered_question WHERE asked_at < (SELECT asked_at FROM "
     "unanswered_question ORDER BY asked_at DESC LIMIT 1 OFFSET ?)")
-
-Row = tuple[Any, ...]
-
-
-class Sql(Protocol):
-    """How a backend runs a statement written with `?` placeholders (and no other `?`)."""
-
-    async def execute(self, statement: str, values: Sequence[object] = ()) -> None: ...
-
-    async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]: ...
-
-    async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
-        """Each statement with the one value, all in one transaction."""
-        ...
-
-
-class Records:
-    """The part of `Storage` every backend shares: the four records and what deletes them.
-    A backend's Storage inherits it and hands it the backend's Sql."""
-
-    def __init__(self, sql: Sql) -> None:
-        self._sql = sql
-        self.activity = SqlChatActivity(sql)
-        self.tallies = SqlTallies(sql)
-        self.feedback = SqlFeedback(sql)
-        self.unanswered = SqlUnansweredQuestions(sql)
-
-    async def forget_chat(self, chat_id: int) -> None:
-        await self._sql.in_one_transaction(FORGET_CHAT, chat_id)
-
-    async def expire(self, before: float, keep_questions: int = UNANSWERED_KEPT) -> None:
-        await self._sql.in_one_transaction(EXPIRE, before)
-        await self._sql.execute(KEEP_LATEST_QUESTIONS, (max(keep_questions, 1) - 1,))
 
 
 class SqlChatActivity:
