@@ -100,8 +100,10 @@ class PostgresSql:
         self._pool = pool
         self._run = run
 
-    async def execute(self, statement: str, values: Sequence[object] = ()) -> None:
-        await self._run(self._pool, lambda connection: connection.execute(
+    async def execute(self, statement: str, values: Sequence[object] = (), *,
+                      adds: bool = False) -> None:
+        run = self._run.at_most_once if adds else self._run
+        await run(self._pool, lambda connection: connection.execute(
             _placeholders(statement), values))
 
     async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]:

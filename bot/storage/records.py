@@ -4,6 +4,12 @@ Tallies, Feedback, UnansweredQuestions): their tables, their statements (through
 
 No row holds a name or a user id; the chat ids in chat_activity, feedback_rating and
 feedback_comment are what /forget deletes (tables.py: FORGET_CHAT).
+
+A statement that adds (a count, a comment, a rating tied to no chat, one more asking of a
+question) is marked `adds=True`: it is not made idempotent but runs at most once, never tried
+again after a failure it cannot see the end of, so /stats may miss a turn when the database's
+connection drops mid-statement but never counts one twice. Its failure reaches the recorder,
+which logs it (bot/records/recorder.py).
 """
 
 from __future__ import annotations
@@ -97,6 +103,7 @@ class SqlTallies:
         self._sql = sql
 
     async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        """At most once: the upsert adds to the counts, so it is never run again blindly."""
         if not counts:
             return
         # One statement, so one transaction and one round trip, however many counts; rows in
@@ -108,7 +115,7 @@ class SqlTallies:
             "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
             "excluded.count",
             [value for (name, subject), count in sorted(counts.items())
-             for value in (day, name, subject, count)])
+             for value in (day, name, subject, count)], adds=True)
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
         rows = await self._sql.fetch(
@@ -127,7 +134,7 @@ class SqlFeedback:
             "INSERT INTO feedback_rating (chat_id, subject, rating, rated_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, subject) DO UPDATE SET "
             "rating = excluded.rating, rated_at = excluded.rated_at",
-            (chat_id, subject, rating, at))
+            (chat_id, subject, rating, at), adds=chat_id is None)
 
     async def ratings(self) -> dict[tuple[str, str], int]:
         rows = await self._sql.fetch("SELECT subject, rating, COUNT(*) FROM feedback_rating "
@@ -138,7 +145,8 @@ class SqlFeedback:
         await self._sql.execute(
             "INSERT INTO feedback_comment (chat_id, subject, comment, language, written_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (chat_id, comment.subject, comment.text, comment.language, comment.written_at))
+            (chat_id, comment.subject, comment.text, comment.language, comment.written_at),
+            adds=True)
 
     async def comments(self, since: float = 0.0) -> list[Comment]:
         rows = await self._sql.fetch(
@@ -163,7 +171,7 @@ class SqlUnansweredQuestions:
             "candidates = ? WHERE question = ? AND language = ? AND asked_at = (SELECT "
             "MAX(asked_at) FROM unanswered_question WHERE question = ? AND language = ?)",
             (question.times, question.asked_at, question.outcome, candidates, *wording,
-             *wording))
+             *wording), adds=True)
         await self._sql.execute(
             "INSERT INTO unanswered_question (question, language, outcome, candidates, "
             "asked_at, times) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "

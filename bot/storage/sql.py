@@ -20,7 +20,13 @@ Row = tuple[Any, ...]
 class Sql(Protocol):
     """How a backend runs a statement written with `?` placeholders (and no other `?`)."""
 
-    async def execute(self, statement: str, values: Sequence[object] = ()) -> None: ...
+    async def execute(self, statement: str, values: Sequence[object] = (), *,
+                      adds: bool = False) -> None:
+        """`adds`: the statement adds (a count, a row), so running it twice would count
+        twice. A backend that tries failed statements again must not try this one again once
+        it may have reached the database (a connection dropped after the commit leaves that
+        unknown): it runs at most once, and its failure is raised to the caller."""
+        ...
 
     async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]: ...
 

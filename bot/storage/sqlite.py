@@ -139,12 +139,14 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
 
 
 class SqliteSql:
-    """Every table's statements (tables.py) on the file's one connection, in autocommit."""
+    """Every table's statements (tables.py) on the file's one connection, in autocommit. No
+    statement is tried again here, so one that adds runs at most once already."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
-    async def execute(self, statement: str, values: Sequence[object] = ()) -> None:
+    async def execute(self, statement: str, values: Sequence[object] = (), *,
+                      adds: bool = False) -> None:
         self._db.execute(statement, values)
 
     async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]:
