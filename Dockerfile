@@ -22,7 +22,8 @@ COPY tests/unit/test_framework_workaround.py ./tests/unit/
 RUN python -m pytest --noconftest -p no:cacheprovider tests/unit/test_framework_workaround.py \
     && pip wheel --no-deps --no-build-isolation --no-index --wheel-dir /wheels .
 
-# -- the image: the locked dependencies and the wheel, nothing of the source tree
+# -- the image: the locked dependencies and the wheel, nothing of the source tree. The lock
+# holds the postgres extra (PostgreSQL's driver, for DATABASE_URL): one image serves either store.
 FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -30,11 +30,12 @@ test: install lint
 	$(PY) -m bot check
 	$(PY) -m pytest
 
-# The image installs exactly these (Dockerfile), hashes checked: run after changing a
-# dependency. uv resolves for every platform and Python 3.11+ at once; it is needed only here.
+# The image installs exactly these (Dockerfile), hashes checked, PostgreSQL's driver included
+# (the postgres extra): run after changing a dependency. uv resolves for every platform and
+# Python 3.11+ at once; it is needed only here.
 LOCK := --universal --python-version 3.11 --generate-hashes --quiet
 lock: install
 	$(PY) -m pip install --quiet 'uv>=0.9,<1'
-	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK) -o requirements.lock
-	$(VENV)/bin/uv pip compile pyproject.toml --extra image-build -c requirements.lock $(LOCK) \
-		-o requirements-build.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra postgres $(LOCK) -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra image-build --extra postgres \
+		-c requirements.lock $(LOCK) -o requirements-build.lock

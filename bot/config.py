@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -126,6 +127,7 @@ def _database_url(env: dict[str, str]) -> str | None:
     url = env.get("DATABASE_URL", "").strip()
     if not url:
         return None
+    _require_postgres_driver()
     problem = _database_url_problem(url)
     if problem:
         raise ConfigError(f"DATABASE_URL={database_address(url)} is not a PostgreSQL URL: "
@@ -134,6 +136,18 @@ def _database_url(env: dict[str, str]) -> str | None:
                           "percent-encoded (@ as %40), or unset it to keep state in SQLite "
                           "under BOT_DATA_DIR")
     return url
+
+
+def _require_postgres_driver() -> None:
+    """PostgreSQL's driver is an optional extra (pyproject.toml: postgres), and without it
+    DATABASE_URL can be neither read (libpq reads it) nor used: said before anything else."""
+    for module in ("psycopg", "psycopg_pool"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise ConfigError("DATABASE_URL is set, but PostgreSQL support is not installed: "
+                              "pip install '.[postgres]', or unset DATABASE_URL to keep "
+                              "everything in SQLite under BOT_DATA_DIR") from None
 
 
 def _database_url_problem(url: str) -> str | None:

@@ -118,9 +118,13 @@ def is_host(text: str) -> bool:
 
 
 def libpq_reading(url: str) -> dict[str, str] | None:
-    """The URL as libpq reads it (its own parser, through psycopg); None if it cannot."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
+    """The URL as libpq reads it (its own parser, through psycopg); None if it cannot, or if
+    psycopg is not installed (the postgres extra: config.py stops a DATABASE_URL then)."""
+    try:
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:
+        return None
 
     try:
         return {key: str(value) for key, value in conninfo_to_dict(url).items()}

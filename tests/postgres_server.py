@@ -14,6 +14,7 @@ away and comes back.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 import os
@@ -121,3 +122,84 @@ class PostgresServer:
         self.stop()
         with contextlib.suppress(OSError):
             shutil.rmtree(self.root)
+
+
+class CuttingProxy:
+    """A TCP hop between the bot and the server that can cut a connection at the worst moment:
+    `cut_after(marker)` cuts the next connection to send a statement holding `marker` once the
+    server has finished it (its ReadyForQuery: committed, in autocommit), before the bot hears
+    so. The bot sees a dropped connection and cannot know whether the statement took effect."""
+
+    def __init__(self, server_port: int) -> None:
+        self._server_port = server_port
+        self._marker: bytes | None = None
+        self._listener: asyncio.Server | None = None
+        self._pumps: set[asyncio.Task[None]] = set()
+        self.port = 0
+        self.cuts = 0
+
+    async def __aenter__(self) -> CuttingProxy:
+        self._listener = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = int(self._listener.sockets[0].getsockname()[1])
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._listener is not None
+        self._listener.close()
+        for pump in self._pumps:
+            pump.cancel()
+        await asyncio.gather(*self._pumps, return_exceptions=True)
+
+    def url(self, database_url: str) -> str:
+        """The same database, reached through this hop."""
+        return database_url.replace(f":{self._server_port}/", f":{self.port}/")
+
+    def cut_after(self, marker: bytes) -> None:
+        self._marker = marker
+
+    async def _serve(self, client_in: asyncio.StreamReader,
+                     client_out: asyncio.StreamWriter) -> None:
+        server_in, server_out = await asyncio.open_connection("127.0.0.1", self._server_port)
+        doomed = asyncio.Event()
+
+        async def up() -> None:
+            while data := await client_in.read(65536):
+                if self._marker is not None and self._marker in data:
+                    self._marker = None
+                    doomed.set()
+                server_out.write(data)
+                await server_out.drain()
+
+        async def down() -> None:
+            answer = b""
+            while data := await server_in.read(65536):
+                if doomed.is_set():  # the connection was idle: the answer starts here
+                    answer += data
+                    if _holds_ready_for_query(answer):
+                        self.cuts += 1
+                        break
+                    continue
+                client_out.write(data)
+                await client_out.drain()
+
+        pumps = [asyncio.create_task(up()), asyncio.create_task(down())]
+        self._pumps.update(pumps)
+        try:
+            await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for pump in pumps:
+                pump.cancel()
+                self._pumps.discard(pump)
+            client_out.close()
+            server_out.close()
+
+
+def _holds_ready_for_query(stream: bytes) -> bool:
+    """Whether the server's messages (a type byte, then a length counting itself) include
+    ReadyForQuery, 'Z': the statement, and its transaction, are done."""
+    at = 0
+    while at + 5 <= len(stream):
+        if stream[at] == ord("Z"):
+            return True
+        at += 1 + int.from_bytes(stream[at + 1:at + 5], "big")
+    return False

@@ -138,7 +138,8 @@ class Tallies(Protocol):
 
     async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
         """Adds each (name, subject) count to the day's, all in one transaction (a turn's
-        counts: one commit, not one per count)."""
+        counts: one commit, not one per count), at most once: a failure whose outcome is
+        unknown is raised, never tried again to count twice."""
         ...
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:

@@ -3,7 +3,9 @@ ride out the database going away.
 
 Every call is tried again, backing off to 5 s, for as long as the database does not answer:
 the update being handled waits, unconfirmed to Telegram, and is finished when the database is
-back, so nothing is lost and no reply is made from a state that was not saved. (This retry
+back, so nothing is lost and no reply is made from a state that was not saved. Except a
+statement that adds (a count, a row): tried again after its connection dropped, it would add
+twice whenever the first try had committed, so it runs at most once (`at_most_once`). (This retry
 lives here rather than in bot/delivery/retries.py because storage sits below the delivery
 layer; reconnecting is the backend's own business.) At start-up, a database that does not
 answer stops the bot with a message instead (postgres.py).
@@ -88,6 +90,17 @@ class Retrying:
                 return await call(connection)
 
         return await self.until_done(on_a_pooled_connection)
+
+    async def at_most_once(self, pool: AsyncConnectionPool[Connection],
+                           call: Callable[[Connection], Awaitable[T]]) -> T:
+        """Only waiting for a connection, which sends nothing, is tried again; once the call
+        has sent its statement, a failure is raised, whether or not it reached the database
+        (a connection dropped after the commit looks like one dropped before it)."""
+        connection = await self.until_done(pool.getconn)
+        try:
+            return await call(connection)
+        finally:
+            await pool.putconn(connection)  # a broken one is discarded
 
     async def until_done(self, attempt_once: Callable[[], Awaitable[T]]) -> T:
         """A closed store (shutting down) fails at once: waiting would never end."""

@@ -1,23 +1,24 @@
 """The records of what the people who run the bot are told (interface.py: ChatActivity,
-Tallies, Feedback, UnansweredQuestions), written once for every backend.
-
-Each backend hands over an `Sql` that runs these statements its own way (sqlite.py: the file's
-connection; postgres.py: a pool, PostgreSQL's placeholders, riding out an outage), so the two
-backends keep the same tables, count the same way, and /forget and the retention period delete
-the same rows: there is one copy of each statement to get right. The SQL is plain enough for
-both (BIGINT chat ids, DOUBLE PRECISION times, TEXT days, INSERT ... ON CONFLICT ... DO UPDATE).
+Tallies, Feedback, UnansweredQuestions): their tables, their statements (through a backend's
+`Sql`, sql.py, like every table's) and what the retention period deletes.
 
 No row holds a name or a user id; the chat ids in chat_activity, feedback_rating and
-feedback_comment are what /forget deletes.
+feedback_comment are what /forget deletes (tables.py: FORGET_CHAT).
+
+A statement that adds (a count, a comment, a rating tied to no chat, one more asking of a
+question) is marked `adds=True`: it is not made idempotent but runs at most once, never tried
+again after a failure it cannot see the end of, so /stats may miss a turn when the database's
+connection drops mid-statement but never counts one twice. Its failure reaches the recorder,
+which logs it (bot/records/recorder.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping
 
-from bot.storage.interface import UNANSWERED_KEPT, Candidate, Comment, UnansweredQuestion
+from bot.storage.interface import Candidate, Comment, UnansweredQuestion
+from bot.storage.sql import Sql
 
 # A migration step of each backend (sqlite.py, postgres_schema.py): released, so never edited;
 # a change is a new step in both.
@@ -69,14 +70,7 @@ CREATE INDEX IF NOT EXISTS unanswered_question_wording ON unanswered_question (q
                                                                                language);
 """
 
-# Everything kept about one chat; a table added per chat adds its statement here.
-FORGET_CHAT = (
-    "DELETE FROM chat_state WHERE chat_id = ?",
-    "DELETE FROM chat_activity WHERE chat_id = ?",
-    "DELETE FROM feedback_comment WHERE chat_id = ?",
-    "UPDATE feedback_rating SET chat_id = NULL WHERE chat_id = ?",
-    "DELETE FROM picture_file WHERE chat_id = ?",  # bot.storage.PictureFiles: issue 9
-)
+# The retention period's end (Storage.expire).
 EXPIRE = (
     "DELETE FROM unanswered_question WHERE asked_at < ?",
     "DELETE FROM feedback_comment WHERE written_at < ?",
@@ -86,39 +80,6 @@ EXPIRE = (
 KEEP_LATEST_QUESTIONS = (
     "DELETE FROM unanswered_question WHERE asked_at < (SELECT asked_at FROM "
     "unanswered_question ORDER BY asked_at DESC LIMIT 1 OFFSET ?)")
-
-Row = tuple[Any, ...]
-
-
-class Sql(Protocol):
-    """How a backend runs a statement written with `?` placeholders (and no other `?`)."""
-
-    async def execute(self, statement: str, values: Sequence[object] = ()) -> None: ...
-
-    async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]: ...
-
-    async def in_one_transaction(self, statements: Sequence[str], value: object) -> None:
-        """Each statement with the one value, all in one transaction."""
-        ...
-
-
-class Records:
-    """The part of `Storage` every backend shares: the four records and what deletes them.
-    A backend's Storage inherits it and hands it the backend's Sql."""
-
-    def __init__(self, sql: Sql) -> None:
-        self._sql = sql
-        self.activity = SqlChatActivity(sql)
-        self.tallies = SqlTallies(sql)
-        self.feedback = SqlFeedback(sql)
-        self.unanswered = SqlUnansweredQuestions(sql)
-
-    async def forget_chat(self, chat_id: int) -> None:
-        await self._sql.in_one_transaction(FORGET_CHAT, chat_id)
-
-    async def expire(self, before: float, keep_questions: int = UNANSWERED_KEPT) -> None:
-        await self._sql.in_one_transaction(EXPIRE, before)
-        await self._sql.execute(KEEP_LATEST_QUESTIONS, (max(keep_questions, 1) - 1,))
 
 
 class SqlChatActivity:
@@ -142,6 +103,7 @@ class SqlTallies:
         self._sql = sql
 
     async def add(self, day: str, counts: Mapping[tuple[str, str], int]) -> None:
+        """At most once: the upsert adds to the counts, so it is never run again blindly."""
         if not counts:
             return
         # One statement, so one transaction and one round trip, however many counts; rows in
@@ -153,7 +115,7 @@ class SqlTallies:
             "ON CONFLICT (day, name, subject) DO UPDATE SET count = daily_tally.count + "
             "excluded.count",
             [value for (name, subject), count in sorted(counts.items())
-             for value in (day, name, subject, count)])
+             for value in (day, name, subject, count)], adds=True)
 
     async def totals(self, since_day: str = "") -> dict[tuple[str, str], int]:
         rows = await self._sql.fetch(
@@ -172,7 +134,7 @@ class SqlFeedback:
             "INSERT INTO feedback_rating (chat_id, subject, rating, rated_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, subject) DO UPDATE SET "
             "rating = excluded.rating, rated_at = excluded.rated_at",
-            (chat_id, subject, rating, at))
+            (chat_id, subject, rating, at), adds=chat_id is None)
 
     async def ratings(self) -> dict[tuple[str, str], int]:
         rows = await self._sql.fetch("SELECT subject, rating, COUNT(*) FROM feedback_rating "
@@ -183,7 +145,8 @@ class SqlFeedback:
         await self._sql.execute(
             "INSERT INTO feedback_comment (chat_id, subject, comment, language, written_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (chat_id, comment.subject, comment.text, comment.language, comment.written_at))
+            (chat_id, comment.subject, comment.text, comment.language, comment.written_at),
+            adds=True)
 
     async def comments(self, since: float = 0.0) -> list[Comment]:
         rows = await self._sql.fetch(
@@ -208,7 +171,7 @@ class SqlUnansweredQuestions:
             "candidates = ? WHERE question = ? AND language = ? AND asked_at = (SELECT "
             "MAX(asked_at) FROM unanswered_question WHERE question = ? AND language = ?)",
             (question.times, question.asked_at, question.outcome, candidates, *wording,
-             *wording))
+             *wording), adds=True)
         await self._sql.execute(
             "INSERT INTO unanswered_question (question, language, outcome, candidates, "
             "asked_at, times) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "

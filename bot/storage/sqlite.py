@@ -1,5 +1,6 @@
 """The default backend: one SQLite file under BOT_DATA_DIR holding everything the bot keeps
-(chat state, the journal, the pictures' file_ids, and records.py's records).
+(chat state, the journal, the pictures' file_ids, and records.py's records), written by the
+SQL both backends share (tables.py) over the file's one connection.
 
 WAL journal with synchronous=NORMAL: a committed write survives the process being killed
 (kill -9) at any moment; only a power cut could lose the last instants, which for "which step
@@ -20,20 +21,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import sqlite3
 import stat
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any
 
-from bot.dialog.state import ChatState
-from bot.storage.interface import RETENTION_SECONDS, UNANSWERED_KEPT, StorageError
-from bot.storage.records import RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA, Records, Row
+from bot.storage.interface import UNANSWERED_KEPT, StorageError
+from bot.storage.records import RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA
+from bot.storage.sql import Row
+from bot.storage.tables import SqlStorage
 
-__all__ = ["DATABASE_NAME", "RETENTION_SECONDS", "SqliteStorage"]
+__all__ = ["DATABASE_NAME", "SqliteStorage"]
 
 DATABASE_NAME = "chats.sqlite3"
 PRIVATE_FILE = 0o600
@@ -67,7 +67,7 @@ MIGRATIONS = (_SCHEMA, RECORDS_SCHEMA, UNANSWERED_COUNTED_SCHEMA)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SqliteStorage(Records):
+class SqliteStorage(SqlStorage):
     def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
         data_dir.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
         self.path = data_dir / DATABASE_NAME
@@ -78,19 +78,8 @@ class SqliteStorage(Records):
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute("PRAGMA secure_delete=ON")
         migrate(self._db, self.path)
-        self._chats = SqliteChatStates(self._db, clock)
-        self._journal = SqliteUpdateJournal(self._db, clock)
         self._single_process = SingleProcess()
-        self._pictures = SqlitePictureFiles(self._db, clock)
-        super().__init__(SqliteSql(self._db))
-
-    @property
-    def chats(self) -> SqliteChatStates:
-        return self._chats
-
-    @property
-    def journal(self) -> SqliteUpdateJournal:
-        return self._journal
+        super().__init__(SqliteSql(self._db), clock)
 
     @property
     def chat_locks(self) -> SingleProcess:
@@ -99,11 +88,6 @@ class SqliteStorage(Records):
     @property
     def poller_lease(self) -> SingleProcess:
         return self._single_process
-
-    @property
-    def pictures(self) -> SqlitePictureFiles:
-        return self._pictures
-
 
     async def forget_chat(self, chat_id: int) -> None:
         await super().forget_chat(chat_id)
@@ -155,12 +139,14 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
 
 
 class SqliteSql:
-    """The records' statements (records.py) on the file's one connection."""
+    """Every table's statements (tables.py) on the file's one connection, in autocommit. No
+    statement is tried again here, so one that adds runs at most once already."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
-    async def execute(self, statement: str, values: Sequence[object] = ()) -> None:
+    async def execute(self, statement: str, values: Sequence[object] = (), *,
+                      adds: bool = False) -> None:
         self._db.execute(statement, values)
 
     async def fetch(self, statement: str, values: Sequence[object] = ()) -> list[Row]:
@@ -171,97 +157,6 @@ class SqliteSql:
             self._db.execute("BEGIN")
             for statement in statements:
                 self._db.execute(statement, (value,))
-
-
-class SqliteChatStates:
-    def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
-        self._db = db
-        self._clock = clock
-
-    async def load(self, chat_id: int) -> ChatState:
-        row = self._db.execute(
-            "SELECT state FROM chat_state WHERE chat_id = ?", (chat_id,)
-        ).fetchone()
-        if row is None:
-            return ChatState()
-        try:
-            return ChatState.from_dict(json.loads(row[0]))
-        except (ValueError, TypeError):
-            return ChatState()  # a damaged row costs the chat its place, never the bot
-
-    async def save(self, chat_id: int, state: ChatState) -> None:
-        self._db.execute(
-            "INSERT INTO chat_state (chat_id, state, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(chat_id) DO UPDATE SET state = excluded.state, "
-            "updated_at = excluded.updated_at",
-            (chat_id, json.dumps(state.to_dict(), separators=(",", ":")), self._clock()),
-        )
-
-
-class SqliteUpdateJournal:
-    def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
-        self._db = db
-        self._clock = clock
-        # Set aside is rare: remembering which are saves a DELETE on every handled update.
-        self._set_aside = {row[0] for row in db.execute("SELECT update_id FROM set_aside_update")}
-
-    async def is_handled(self, update_id: int) -> bool:
-        row = self._db.execute(
-            "SELECT 1 FROM handled_update WHERE update_id = ?", (update_id,)
-        ).fetchone()
-        return row is not None
-
-    async def mark_handled(self, update_id: int) -> None:
-        now = self._clock()
-        self._db.execute(
-            "INSERT OR IGNORE INTO handled_update (update_id, handled_at) VALUES (?, ?)",
-            (update_id, now),
-        )
-        if update_id in self._set_aside:
-            self._db.execute("DELETE FROM set_aside_update WHERE update_id = ?", (update_id,))
-            self._set_aside.discard(update_id)
-
-    async def prune(self) -> None:
-        self._db.execute("DELETE FROM handled_update WHERE handled_at < ?",
-                         (self._clock() - RETENTION_SECONDS,))
-
-    async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None:
-        self._db.execute(
-            "INSERT OR IGNORE INTO set_aside_update (update_id, payload) VALUES (?, ?)",
-            (update_id, json.dumps(payload)),
-        )
-        self._set_aside.add(update_id)
-
-    async def set_aside_updates(self) -> list[dict[str, Any]]:
-        rows = self._db.execute(
-            "SELECT payload FROM set_aside_update ORDER BY update_id"
-        ).fetchall()
-        return [json.loads(row[0]) for row in rows]
-
-
-class SqlitePictureFiles:
-    def __init__(self, db: sqlite3.Connection, clock: Callable[[], float]) -> None:
-        self._db = db
-        self._clock = clock
-
-    async def file_id(self, key: str) -> str | None:
-        row = self._db.execute("SELECT file_id FROM picture_file WHERE key = ?",
-                               (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    async def remember(self, key: str, file_id: str, chat_id: int) -> None:
-        self._db.execute(
-            "INSERT INTO picture_file (key, file_id, chat_id, stored_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET file_id = excluded.file_id, "
-            "chat_id = excluded.chat_id, stored_at = excluded.stored_at",
-            (key, file_id, chat_id, self._clock()),
-        )
-
-    async def forget(self, key: str) -> None:
-        self._db.execute("DELETE FROM picture_file WHERE key = ?", (key,))
-
-    async def forget_chat(self, chat_id: int) -> None:
-        self._db.execute("DELETE FROM picture_file WHERE chat_id = ?", (chat_id,))
 
 
 class SingleProcess:

@@ -38,8 +38,8 @@ def requirements(*extras: str) -> list[Requirement]:
 
 
 def test_each_lock_pins_every_dependency_within_its_range_with_hashes() -> None:
-    for lock, extras in (("requirements.lock", ()), ("requirements-build.lock",
-                                                     ("image-build",))):
+    for lock, extras in (("requirements.lock", ("postgres",)),
+                         ("requirements-build.lock", ("image-build", "postgres"))):
         pinned = pins(lock)
         for requirement in requirements(*extras):
             version, hashes = pinned[canonicalize_name(requirement.name)]

@@ -1,6 +1,6 @@
 """What only PostgreSQL does: chats and the poller shared by several processes, a database
-that goes away and comes back, a password never shown. (Its schema versions are
-test_postgres_schema.py.)
+that goes away and comes back, a connection cut after a commit, a password never shown. (Its
+schema versions are test_postgres_schema.py.)
 
 The contract every backend keeps is tested on PostgreSQL too, in test_chat_store.py,
 test_update_journal.py, test_picture_files.py, test_records_storage.py and test_recorder.py;
@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 
+import psycopg
 import pytest
 
 from bot.config import ConfigError, Settings
 from bot.dialog.state import ChatState
 from bot.storage import open_storage
+from bot.storage.interface import Candidate, Comment, UnansweredQuestion
 from bot.storage.postgres import PostgresStorage
 from bot.storage.postgres_connections import connect
 from bot.storage.postgres_locks import PostgresPollerLease
 from tests.conftest import PASSWORD
-from tests.postgres_server import PostgresServer
+from tests.postgres_server import CuttingProxy, PostgresServer
+
+NOW = 1_700_000_000.0
+QUESTION = UnansweredQuestion("boot light", "en", "declined", (Candidate("key-fob", 0.3),), NOW)
 
 
 @pytest.fixture
@@ -136,3 +142,70 @@ async def test_an_unreachable_database_stops_start_up_naming_the_variable(
     assert message.startswith("DATABASE_URL=postgresql://127.0.0.1:")
     assert "no_such_database" in message
     assert PASSWORD not in message
+
+
+Write = Callable[[PostgresStorage], Awaitable[None]]
+Read = Callable[[PostgresStorage], Awaitable[object]]
+
+# Each write that adds (a count, a row), the statement to cut after, and what it leaves.
+ADDING: dict[str, tuple[Write, bytes, Read, object]] = {
+    "a turn's tallies": (
+        lambda store: store.tallies.add("2023-11-14", {("answer_shown", "key-fob"): 1}),
+        b"daily_tally", lambda store: store.tallies.totals(),
+        {("answer_shown", "key-fob"): 1}),
+    "a question asked again": (
+        lambda store: store.unanswered.add(replace(QUESTION, asked_at=NOW + 60)),
+        b"UPDATE unanswered_question",
+        lambda store: _times(store), [2]),
+    "a rating tied to no chat": (
+        lambda store: store.feedback.rate(None, "end", "up", NOW),
+        b"feedback_rating", lambda store: store.feedback.ratings(), {("end", "up"): 1}),
+    "a comment": (
+        lambda store: store.feedback.comment(1, Comment("end", "it beeps", "en", NOW)),
+        b"feedback_comment", lambda store: _texts(store), ["it beeps"]),
+}
+
+
+async def _times(store: PostgresStorage) -> list[int]:
+    return [question.times for question in await store.unanswered.since()]
+
+
+async def _texts(store: PostgresStorage) -> list[str]:
+    return [comment.text for comment in await store.feedback.comments()]
+
+
+@pytest.mark.parametrize("write", ADDING)
+async def test_what_adds_is_never_added_twice_when_the_connection_drops_after_the_commit(
+        database_url: str, postgres: PostgresServer, write: str) -> None:
+    """Run again after a failure whose outcome is unknown, a statement that adds would count
+    the turn twice in /stats: it runs at most once, and its caller hears it failed."""
+    adds, statement, read, once = ADDING[write]
+    async with CuttingProxy(postgres.port) as proxy:
+        store = await PostgresStorage.open(proxy.url(database_url))
+        try:
+            await store.unanswered.add(QUESTION)  # what "asked again" asks again
+            proxy.cut_after(statement)
+            failed = None
+            try:
+                await asyncio.wait_for(adds(store), timeout=10)
+            except psycopg.OperationalError as error:
+                failed = error
+            assert proxy.cuts == 1
+            assert await read(store) == once, "the statement took effect, once"
+            assert failed is not None, "the caller is told (the recorder logs it)"
+        finally:
+            await store.close()
+
+
+async def test_a_save_cut_off_after_its_commit_is_tried_again_and_lands(
+        database_url: str, postgres: PostgresServer) -> None:
+    """A statement that sets rather than adds may run twice: the turn waits and goes on."""
+    async with CuttingProxy(postgres.port) as proxy:
+        store = await PostgresStorage.open(proxy.url(database_url))
+        try:
+            proxy.cut_after(b"chat_state")
+            await asyncio.wait_for(store.chats.save(1, ChatState(language="ru")), timeout=10)
+            assert proxy.cuts == 1
+            assert await store.chats.load(1) == ChatState(language="ru")
+        finally:
+            await store.close()
