@@ -128,7 +128,6 @@ class Recorder:
         elif self._seen_on.get(chat_id) != day:
             await storage.activity.seen(chat_id, now)
             self._seen_on[chat_id] = day
-        await storage.tallies.add(day, Tally.counts(effects))
         for effect in effects:
             match effect:
                 case Asked(outcome):
@@ -144,6 +143,9 @@ class Recorder:
                     if self._keeps_text:
                         await storage.feedback.comment(
                             chat_id, Comment(screen.code(), text, language, now))
+        # last: the tallies' statement adds, so it runs at most once and may fail with its
+        # outcome unknown (bot/storage/sql.py); what comes before it is kept either way
+        await storage.tallies.add(day, Tally.counts(effects))
 
     async def _unanswered(self, chat_id: int, text: str, outcome: Question, now: float
                           ) -> None:
