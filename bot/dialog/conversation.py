@@ -55,7 +55,8 @@ class Conversation:
         self.walks = Walks(knowledge, self.articles)
         self.typed = TypedText(knowledge, self.reader, self.kit, self.menus, self.articles,
                                self.walks, self)
-        self.feedback = Feedback(self)
+        self.feedback = Feedback(self.kit, self.menus, self.reader, self.typed.quick_replies,
+                                 self)
         self.wont_open = knowledge.guided_entry  # the commonest problem: starts the run
         self.emergencies = {u.entry for u in knowledge.intents.urgent.values() if u.emergency}
         self.quick_replies = self.typed.quick_replies
@@ -150,7 +151,7 @@ class Conversation:
         match data.action, args:
             case Action.VIEW, (code,):
                 screen = Screen.parse(code)
-                if screen is None or not self._valid(screen, state):
+                if screen is None or not self.valid(screen, state):
                     return None
                 return self.view(state, screen, edit=edit)
             case Action.WALK, (entry_id, index) if self._walkable(state, entry_id, index):
@@ -236,7 +237,7 @@ class Conversation:
         if len(history) >= 2 and history[-1] == screen:
             state = state.with_(history=history[:-1])
             target = history[-2]
-        if not self._valid(target, state):
+        if not self.valid(target, state):
             target = MENU
         if target.kind is Kind.STEP and target.entry not in state.shown:
             state = state.with_(guided=False)
@@ -248,7 +249,7 @@ class Conversation:
         state = state.with_(language=language)
         notice = self.menus.keyboard_notice(state, "language_switched")
         screen = state.screen or MENU
-        state, replies = self.view(state, screen if self._valid(screen, state) else MENU, edit=edit)
+        state, replies = self.view(state, screen if self.valid(screen, state) else MENU, edit=edit)
         return state, ([*replies, notice] if edit else [notice, *replies])
 
     # -- checks on what buttons and stored chats carry -------------------------------------------
@@ -261,7 +262,7 @@ class Conversation:
         shown = tuple(m for m in state.shown if m in methods)
         if (tried, shown) != (state.tried, state.shown):
             state = state.with_(tried=tried, shown=shown)
-        history = tuple(h for h in state.history if self._valid(h, state))
+        history = tuple(h for h in state.history if self.valid(h, state))
         if history != state.history:  # a screen gone, or a step this car has not got
             state = state.with_(history=history)
         entry = self.knowledge.entries.get(state.method or "")
@@ -272,7 +273,7 @@ class Conversation:
             state = state.with_(step=0)
         return state
 
-    def _valid(self, screen: Screen | None, state: ChatState) -> bool:
+    def valid(self, screen: Screen | None, state: ChatState) -> bool:
         """A step's index is checked against the steps of the chat's car: a button from
         before the car was chosen, or a forged one, may name a step this car lacks."""
         if screen is None:

@@ -16,21 +16,21 @@ show.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bot.dialog.callback_data import Action
 from bot.dialog.effects import Commented, Rated, Rating
 from bot.dialog.events import Event, TextMessage
 from bot.dialog.navigation import Kind, Screen
 from bot.dialog.reply import Button, Reply, ReplyKind
+from bot.dialog.screens import Kit, Menus
 from bot.dialog.screens.kit import bold, plain
 from bot.dialog.state import ChatState
-from bot.dialog.typed_text import MAX_QUESTION_CHARS
+from bot.dialog.typed_text import MAX_QUESTION_CHARS, Moves
 from bot.dialog.walks import Result
-
-if TYPE_CHECKING:
-    from bot.dialog.conversation import Conversation
+from bot.knowledge import QuickReply
+from bot.matching.reader import Reader
 
 UP, DOWN, SKIP = "up", "down", "skip"  # what a rating button carries
 RATED_KINDS = frozenset({ReplyKind.ANSWER, ReplyKind.WORKED, ReplyKind.NOTHING_WORKED})
@@ -46,9 +46,13 @@ def comment_of(text: str) -> str:
 
 
 class Feedback:
-    def __init__(self, conversation: Conversation) -> None:
-        self.conversation = conversation
-        self.kit = conversation.kit
+    def __init__(self, kit: Kit, menus: Menus, reader: Reader,
+                 quick_replies: Mapping[str, QuickReply], moves: Moves) -> None:
+        self.kit = kit
+        self.menus = menus
+        self.reader = reader
+        self.quick_replies = quick_replies
+        self.moves = moves
 
     def offer(self, state: ChatState, replies: list[Reply]) -> list[Reply]:
         """Each answer, "it opened" and end of a run gets the 👍 / 👎 row above its Menu."""
@@ -60,9 +64,9 @@ class Feedback:
         None for a screen that cannot be rated (forged or gone)."""
         screen = Screen.parse(code)
         if (screen is None or screen.kind not in RATED_SCREENS or rating not in (UP, DOWN, SKIP)
-                or not self.conversation._valid(screen, state)):
+                or not self.moves.valid(screen, state)):
             return None
-        state, replies = self.conversation.view(state, screen, edit=edit)
+        state, replies = self.moves.view(state, screen, edit=edit)
         shown, kit = replies[0], self.kit
         match rating:
             case "up":
@@ -84,16 +88,15 @@ class Feedback:
     def take_comment(self, state: ChatState, event: Event) -> Result | None:
         """While "what went wrong?" waits: thanks for the comment (and no longer waiting), or
         None when the event is something else, to be handled as usual."""
-        conversation = self.conversation
         text = comment_of(event.text) if isinstance(event, TextMessage) else ""
-        if (not text or text in conversation.quick_replies
-                or conversation.reader.read(text[:MAX_QUESTION_CHARS]).urgent is not None):
+        if (not text or text in self.quick_replies
+                or self.reader.read(text[:MAX_QUESTION_CHARS]).urgent is not None):
             return None
         if state.awaiting_comment is None:
             return None
         commented = Commented(state.awaiting_comment, text)
         state = state.with_(awaiting_comment=None)
-        thanks = conversation.menus.notice("feedback_comment_thanks", state,
+        thanks = self.menus.notice("feedback_comment_thanks", state,
                                            kind=ReplyKind.COMMENTED).doing(commented)
         return state.showing(thanks.screen), [thanks]
 

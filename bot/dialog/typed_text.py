@@ -56,6 +56,8 @@ class Moves(Protocol):
 
     def switch_language(self, state: ChatState, language: str, *, edit: bool) -> Result: ...
 
+    def valid(self, screen: Screen | None, state: ChatState) -> bool: ...
+
 
 class TypedText:
     def __init__(self, knowledge: Knowledge, reader: Reader, kit: Kit, menus: Menus,

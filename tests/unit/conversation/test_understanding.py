@@ -96,7 +96,7 @@ def test_every_door_unlocking_points_to_the_tailgates_own_parts(
         conversation: Conversation) -> None:
     chat = walking(conversation)
     chat.send("yes every door unlocks, just not the boot")
-    assert "switch, lock or wiring" in chat.text
+    assert conversation.knowledge.ui("symptom_locks_pop", "en") in chat.text
     assert chat.state.method == "interior-release" or chat.kind is ReplyKind.GATE_QUESTION
 
 
@@ -104,7 +104,7 @@ def test_a_beep_without_lifting_is_the_power_tailgate(conversation: Conversation
     chat = Chat(conversation, "en")
     chat.send("the power tailgate beeps but won't lift")
     assert chat.screen is not None and chat.screen.entry == "power-tailgate"
-    assert "power reaches the tailgate" in chat.text
+    assert conversation.knowledge.ui("symptom_beeps", "en") in chat.text
 
 
 def test_after_the_call_for_help_each_message_gives_the_next_step(
