@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from bot.dialog import Conversation
@@ -16,12 +15,22 @@ from bot.pictures import Gallery
 from bot.records.stats import STATS_KEYS, check_texts
 
 
-@dataclass(frozen=True)
 class Loaded:
-    knowledge: Knowledge
-    matcher: Matcher
-    conversation: Conversation
-    screens: ScreenReport
+    """The knowledge, validated at once (a bad file stops start-up), and what is built from it
+    when first wanted: the matcher's index and the classifiers take a third of a second, which
+    the bot can spend while its first getUpdates is under way (Runner warms them), and `ask`,
+    `eval`, `check` pay only for what they use."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return Matcher(self.knowledge)
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        return Conversation(self.knowledge, self.matcher)
 
     @property
     def reader(self) -> Reader:
@@ -32,14 +41,17 @@ class Loaded:
         """The pictures, each rendered when first shown: `ask` and `eval` never pay for it."""
         return Gallery(self.knowledge)
 
+    @cached_property
+    def screens(self) -> ScreenReport:
+        """Every screen rendered and measured: `bot check` and the tests, not start-up."""
+        return check_screens(self.conversation)
+
 
 def load() -> Loaded:
     """Raises KnowledgeError (naming file, entry, field) if anything is wrong."""
     knowledge = load_knowledge(interface_keys=interface_keys())
-    matcher = Matcher(knowledge)
-    conversation = Conversation(knowledge, matcher)
     check_texts(knowledge)  # the admins' report: bot.records.stats
-    return Loaded(knowledge, matcher, conversation, check_screens(conversation))
+    return Loaded(knowledge)
 
 
 def interface_keys() -> tuple[str, ...]:

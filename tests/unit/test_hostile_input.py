@@ -247,7 +247,7 @@ def check_state(conversation: Conversation, state: ChatState) -> None:
     assert state.car in CARS, state
     assert all(conversation.knowledge.entry(m).is_method for m in state.tried), state
     assert all(conversation.knowledge.entry(m).is_method for m in state.shown), state
-    assert state.tools in (None, "yes", "no"), state
+    assert state.tools in (None, True, False), state
     assert isinstance(state.guided, bool), state
     if state.method is None:
         assert state.step == 0, state
