@@ -28,10 +28,10 @@ from bot.dialog.state import ChatState
 from bot.dialog.understanding import (
     Alarm,
     CarNamed,
-    Chat,
     LanguageWanted,
     OnScreen,
     Query,
+    SmallTalk,
     StepQuestion,
     about_the_boot,
     interpret,
@@ -111,7 +111,7 @@ class TypedText:
                                                  lead="\n".join(noted))
             case LanguageWanted(language):
                 return self.moves.switch_language(state, language, edit=False)
-            case Chat(meaning):
+            case SmallTalk(meaning):
                 talk = meaning or self.reader.talk(stripped[:MAX_QUESTION_CHARS])
                 replies = [self.menus.small_talk(state, talk)]
             case Query():

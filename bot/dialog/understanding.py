@@ -100,7 +100,7 @@ class LanguageWanted:
 
 
 @dataclass(frozen=True)
-class Chat:
+class SmallTalk:
     """Small talk: hi, thanks, ok, swearing (None: which one, Reader.talk tells)."""
 
     meaning: str | None
@@ -111,7 +111,7 @@ class Query:
     """Anything else: a question for the knowledge."""
 
 
-Intent = OnScreen | StepQuestion | CarNamed | Alarm | LanguageWanted | Chat | Query
+Intent = OnScreen | StepQuestion | CarNamed | Alarm | LanguageWanted | SmallTalk | Query
 
 
 
@@ -148,9 +148,9 @@ def interpret(state: ChatState, reading: Reading, own_entries: frozenset[str],
         if on_screen is not None:
             return on_screen
     if talk is not None:
-        return Chat(talk)
+        return SmallTalk(talk)
     if reading.match.outcome is not Outcome.ANSWER and _chatty(reading, kind):
-        return Chat(None)
+        return SmallTalk(None)
     return Query()
 
 

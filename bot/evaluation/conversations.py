@@ -43,7 +43,7 @@ WAY_SCREENS = {Kind.STEP, Kind.TOOLS, Kind.GATE}
 
 
 @dataclass(frozen=True)
-class Turn:
+class ScriptedTurn:
     event: str  # user | tap | command
     value: str
     expect: Mapping[str, Any]
@@ -55,11 +55,11 @@ class Case:
     behaviour: str
     language_code: str
     car: str | None
-    turns: tuple[Turn, ...]
+    turns: tuple[ScriptedTurn, ...]
 
 
 @dataclass
-class Outcome:
+class CaseResult:
     case: Case
     failures: list[str] = field(default_factory=list)  # "turn 2: expected ..., got ..."
     emergency_turns: int = 0  # turns that expect the emergency screen
@@ -78,7 +78,7 @@ def read_cases(path: Path) -> list[Case]:
         turns = []
         for raw in item["turns"]:
             kind = next(k for k in ("user", "tap", "command") if k in raw)
-            turns.append(Turn(kind, str(raw[kind]), raw.get("expect") or {}))
+            turns.append(ScriptedTurn(kind, str(raw[kind]), raw.get("expect") or {}))
         cases.append(Case(str(item["id"]), str(item["behaviour"]),
                           str(item.get("language_code", "en")), item.get("car"), tuple(turns)))
     return cases
@@ -98,7 +98,7 @@ class _Chat:
         self.state = ChatState(car=Generation(case.car) if case.car else None)
         self.replies: list[Reply] = []
 
-    def event_for(self, turn: Turn) -> Event | str:
+    def event_for(self, turn: ScriptedTurn) -> Event | str:
         """The event, or why there is none (a tap on a button that is not there)."""
         if turn.event == "user":
             return TextMessage(turn.value, self.code)
@@ -128,11 +128,11 @@ class _Chat:
         return None
 
 
-def evaluate(conversation: Conversation, cases: Sequence[Case]) -> list[Outcome]:
+def evaluate(conversation: Conversation, cases: Sequence[Case]) -> list[CaseResult]:
     outcomes = []
     for case in cases:
         chat = _Chat(conversation, case)
-        outcome = Outcome(case)
+        outcome = CaseResult(case)
         watch = _Invariants()
         for number, turn in enumerate(case.turns, 1):
             event = chat.event_for(turn)
@@ -259,7 +259,7 @@ def _check(expect: Mapping[str, Any], before: ChatState, after: ChatState,
     return problems
 
 
-def format_report(outcomes: Sequence[Outcome], *, show_failures: bool = True) -> str:
+def format_report(outcomes: Sequence[CaseResult], *, show_failures: bool = True) -> str:
     """Per behaviour and in all; with show_failures=False only figures, so a first-sight set
     can be measured without its misses being read."""
     lines = []
@@ -270,7 +270,7 @@ def format_report(outcomes: Sequence[Outcome], *, show_failures: bool = True) ->
                 lines.extend(f"      {failure}" for failure in outcome.failures)
         if lines:
             lines.insert(0, "failed:")
-    by_behaviour: dict[str, list[Outcome]] = {}
+    by_behaviour: dict[str, list[CaseResult]] = {}
     for outcome in outcomes:
         by_behaviour.setdefault(outcome.case.behaviour, []).append(outcome)
     for behaviour, group in by_behaviour.items():

@@ -51,7 +51,7 @@ class Act(StrEnum):
 NO_ENTRY = "none"  # the question examples' label for "no entry answers this"
 
 
-class Kind(StrEnum):
+class EntryKind(StrEnum):
     METHOD = "method"  # a way to open the boot, walked one step at a time
     TOPIC = "topic"
     FAQ = "faq"
@@ -144,7 +144,7 @@ class TableRow(Schema):
 
 class Entry(Schema):
     id: NonEmpty
-    kind: Kind
+    kind: EntryKind
     title: Text
     answer: Text  # the short answer: the one thing to try now, two or three lines
     generations: Generations
@@ -163,7 +163,7 @@ class Entry(Schema):
 
     @property
     def is_method(self) -> bool:
-        return self.kind is Kind.METHOD
+        return self.kind is EntryKind.METHOD
 
     def applies_to(self, generation: Generation | None) -> bool:
         return generation is None or generation in self.generations

@@ -35,7 +35,7 @@ _FORMULA = re.compile(r"(^|[,;\t|\r\n\"])( *)(?=[=+\-@\t\r])")
 
 
 @dataclass(frozen=True)
-class Asked:
+class Wording:
     """One wording and how often it was asked (its case and spacing aside)."""
 
     text: str
@@ -47,7 +47,7 @@ class Asked:
 class Group:
     nearest: str  # an entry id, or NO_ENTRY
     count: int
-    asked: tuple[Asked, ...]  # most asked first
+    asked: tuple[Wording, ...]  # most asked first
 
 
 def nearest(question: UnansweredQuestion) -> str:
@@ -63,7 +63,7 @@ def grouped(questions: Iterable[UnansweredQuestion]) -> list[Group]:
         spelled.setdefault(key, question.text)
         wordings.setdefault(nearest(question), Counter())[key] += question.times
     groups = [Group(entry, sum(counts.values()),
-                    tuple(Asked(spelled[key], key[1], n)
+                    tuple(Wording(spelled[key], key[1], n)
                           for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
               for entry, counts in wordings.items()]
     return sorted(groups, key=lambda g: (-g.count, g.nearest == NO_ENTRY, g.nearest))

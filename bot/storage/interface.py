@@ -155,7 +155,7 @@ class Comment:
     written_at: float
 
 
-class Feedback(Protocol):
+class FeedbackRecords(Protocol):
     """👍 / 👎 on a screen (one rating per chat and screen: a later one replaces it), and
     what people wrote after a 👎."""
 
@@ -231,7 +231,7 @@ class Storage(Protocol):
     def tallies(self) -> Tallies: ...
 
     @property
-    def feedback(self) -> Feedback: ...
+    def feedback(self) -> FeedbackRecords: ...
 
     @property
     def unanswered(self) -> UnansweredQuestions: ...

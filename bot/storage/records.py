@@ -1,5 +1,5 @@
 """The records of what the people who run the bot are told (interface.py: ChatActivity,
-Tallies, Feedback, UnansweredQuestions): their tables, their statements (through a backend's
+Tallies, FeedbackRecords, UnansweredQuestions): their tables, their statements (through a backend's
 `Sql`, sql.py, like every table's) and what the retention period deletes.
 
 No row holds a name or a user id; the chat ids in chat_activity, feedback_rating and

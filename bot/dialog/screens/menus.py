@@ -10,8 +10,7 @@ from bot.dialog.navigation import FAQ, MENU, WAYS, Kind, Screen
 from bot.dialog.reply import Button, Reply, ReplyKind
 from bot.dialog.screens.kit import Kit, bold, language_of, other_language, plain
 from bot.dialog.state import CAR_UNSURE, ChatState
-from bot.knowledge import LANGUAGES, Entry, Generation
-from bot.knowledge import Kind as EntryKind
+from bot.knowledge import LANGUAGES, Entry, EntryKind, Generation
 
 COMMAND_KEYS = {"start": "command_start", "menu": "command_menu", "help": "command_help",
                 "car": "command_car", "language": "command_language", "reset": "command_reset",
