@@ -5,14 +5,12 @@ from __future__ import annotations
 from functools import cached_property
 
 from bot.dialog import Conversation
-from bot.dialog.feedback import FEEDBACK_KEYS
-from bot.dialog.screens import COMMAND_KEYS
-from bot.dialog.self_check import REQUIRED_INTERFACE_KEYS, ScreenReport, check_screens
+from bot.dialog.self_check import ScreenReport, check_screens
 from bot.knowledge import Knowledge, load_knowledge
 from bot.matching import Matcher
 from bot.matching.reader import Reader
 from bot.pictures import Gallery
-from bot.records.stats import STATS_KEYS, check_texts
+from bot.records.stats import check_texts
 
 
 class Loaded:
@@ -49,12 +47,6 @@ class Loaded:
 
 def load() -> Loaded:
     """Raises KnowledgeError (naming file, entry, field) if anything is wrong."""
-    knowledge = load_knowledge(interface_keys=interface_keys())
+    knowledge = load_knowledge()
     check_texts(knowledge)  # the admins' report: bot.records.stats
     return Loaded(knowledge)
-
-
-def interface_keys() -> tuple[str, ...]:
-    return (*REQUIRED_INTERFACE_KEYS, *COMMAND_KEYS.values(), *FEEDBACK_KEYS, *STATS_KEYS,
-            *(f"small_talk_{m}" for m in ("greeting", "thanks", "ok", "opened", "swearing",
-                                          "wait", "language_other")))

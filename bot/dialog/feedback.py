@@ -36,8 +36,6 @@ UP, DOWN, SKIP = "up", "down", "skip"  # what a rating button carries
 RATED_KINDS = frozenset({ReplyKind.ANSWER, ReplyKind.WORKED, ReplyKind.NOTHING_WORKED})
 RATED_SCREENS = frozenset({Kind.ANSWER, Kind.WORKED, Kind.NOTHING_WORKED})
 MAX_COMMENT_CHARS = 1000  # "what went wrong" in a message, not an essay
-FEEDBACK_KEYS = ("button_rate_up", "button_rate_down", "feedback_thanks", "feedback_ask",
-                 "button_skip_comment", "feedback_comment_thanks", "forget_done")
 
 
 def comment_of(text: str) -> str:

@@ -24,21 +24,6 @@ AIM_SCREEN_CHARS = 600
 MAX_BUTTON_LABEL_CHARS = 64  # longer labels are cut off on phones
 MAX_CAPTION_CHARS = 1024  # Telegram's limit for a photo's caption: a screen with a picture
 
-REQUIRED_INTERFACE_KEYS = (
-    "greeting", "help", "main_menu", "main_menu_car", "button_guided", "button_ways",
-    "button_faq", "button_car", "button_language", "button_menu", "button_back", "button_next",
-    "button_walk", "button_steps", "button_more", "button_sources", "sources_title",
-    "button_worked", "button_failed", "button_skip_way", "button_continue", "ways_title",
-    "faq_title", "car_question", "car_unsure", "car_unknown", "car_saved", "car_noted",
-    "car_J10", "car_J11", "car_J12", "car_not_applicable", "step_header", "step_question",
-    "way_position", "guided_intro", "guided_next", "tried_noted", "tools_question",
-    "button_tools_yes", "button_tools_no", "button_gate_yes", "button_gate_no",
-    "guided_exhausted", "worked", "worked_prevention", "walk_stopped", "did_you_mean",
-    "unrelated", "other_make", "unsupported", "stale_button", "reset_done",
-    "language_question", "language_name", "language_switched", "language_followed",
-    "something_went_wrong", "too_fast", "section_table", "table_row", "picture_schematic",
-    "button_share", "inline_open", "inline_start",
-)
 
 
 def visible_length(html_text: str) -> int:

@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
 
+from bot.knowledge.errors import KnowledgeError
+
 LANGUAGES: tuple[str, ...] = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
 
@@ -383,8 +385,14 @@ class Knowledge:
         return self.entries[entry_id]
 
     def ui(self, key: str, language: str, **values: object) -> str:
-        """An interface text in the chat's language, with {placeholders} filled in."""
-        text = self.interface[key].in_(language)
+        """An interface text in the chat's language, with {placeholders} filled in. A key
+        interface.yaml lacks is a knowledge error naming it: `bot check` renders every screen,
+        so it meets one there, not in a chat."""
+        found = self.interface.get(key)
+        if found is None:
+            raise KnowledgeError("knowledge/interface.yaml", key, None,
+                                 "missing: the bot shows this text")
+        text = found.in_(language)
         return text.format(**values) if values else text
 
     @property

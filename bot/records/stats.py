@@ -21,10 +21,6 @@ from bot.storage.interface import Storage, UnansweredQuestion
 RECENT_UNANSWERED = 10
 QUOTE_CHARS = 80  # a recent question is quoted up to here: ten of them fit one message
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for a message
-STATS_KEYS = ("stats_title", "stats_chats", "stats_questions", "stats_answered",
-              "stats_did_you_mean", "stats_declined", "stats_entries", "stats_ways",
-              "stats_nothing_worked", "stats_recent", "stats_none", "stats_more",
-              "unanswered_caption", "unanswered_none", "command_stats", "command_unanswered")
 
 
 @dataclass(frozen=True)
