@@ -13,9 +13,9 @@ T = TypeVar("T")
 
 async def call_retrying(policy: Callable[[], AsyncRetrying], call: Callable[[], Awaitable[T]]
                         ) -> T:
-    """`call()` under `policy()`, the first attempt outside tenacity: a tenacity loop costs
-    ~90 us per call (it inspects its callbacks on every attempt), which was most of a reply's
-    CPU budget, while nearly every call succeeds at once. A first failure is handed to the
+    """`call()` under `policy()`, the first attempt outside tenacity: a tenacity loop inspects
+    its callbacks on every attempt, which cost most of a reply's CPU (bench/README.md), while
+    nearly every call succeeds at once. A first failure is handed to the
     policy as its first attempt, so it is judged, waited on and logged exactly as if tenacity
     had made it."""
     try:
