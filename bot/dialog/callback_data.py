@@ -16,16 +16,16 @@ MAX_BYTES = 64  # Telegram's limit for callback_data
 
 class Action(StrEnum):
     VIEW = "v"  # arg: a screen (bot.dialog.navigation): menu, an answer, its "More"...
-    WALK = "k"  # args: method id, 0-based step
+    WALK = "k"  # args: way's id, 0-based step
     BACK = "b"  # arg: the screen the button is on
-    WORKED = "y"  # arg: method id
-    FAILED = "n"  # arg: method id: its last step did not open the boot
-    SKIP = "p"  # arg: method id: on to the next way before the last step
+    WORKED = "y"  # arg: way's id
+    FAILED = "n"  # arg: way's id: its last step did not open the boot
+    SKIP = "p"  # arg: way's id: on to the next way before the last step
     GUIDED = "h"  # start "it won't open"
     SET_CAR = "g"  # args: J10 | J11 | J12 | unsure, then optionally "h" (start the run)
     LANGUAGE = "l"  # arg: language code
-    TOOLS = "t"  # args: yes | no, method id, step: the answer to "have you got jump leads?"
-    GATE = "q"  # args: yes | no, method id: "does your car have this?" before a way
+    TOOLS = "t"  # args: yes | no, way's id, step: the answer to "have you got jump leads?"
+    GATE = "q"  # args: yes | no, way's id: "does your car have this?" before a way
     SHARE = "s"  # arg: entry id: a share button (Telegram shows it as a link: see reply.py)
     RATE = "r"  # args: up | down | skip, the screen rated (bot/dialog/feedback.py)
 

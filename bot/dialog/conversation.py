@@ -160,14 +160,14 @@ class Conversation:
                 return self.back(state, Screen.parse(code) or MENU, edit=edit)
             case Action.SHARE, (entry_id,) if entry_id in self.knowledge.entries:
                 return self.view(state, Screen(Kind.ANSWER, entry_id), edit=edit)
-            case Action.WORKED, (method_id,) if self._is_method(method_id):
+            case Action.WORKED, (way_id,) if self._is_way(way_id):
                 done = state.end_walk()
-                reply = self.articles.worked(done, self.knowledge.entry(method_id), edit=edit)
-                if state.method is not None:  # a walk was on: that way opened the boot
-                    reply = reply.doing(WayOpened(state.method))
+                reply = self.articles.worked(done, self.knowledge.entry(way_id), edit=edit)
+                if state.way is not None:  # a walk was on: that way opened the boot
+                    reply = reply.doing(WayOpened(state.way))
                 return done.showing(reply.screen), [reply]
-            case Action.FAILED | Action.SKIP, (method_id,) if self._is_method(method_id):
-                return walks.next_way(state, method_id, edit=edit)
+            case Action.FAILED | Action.SKIP, (way_id,) if self._is_way(way_id):
+                return walks.next_way(state, way_id, edit=edit)
             case Action.GUIDED, ():
                 return walks.start(state, edit=edit, lead=self.kit.ui("guided_intro", state))
             case Action.SET_CAR, (car, *then) if (known := _car(car)) and then in (
@@ -179,14 +179,14 @@ class Conversation:
                 return self.view(state, MENU, edit=edit, lead=lead)
             case Action.LANGUAGE, (language,) if language in LANGUAGES:
                 return self.switch_language(state, language, edit=edit)
-            case Action.TOOLS, (answer, method_id, index) if (
-                    answer in ("yes", "no") and self._walkable(state, method_id, index)):
-                return walks.answer_tools(state, self.knowledge.entry(method_id), int(index),
+            case Action.TOOLS, (answer, way_id, index) if (
+                    answer in ("yes", "no") and self._walkable(state, way_id, index)):
+                return walks.answer_tools(state, self.knowledge.entry(way_id), int(index),
                                           answer == "yes", edit=edit)
-            case Action.GATE, (answer, method_id) if (
-                    answer in ("yes", "no") and self._is_method(method_id)
-                    and self.knowledge.entry(method_id).ask_first is not None):
-                return walks.answer_gate(state, self.knowledge.entry(method_id),
+            case Action.GATE, (answer, way_id) if (
+                    answer in ("yes", "no") and self._is_way(way_id)
+                    and self.knowledge.entry(way_id).ask_first is not None):
+                return walks.answer_gate(state, self.knowledge.entry(way_id),
                                          answer == "yes", edit=edit)
             case Action.RATE, (rating, code):
                 return self.feedback.rate(state, rating, code, edit=edit)
@@ -257,19 +257,19 @@ class Conversation:
     def _still_valid(self, state: ChatState) -> ChatState:
         """A chat stored by an older version may name a way that is gone or a step past the
         end: it loses its place, never its car or language."""
-        methods = {m.id for m in self.knowledge.methods}
-        tried = tuple(m for m in state.tried if m in methods)
-        shown = tuple(m for m in state.shown if m in methods)
+        ways = {m.id for m in self.knowledge.ways}
+        tried = tuple(m for m in state.tried if m in ways)
+        shown = tuple(m for m in state.shown if m in ways)
         if (tried, shown) != (state.tried, state.shown):
             state = state.with_(tried=tried, shown=shown)
         history = tuple(h for h in state.history if self.valid(h, state))
         if history != state.history:  # a screen gone, or a step this car has not got
             state = state.with_(history=history)
-        entry = self.knowledge.entries.get(state.method or "")
-        if state.method is not None and (
+        entry = self.knowledge.entries.get(state.way or "")
+        if state.way is not None and (
                 entry is None or not 0 <= state.step < len(entry.steps_for(state.generation))):
             state = state.end_walk()
-        elif state.method is None and state.step:
+        elif state.way is None and state.step:
             state = state.with_(step=0)
         return state
 
@@ -291,9 +291,9 @@ class Conversation:
         if screen.kind is Kind.EMERGENCY:
             return entry.id in self.emergencies and screen.index <= len(entry.steps)
         if screen.kind is Kind.WORKED:
-            return entry.is_method or entry.id in self.emergencies
+            return entry.is_way or entry.id in self.emergencies
         if screen.kind is Kind.GATE:
-            return entry.is_method
+            return entry.is_way
         return True
 
     def _walkable(self, state: ChatState, entry_id: str, index: str) -> bool:
@@ -301,9 +301,9 @@ class Conversation:
         return (entry is not None and index.isascii() and index.isdigit() and len(index) <= 3
                 and int(index) < len(entry.steps_for(state.generation)))
 
-    def _is_method(self, entry_id: str) -> bool:
+    def _is_way(self, entry_id: str) -> bool:
         entry = self.knowledge.entries.get(entry_id)
-        return entry is not None and entry.is_method
+        return entry is not None and entry.is_way
 
     # -- said without a screen of their own ------------------------------------------------------
 

@@ -82,8 +82,8 @@ def check_screens(conversation: Conversation) -> ScreenReport:
 
 def _menus(conversation: Conversation, state: ChatState) -> Iterator[tuple[str, Reply]]:
     menus, articles, codec = conversation.menus, conversation.articles, conversation.kit.codec
-    some_method = conversation.knowledge.methods[0]
-    walking = state.with_(method=some_method.id, step=0)
+    some_method = conversation.knowledge.ways[0]
+    walking = state.with_(way=some_method.id, step=0)
     yield "greeting", menus.greeting(state, lead="x" * 80)
     yield "main menu", menus.main_menu(walking, lead="x" * 80)
     yield "help", menus.help(state, lead=conversation.kit.ui("other_make", state, make="x" * 20))
@@ -121,16 +121,16 @@ def _entry_screens(conversation: Conversation, state: ChatState, entry_id: str
     yield "sources", articles.sources(state, entry, edit=True)
     if entry.ask_first is not None:
         yield "ask_first", articles.gate_question(state, entry, edit=True, lead=lead,
-                                                  way=(9, 9))
-    if entry.is_method:
+                                                  position=(9, 9))
+    if entry.is_way:
         yield "worked", articles.worked(state, entry, edit=True)
         yield from _rated(conversation, state, Screen(Kind.WORKED, entry_id))
     steps = entry.steps_for(state.generation)
     for index, step in enumerate(steps):
-        running = state.with_(method=entry.id, step=index, guided=True, shown=(entry.id,),
+        running = state.with_(way=entry.id, step=index, guided=True, shown=(entry.id,),
                               tools="yes")
         yield f"steps[{index}]", articles.step(running, entry, index, tuple(range(len(steps))),
-                                               edit=True, lead=lead, way=(9, 9))
+                                               edit=True, lead=lead, position=(9, 9))
         if step.needs_tools:
             yield f"steps[{index}] tools question", articles.tools_question(
                 state, entry, index, edit=True, lead=lead)

@@ -22,7 +22,7 @@ HISTORY_LENGTH = 12  # screens remembered for Back: more than anyone taps back t
 class ChatState:
     language: str | None = None  # None until first contact sets it
     car: Car | None = None  # None when never asked
-    method: str | None = None  # the way being walked, if any
+    way: str | None = None  # the way being walked, if any
     step: int = 0  # 0-based step within that way
     guided: bool = False  # in the "it won't open" run rather than one chosen way
     tried: tuple[str, ...] = ()  # ways that did not work (or were skipped) in this run
@@ -58,7 +58,7 @@ class ChatState:
 
     def end_walk(self) -> ChatState:
         """No way on screen and no run in progress: what every ending of a walk leaves."""
-        return replace(self, method=None, step=0, guided=False, tried=(), shown=(), plan=(),
+        return replace(self, way=None, step=0, guided=False, tried=(), shown=(), plan=(),
                        said=(), tools=None)
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,12 +73,14 @@ class ChatState:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatState:
         """Tolerates fields from older or newer versions of the bot: a stored chat never breaks."""
+        if "method" in data and "way" not in data:  # stored before the way had that name
+            data = {**data, "way": data["method"]}
         known = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         for name in ("tried", "shown", "plan", "said", "history"):
             value = known.get(name, ())
             known[name] = (tuple(str(v) for v in value) if isinstance(value, list | tuple)
                            else ())
-        for name in ("language", "car", "method", "tools", "awaiting_comment", "pending"):
+        for name in ("language", "car", "way", "tools", "awaiting_comment", "pending"):
             if name in known and not isinstance(known[name], str | None):
                 known.pop(name)
         if not isinstance(known.get("step", 0), int) or isinstance(known.get("step"), bool):

@@ -158,7 +158,7 @@ class TypedText:
         last = self._is_last_step(state, entry, screen)
         others = tuple(w for w in (*reading.tried, *reading.named) if w != entry.id)
         match act:
-            case Act.WORKED if entry.is_method:
+            case Act.WORKED if entry.is_way:
                 return self._tap(state, Action.WORKED, entry.id)
             case Act.SKIP if others and state.guided:
                 # "mine hasn't got the kick thing": that way is left out, this one stays
@@ -166,11 +166,11 @@ class TypedText:
                 names = ", ".join(self.kit.title(self.knowledge.entry(w), state) for w in others)
                 return self.moves.view(state, screen, edit=False,
                                        lead=self.kit.ui("ways_left_out", state, ways=names))
-            case Act.FAILED | Act.SKIP if entry.is_method:
+            case Act.FAILED | Act.SKIP if entry.is_way:
                 # "found the pad, pressed it, nada": the ways it names failed too
                 state = self.walks.leave_out(state, others)
                 return self._tap(state, Action.FAILED if last else Action.SKIP, entry.id)
-            case Act.NEXT if last and entry.is_method:
+            case Act.NEXT if last and entry.is_way:
                 return self._tap(state, Action.FAILED, entry.id)
             case Act.NEXT:
                 return self._tap(state, Action.WALK, entry.id, str(screen.index + 1))
@@ -208,7 +208,7 @@ class TypedText:
         """Under an answer: "next" walks its steps; "didn't work" starts the run."""
         match act:
             case Act.FAILED:
-                tried = (entry.id,) if entry.is_method else ()
+                tried = (entry.id,) if entry.is_way else ()
                 return self.walks.start(state, tried=(*tried, *reading.tried), edit=False,
                                         lead=self.kit.ui("guided_intro", state),
                                         tools=state.tools)
@@ -258,9 +258,9 @@ class TypedText:
         if not state.guided:
             return self.walks.start(state, tried=reading.tried, edit=False, lead=lead,
                                     tools=state.tools, at=symptom.way)
-        on_screen = (state.method,) if state.method is not None else ()
+        on_screen = (state.way,) if state.way is not None else ()
         state = self.walks.leave_out(state, (*on_screen, *reading.tried))
-        return self.walks.go_to(state.with_(method=None, step=0), symptom.way, edit=False,
+        return self.walks.go_to(state.with_(way=None, step=0), symptom.way, edit=False,
                                 lead=lead)
 
     # -- a question about the step on screen -----------------------------------------------------
@@ -286,7 +286,7 @@ class TypedText:
         if screen.kind is Kind.STEP:
             shown = self.walks.visible(state, entry)
             reply = self.articles.step_help(state, entry, screen.index, shown, lines,
-                                            way=self.walks.position(state))
+                                            position=self.walks.position(state))
             return state, [reply]
         state, replies = self.moves.view(state, screen, edit=False)
         return state, [self.articles.helped(replies[-1], state, lines)]
@@ -421,7 +421,7 @@ class TypedText:
         one that offers the run."""
         screen = state.screen
         entry = self.knowledge.entries.get(screen.entry if screen is not None else "")
-        return entry is None or entry.is_method or entry.id in self.knowledge.guided_offered_by
+        return entry is None or entry.is_way or entry.id in self.knowledge.guided_offered_by
 
     def _tap(self, state: ChatState, action: Action, *args: str) -> Result | None:
         return self.moves.act(state, CallbackData(action, tuple(args)), edit=False)

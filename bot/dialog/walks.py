@@ -43,8 +43,8 @@ class Walks:
         if index >= len(steps):
             return self.next_way(state, entry.id, edit=edit, lead=lead)
         guided = state.guided and entry.id in state.shown
-        started = state.method != entry.id
-        state = state.with_(method=entry.id, step=index, guided=guided)
+        started = state.way != entry.id
+        state = state.with_(way=entry.id, step=index, guided=guided)
         if steps[index].needs_tools and state.tools is None:
             reply = self.articles.tools_question(state, entry, index, edit=edit, lead=lead)
         else:
@@ -52,7 +52,7 @@ class Walks:
             if guided and once is not None and f"{entry.id}:{once}" not in state.said:
                 state = state.with_(said=(*state.said, f"{entry.id}:{once}"))
             reply = self.articles.step(state, entry, index, shown, edit=edit, lead=lead,
-                                       way=self.position(state))
+                                       position=self.position(state))
         if started:
             reply = reply.doing(WayStarted(entry.id))
         return state.showing(reply.screen), [reply]
@@ -88,12 +88,12 @@ class Walks:
         fails starts a run from there, so the most likely untried way comes next. An answer
         walked without the tools its last steps need goes on to the ways, and is no way
         tried itself."""
-        failed_is_way = self.knowledge.entry(failed_id).is_method
+        failed_is_way = self.knowledge.entry(failed_id).is_way
         tried = (state.tried if failed_id in state.tried or not failed_is_way
                  else (*state.tried, failed_id))
         if not state.guided:  # a way picked from the list: a run from here on
             state = state.with_(shown=(), said=(), plan=())
-        state = state.with_(guided=True, tried=tried, method=None, step=0)
+        state = state.with_(guided=True, tried=tried, way=None, step=0)
         if not state.plan:
             state = state.with_(plan=(*state.shown, *tried, *self.remaining(state)))
         lead = lead or self.articles.kit.ui("guided_next", state)
@@ -124,9 +124,9 @@ class Walks:
 
     def position(self, state: ChatState) -> tuple[int, int] | None:
         """(k, n) for the way on screen in a run, else None."""
-        if not state.guided or state.method not in state.shown:
+        if not state.guided or state.way not in state.shown:
             return None
-        return self._place(state, state.method)
+        return self._place(state, state.way)
 
     def _place(self, state: ChatState, way: str) -> tuple[int, int]:
         plan = state.plan if way in state.plan else (*state.plan, way)
@@ -141,14 +141,15 @@ class Walks:
             return state.end_walk().showing(reply.screen), [reply]
         entry = self.knowledge.entry(remaining[0])
         if entry.ask_first is not None:
-            return self.gate(state.with_(method=None, step=0), entry, edit=edit, lead=lead)
+            return self.gate(state.with_(way=None, step=0), entry, edit=edit, lead=lead)
         return self._show_way(state, entry, edit=edit, lead=lead)
 
     def gate(self, state: ChatState, entry: Entry, *, edit: bool, lead: str = "") -> Result:
         """"Does your car have it?" before a way only some cars have, as way k of n."""
-        way = (self._place(state, entry.id)
+        position = (self._place(state, entry.id)
                if state.guided and entry.id in self.remaining(state) else None)
-        reply = self.articles.gate_question(state, entry, edit=edit, lead=lead, way=way)
+        reply = self.articles.gate_question(state, entry, edit=edit, lead=lead,
+                                            position=position)
         return state.showing(reply.screen), [reply]
 
     def _show_way(self, state: ChatState, entry: Entry, *, edit: bool, lead: str) -> Result:

@@ -91,7 +91,7 @@ def _path(loc: list[int | str]) -> str:
 
 def _at_least_one(loc: list[int | str]) -> str:
     if "steps" in loc:
-        return ": a method needs at least one step"
+        return ": a way needs at least one step"
     if "phrasings" in loc:
         return ": give at least one phrasing"
     return ""

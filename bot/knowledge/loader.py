@@ -3,7 +3,7 @@
 Validation is strict on purpose: a typo in a field name or a missing translation must stop
 start-up with a message that points at the file, the entry and the field, rather than show
 an owner in a car park an empty button. The shape of each file is its pydantic model's job
-(bot.knowledge.model); what spans fields or files (ids that must exist, a method's steps,
+(bot.knowledge.model); what spans fields or files (ids that must exist, a way's steps,
 the glossary) is checked here.
 """
 
@@ -190,10 +190,10 @@ def _load_entry(file: _File) -> Entry:
         raise file.error(entry_id, "id", f"must match the file name: rename the file to "
                          f"{entry_id}.yaml or the id to '{file.path.stem}'")
     entry = file.validate(Entry, data, entry_id)
-    if entry.is_method and not entry.steps:
-        raise file.error(entry_id, "steps", "a method needs at least one step")
-    if entry.is_method and entry.prevention is None:
-        raise file.error(entry_id, "prevention", "a method needs a prevention tip to show when "
+    if entry.is_way and not entry.steps:
+        raise file.error(entry_id, "steps", "a way needs at least one step")
+    if entry.is_way and entry.prevention is None:
+        raise file.error(entry_id, "prevention", "a way needs a prevention tip to show when "
                          "it worked")
     if entry.table and not entry.steps and not entry.answer:
         raise file.error(entry_id, "table", "a table needs an answer to introduce it")
@@ -239,8 +239,8 @@ def _load_guided(file: _File, entries: Mapping[str, Entry]) -> Guided:
         where = f"order[{index}]"
         if entry_id not in entries:
             raise file.error(None, where, f"unknown id '{entry_id}'")
-        if not entries[entry_id].is_method:
-            raise file.error(None, where, f"'{entry_id}' is not a method (kind: method)")
+        if not entries[entry_id].is_way:
+            raise file.error(None, where, f"'{entry_id}' is not a way (kind: way)")
         if entry_id in seen:
             raise file.error(None, where, f"'{entry_id}' is listed twice")
         seen.add(entry_id)
@@ -336,8 +336,8 @@ def _load_quick_replies(file: _File, entries: Mapping[str, Entry],
             raise file.error(None, f"[{index}].label", f"'{button.label}' is not in "
                              "interface.yaml")
         if button.walk is not None and (button.walk not in entries
-                                        or not entries[button.walk].is_method):
-            raise file.error(None, f"[{index}].walk", f"'{button.walk}' is not a method's "
+                                        or not entries[button.walk].is_way):
+            raise file.error(None, f"[{index}].walk", f"'{button.walk}' is not a way's "
                              "entry id")
         buttons.append(button)
     return tuple(buttons)
@@ -370,8 +370,8 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
         if symptom.lead not in interface:
             raise file.error(None, f"{where}.lead", f"'{symptom.lead}' is not in interface.yaml")
         if symptom.way is not None and (symptom.way not in entries
-                                        or not entries[symptom.way].is_method):
-            raise file.error(None, f"{where}.way", f"'{symptom.way}' is not a method's entry id")
+                                        or not entries[symptom.way].is_way):
+            raise file.error(None, f"{where}.way", f"'{symptom.way}' is not a way's entry id")
         if symptom.answer is not None and symptom.answer not in entries:
             raise file.error(None, f"{where}.answer", f"unknown entry id '{symptom.answer}'")
     for field in ("failure", "about", "trunk", "none_of", "specific"):
@@ -379,13 +379,13 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
             if concept not in concepts:
                 raise file.error(None, f"wont_open.{field}[{index}]",
                                  f"'{concept}' is not a concept in synonyms.yaml")
-    for method, names in intents.tried_ways.items():
-        if method not in entries or not entries[method].is_method:
-            raise file.error(None, f"tried_ways.{method}", f"'{method}' is not a method's "
+    for way, names in intents.tried_ways.items():
+        if way not in entries or not entries[way].is_way:
+            raise file.error(None, f"tried_ways.{way}", f"'{way}' is not a way's "
                              "entry id")
         for index, concept in enumerate(names):
             if concept not in concepts:
-                raise file.error(None, f"tried_ways.{method}[{index}]",
+                raise file.error(None, f"tried_ways.{way}[{index}]",
                                  f"'{concept}' is not a concept in synonyms.yaml")
     return intents
 

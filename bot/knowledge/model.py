@@ -2,7 +2,7 @@
 
 The file schemas are pydantic models (extra fields forbidden), so the YAML an editor writes
 is checked field by field; bot.knowledge.errors turns pydantic's complaints into messages that
-name file, entry and field. Rules across fields and files (a method needs steps, a related id
+name file, entry and field. Rules across fields and files (a way needs steps, a related id
 must exist) are checked by bot.knowledge.loader, which can say the same.
 """
 
@@ -54,7 +54,7 @@ NO_ENTRY = "none"  # the question examples' label for "no entry answers this"
 
 
 class EntryKind(StrEnum):
-    METHOD = "method"  # a way to open the boot, walked one step at a time
+    WAY = "way"  # a way to open the boot, walked one step at a time
     TOPIC = "topic"
     FAQ = "faq"
 
@@ -164,8 +164,8 @@ class Entry(Schema):
     ask_first: Text | None = None
 
     @property
-    def is_method(self) -> bool:
-        return self.kind is EntryKind.METHOD
+    def is_way(self) -> bool:
+        return self.kind is EntryKind.WAY
 
     def applies_to(self, generation: Generation | None) -> bool:
         return generation is None or generation in self.generations
@@ -195,10 +195,10 @@ QUICK_MENUS = ("guided", "ways", "faq")
 
 
 class QuickReply(Schema):
-    """A button of the keyboard under the input field: walks a method or opens a menu."""
+    """A button of the keyboard under the input field: walks a way or opens a menu."""
 
     label: NonEmpty  # an interface text key
-    walk: NonEmpty | None = None  # a method's entry id
+    walk: NonEmpty | None = None  # a way's entry id
     menu: Literal["guided", "ways", "faq"] | None = None
 
     @model_validator(mode="after")
@@ -262,7 +262,7 @@ class Symptom(Schema):
     @model_validator(mode="after")
     def _one_effect(self) -> Symptom:
         if (self.way is None) == (self.answer is None):
-            raise ValueError("give exactly one of way (a method in the run) or answer (an "
+            raise ValueError("give exactly one of way (a way of the run) or answer (an "
                              "entry)")
         return self
 
@@ -292,7 +292,7 @@ class Intents(Schema):
     deictic: PhraseSet  # "that", "exactly", "это": a question pointing at what is on screen
     someone: PhraseSet  # words that may name someone: without them, nobody is shut in
     freed: PhraseSet  # "she's out", "вытащили": on the emergency screens, it opened
-    tried_ways: Mapping[str, Words]  # method id -> the synonym concepts that name it
+    tried_ways: Mapping[str, Words]  # way's id -> the synonym concepts that name it
     other_makes: PhraseSet  # other makes and models: the answer is for a Qashqai
     our_car: PhraseSet  # the Qashqai by its names: never another make ("Rogue Sport")
     comparisons: PhraseSet  # "like on my old honda": another make beside ours, not instead
@@ -396,8 +396,8 @@ class Knowledge:
         return text.format(**values) if values else text
 
     @property
-    def methods(self) -> tuple[Entry, ...]:
-        return tuple(entry for entry in self.entries.values() if entry.is_method)
+    def ways(self) -> tuple[Entry, ...]:
+        return tuple(entry for entry in self.entries.values() if entry.is_way)
 
     def picture_for(self, entry: Entry, step: Step | None = None) -> Picture | None:
         """The drawing a screen about `entry` shows: its answer's (no step), else its first

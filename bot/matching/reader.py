@@ -158,8 +158,8 @@ class Reader:
         self._is_known = normaliser.is_known
         self._tried_markers = _Words(intents.tried.every)
         self._weak_markers = _Words(intents.tried_with_two.every)
-        self._way_concepts = {method: frozenset(concepts)
-                              for method, concepts in intents.tried_ways.items()}
+        self._way_concepts = {way: frozenset(concepts)
+                              for way, concepts in intents.tried_ways.items()}
         self._guided_order = {m: i for i, m in enumerate(knowledge.guided_order)}
         self._wont_open = knowledge.guided_entry
         rule = intents.wont_open

@@ -119,7 +119,7 @@ async def test_fast_taps_in_one_chat_leave_state_and_screen_in_agreement(
     state = await fast_bot.store.chats.load(user.chat_id)
     shown = next(m for m in server.bot_messages(user.chat_id)
                  if m.message_id == step1.message_id)
-    assert state.method == "lid-button"
+    assert state.way == "lid-button"
     assert f"step {state.step + 1} of" in shown.text
     # Taps two and three asked for the screen tap one had just shown. Telegram answers such
     # an edit "message is not modified", as the test server did; the bot takes it as done.

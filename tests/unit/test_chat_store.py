@@ -26,7 +26,7 @@ from tests.storage_backends import Backend, SqliteBackend
 PROJECT = Path(__file__).resolve().parents[2]
 
 # Every field set to something other than its default.
-MID_WALK = ChatState(language="ru", car="J11", method="lid-button", step=3, guided=True,
+MID_WALK = ChatState(language="ru", car="J11", way="lid-button", step=3, guided=True,
                      tried=("key-fob",), shown=("safety-lock", "lid-button"),
                      plan=("safety-lock", "lid-button", "key-fob"),
                      said=("safety-lock:unlock-twice",), tools=False,
@@ -97,7 +97,7 @@ def test_from_dict_ignores_unknown_fields() -> None:
 
 def test_from_dict_drops_an_unsupported_language_so_it_is_detected_again() -> None:
     state = ChatState.from_dict({"language": "de", "method": "key-fob", "step": 1})
-    assert state == ChatState(language=None, method="key-fob", step=1)
+    assert state == ChatState(language=None, way="key-fob", step=1)
 
 
 async def test_a_second_store_on_the_same_database_sees_saves(backend: Backend) -> None:
@@ -133,7 +133,7 @@ CHILD = textwrap.dedent("""
     async def main() -> None:
         storage = SqliteStorage(Path(sys.argv[1]))
         for chat_id in range(1, 1_000_000):
-            await storage.chats.save(chat_id, ChatState(language="ru", method="key-fob",
+            await storage.chats.save(chat_id, ChatState(language="ru", way="key-fob",
                                                         step=chat_id % 7))
             print(f"saved {chat_id}", flush=True)
 
@@ -166,7 +166,7 @@ async def test_every_reported_save_survives_kill_9(tmp_path: Path) -> None:
     assert integrity(tmp_path / DATABASE_NAME) == "ok"
     storage = SqliteStorage(tmp_path)
     try:
-        expected = [ChatState(language="ru", method="key-fob", step=chat_id % 7)
+        expected = [ChatState(language="ru", way="key-fob", step=chat_id % 7)
                     for chat_id in range(1, reported + 1)]
         loaded = [await storage.chats.load(chat_id) for chat_id in range(1, reported + 1)]
         assert loaded == expected

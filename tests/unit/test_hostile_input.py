@@ -245,15 +245,15 @@ def check_state(conversation: Conversation, state: ChatState) -> None:
     assert ChatState.from_dict(stored) == state
     assert state.language in (None, *LANGUAGES), state  # None: asked, not chosen yet
     assert state.car in CARS, state
-    assert all(conversation.knowledge.entry(m).is_method for m in state.tried), state
-    assert all(conversation.knowledge.entry(m).is_method for m in state.shown), state
+    assert all(conversation.knowledge.entry(m).is_way for m in state.tried), state
+    assert all(conversation.knowledge.entry(m).is_way for m in state.shown), state
     assert state.tools in (None, True, False), state
     assert isinstance(state.guided, bool), state
-    if state.method is None:
+    if state.way is None:
         assert state.step == 0, state
         return
-    entry = conversation.knowledge.entries.get(state.method)
-    assert entry is not None and entry.steps, f"{state.method!r} has no steps: {state}"
+    entry = conversation.knowledge.entries.get(state.way)
+    assert entry is not None and entry.steps, f"{state.way!r} has no steps: {state}"
     steps = entry.steps_for(state.generation)
     assert 0 <= state.step < len(steps), f"step {state.step} of {len(steps)}: {state}"
 
@@ -278,7 +278,7 @@ def run_events(conversation: Conversation, data: st.DataObject, state: ChatState
         if kind == "real tap":
             tapped = conversation.kit.codec.unpack(event.data)  # type: ignore[union-attr]
             note_event(f"real tap: {tapped.action.name if tapped else None}")
-        if state.method is not None:
+        if state.way is not None:
             note_event(f"walking, guided={state.guided}")
         assert replies, f"no answer to {event!r}"
         for reply in replies:
@@ -303,7 +303,7 @@ def forward_buttons(conversation: Conversation, state: ChatState, latest: list[s
             continue
         if unpacked.action in (Action.WORKED, Action.FAILED, Action.SKIP, Action.TOOLS,
                                Action.GATE) or (
-                unpacked.action is Action.WALK and unpacked.args[0] == state.method
+                unpacked.action is Action.WALK and unpacked.args[0] == state.way
                 and int(unpacked.args[1]) > state.step):
             forward.append(data)
     return forward
@@ -345,7 +345,7 @@ def test_deep_in_a_guided_walk_hostile_events_still_get_valid_replies(
         state, replies, _ = conversation.handle(state, Tap(data.draw(st.sampled_from(forward)),
                                                         "en"))
         check_state(conversation, state)
-    assert state.guided or state.method is None
+    assert state.guided or state.way is None
     run_events(conversation, data, state)
 
 
@@ -374,7 +374,7 @@ def test_a_stored_state_from_another_version_never_breaks_the_chat(
         conversation: Conversation, stored: tuple[dict[str, object], dict[str, int]],
         event: Event) -> None:
     """A stored chat with fields missing, unknown fields, or values this version does not
-    know (a car "J13", a method since removed) still gets valid answers."""
+    know (a car "J13", a way since removed) still gets valid answers."""
     known, unknown = stored
     state = ChatState.from_dict({**unknown, **known})
     assert state.language in (None, *LANGUAGES)

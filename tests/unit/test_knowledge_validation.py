@@ -26,7 +26,7 @@ from bot.knowledge import DEFAULT_DIRECTORY, Knowledge, KnowledgeError, load_kno
 PROJECT = Path(__file__).resolve().parents[2]
 TOPICS = PROJECT / "tests" / "data" / "TOPICS.md"
 
-LID = "knowledge/entries/lid-button.yaml"  # a method: steps, prevention, phrasings, related
+LID = "knowledge/entries/lid-button.yaml"  # a way: steps, prevention, phrasings, related
 MAINTENANCE = "knowledge/entries/maintenance.yaml"  # a topic with a table
 GUIDED = "knowledge/guided.yaml"
 INTERFACE = "knowledge/interface.yaml"
@@ -115,7 +115,7 @@ def test_real_knowledge_loads_with_every_topic_id() -> None:
     missing = [topic for topic in ids if topic not in knowledge.entries]
     assert missing == []
     assert knowledge.guided_order and all(
-        knowledge.entry(entry_id).is_method for entry_id in knowledge.guided_order
+        knowledge.entry(entry_id).is_way for entry_id in knowledge.guided_order
     )
 
 
@@ -131,13 +131,13 @@ def test_an_untouched_copy_loads_like_the_original(kb: KnowledgeCopy) -> None:
 
 
 def test_invalid_yaml(kb: KnowledgeCopy) -> None:
-    kb.replace_text(LID, "kind: method\n", "kind: [method\n")
+    kb.replace_text(LID, "kind: way\n", "kind: [way\n")
     error = kb.error()
     assert_points_at(error, LID, None, None, "not valid YAML", "line")
 
 
 def test_top_level_not_a_mapping(kb: KnowledgeCopy) -> None:
-    kb.write_text(LID, "- id: lid-button\n- kind: method\n")
+    kb.write_text(LID, "- id: lid-button\n- kind: way\n")
     assert_points_at(kb.error(), LID, None, None, "mapping")
 
 
@@ -163,8 +163,8 @@ def test_unknown_field_such_as_a_typo(kb: KnowledgeCopy) -> None:
 
 
 def test_unknown_kind(kb: KnowledgeCopy) -> None:
-    kb.edit(LID, lambda data: data.__setitem__("kind", "methd"))
-    assert_points_at(kb.error(), LID, "lid-button", "kind", "methd", "method", "topic", "faq")
+    kb.edit(LID, lambda data: data.__setitem__("kind", "wya"))
+    assert_points_at(kb.error(), LID, "lid-button", "kind", "wya", "way", "topic", "faq")
 
 
 def test_missing_title(kb: KnowledgeCopy) -> None:
@@ -264,9 +264,9 @@ def test_guided_unknown_id(kb: KnowledgeCopy) -> None:
     assert_points_at(kb.error(), GUIDED, None, f"order[{index}]", "unknown id 'no-such-method'")
 
 
-def test_guided_order_lists_a_non_method(kb: KnowledgeCopy) -> None:
+def test_guided_order_lists_what_is_not_a_way(kb: KnowledgeCopy) -> None:
     kb.edit(GUIDED, lambda data: data["order"].insert(0, "maintenance"))
-    assert_points_at(kb.error(), GUIDED, None, "order[0]", "'maintenance' is not a method")
+    assert_points_at(kb.error(), GUIDED, None, "order[0]", "'maintenance' is not a way")
 
 
 def test_guided_order_lists_a_method_twice(kb: KnowledgeCopy) -> None:

@@ -83,7 +83,7 @@ async def test_an_answered_question_counts_as_answered_and_its_answer_as_shown(
 async def test_it_wont_open_is_answered_with_the_run_and_starts_its_first_way(
         chat: RecordedChat, storage: Storage) -> None:
     await chat.send("boot wont open, its pouring")
-    first = chat.state.method
+    first = chat.state.way
     assert first is not None
     assert await tallies(storage) == {(Tally.question(Question.ANSWERED), ""): 1,
                                       (Tally.WAY_STARTED, first): 1}
@@ -164,7 +164,7 @@ async def test_ratings_and_a_comment_are_kept_per_screen(
 async def test_it_opened_counts_once_for_its_way_not_again_when_shown_again(
         chat: RecordedChat, storage: Storage) -> None:
     await chat.send("boot wont open")
-    way = chat.state.method
+    way = chat.state.way
     await chat.press(Action.WORKED)
     await chat.press(Action.RATE, "up")
     await chat.send("/language ru")  # the "it opened" screen again, in Russian

@@ -46,7 +46,7 @@ class Articles:
         if note:
             parts.append(note)
         rows: list[tuple[Button, ...]] = []
-        if entry.is_method:
+        if entry.is_way:
             rows.append((kit.button("button_walk", state, Action.WALK, entry.id, 0),))
         elif entry.steps:
             rows.append((kit.button("button_steps", state, Action.VIEW,
@@ -91,7 +91,7 @@ class Articles:
         rows: list[tuple[Button, ...]] = [
             (kit.view("button_sources", state, Screen(Kind.SOURCES, entry.id)),),
             kit.menu_row(state, screen)]
-        if entry.is_method:
+        if entry.is_way:
             rows.insert(0, (kit.button("button_walk", state, Action.WALK, entry.id, 0),))
         return Reply("\n\n".join(parts), tuple(rows), edit=edit, kind=ReplyKind.MORE,
                      screen=screen, picture=picture)
@@ -114,24 +114,25 @@ class Articles:
 
     # -- a walk --------------------------------------------------------------------------------
 
-    def step(self, state: ChatState, method: Entry, index: int, shown: tuple[int, ...], *,
-             edit: bool, lead: str = "", way: tuple[int, int] | None = None,
+    def step(self, state: ChatState, way: Entry, index: int, shown: tuple[int, ...], *,
+             edit: bool, lead: str = "", position: tuple[int, int] | None = None,
              kind: ReplyKind = ReplyKind.WALK) -> Reply:
-        """One of the steps this walk shows (`shown`, indices into the car's steps); `way`
-        is (k, n) when this is way k of n of an "it won't open" run."""
+        """One of the steps this walk shows (`shown`, indices into the car's steps);
+        `position` is (k, n) when this is way k of n of an "it won't open" run."""
         kit, language = self.kit, language_of(state)
-        steps = method.steps_for(state.generation)
+        steps = way.steps_for(state.generation)
         step = steps[index]
-        screen = Screen(Kind.STEP, method.id, index)
-        position = shown.index(index) if index in shown else 0
+        screen = Screen(Kind.STEP, way.id, index)
+        at = shown.index(index) if index in shown else 0  # this step's place among those shown
         steps_shown = len(shown)
-        header = kit.ui("step_header", state, title=method.title.in_(language),
-                        number=position + 1, total=steps_shown)
+        header = kit.ui("step_header", state, title=way.title.in_(language),
+                        number=at + 1, total=steps_shown)
         parts = [plain(lead)] if lead else []
-        if way is not None:
-            parts.append(plain(kit.ui("way_position", state, number=way[0], total=way[1])))
+        if position is not None:
+            parts.append(plain(kit.ui("way_position", state, number=position[0],
+                                      total=position[1])))
         parts.append(bold(header))
-        if index == 0 and not method.applies_to(state.generation):
+        if index == 0 and not way.applies_to(state.generation):
             parts.append("ℹ️ " + plain(kit.ui("car_not_applicable", state,
                                                car=kit.car_name(state))))
         parts.append(plain(step.do.in_(language)))
@@ -139,35 +140,35 @@ class Articles:
             parts.append(f"⚠️ {plain(step.warning.in_(language))}")
         if step.tip:
             parts.append(f"💡 {plain(step.tip.in_(language))}")
-        picture, note = kit.picture(state, method, step)
+        picture, note = kit.picture(state, way, step)
         if note:
             parts.append(note)
-        last = position + 1 >= steps_shown
-        if last and method.is_method:
+        last = at + 1 >= steps_shown
+        if last and way.is_way:
             parts.append(bold(kit.ui("step_question", state)))
         back = kit.button("button_back", state, Action.BACK, screen.code())
         navigation = (back,) if last else (
-            back, kit.button("button_next", state, Action.WALK, method.id, index + 1))
+            back, kit.button("button_next", state, Action.WALK, way.id, index + 1))
         menu: tuple[Button, ...] = (kit.button("button_menu", state, Action.VIEW, "menu"),)
-        if method.has_more:  # the way's tips and warnings, one tap away at any step
-            menu = (*menu, kit.view("button_more", state, Screen(Kind.MORE, method.id)))
-        if not method.is_method:  # the steps of an answer: nothing to open or fail
+        if way.has_more:  # the way's tips and warnings, one tap away at any step
+            menu = (*menu, kit.view("button_more", state, Screen(Kind.MORE, way.id)))
+        if not way.is_way:  # the steps of an answer: nothing to open or fail
             rows: tuple[tuple[Button, ...], ...] = (navigation, menu)
         else:
             # "It opened" on every step: the boot may pop at step two of five.
-            outcome = (kit.button("button_worked", state, Action.WORKED, method.id),
-                       kit.button("button_failed", state, Action.FAILED, method.id) if last
-                       else kit.button("button_skip_way", state, Action.SKIP, method.id))
+            outcome = (kit.button("button_worked", state, Action.WORKED, way.id),
+                       kit.button("button_failed", state, Action.FAILED, way.id) if last
+                       else kit.button("button_skip_way", state, Action.SKIP, way.id))
             rows = (outcome, navigation, menu) if last else (navigation, outcome, menu)
         return Reply("\n\n".join(parts), rows, edit=edit, kind=kind,
                      screen=screen, picture=picture)
 
-    def step_help(self, state: ChatState, method: Entry, index: int, shown: tuple[int, ...],
-                  lines: list[str], *, way: tuple[int, int] | None) -> Reply:
+    def step_help(self, state: ChatState, way: Entry, index: int, shown: tuple[int, ...],
+                  lines: list[str], *, position: tuple[int, int] | None) -> Reply:
         """A question about the step on screen answered from its tips: the answer on top,
         the same step and buttons below, so the walk goes on from where it was."""
-        return self.step(state, method, index, shown, edit=False, lead=self._help(state, lines),
-                         way=way, kind=ReplyKind.STEP_HELP)
+        return self.step(state, way, index, shown, edit=False, lead=self._help(state, lines),
+                         position=position, kind=ReplyKind.STEP_HELP)
 
     def helped(self, reply: Reply, state: ChatState, lines: list[str], *,
                kind: ReplyKind = ReplyKind.STEP_HELP) -> Reply:
@@ -214,50 +215,51 @@ class Articles:
         return Reply("\n\n".join(parts), rows, kind=ReplyKind.EMERGENCY, screen=screen,
                      effects=shown)
 
-    def tools_question(self, state: ChatState, method: Entry, index: int, *, edit: bool,
+    def tools_question(self, state: ChatState, way: Entry, index: int, *, edit: bool,
                        lead: str = "") -> Reply:
         """Before the first step that needs jump leads or a booster: an explicit branch."""
         kit = self.kit
-        screen = Screen(Kind.TOOLS, method.id, index)
+        screen = Screen(Kind.TOOLS, way.id, index)
         parts = [plain(lead)] if lead else []
-        parts += [bold(kit.title(method, state)), plain(kit.ui("tools_question", state))]
-        picture, note = kit.picture(state, method, method.steps_for(state.generation)[index])
+        parts += [bold(kit.title(way, state)), plain(kit.ui("tools_question", state))]
+        picture, note = kit.picture(state, way, way.steps_for(state.generation)[index])
         if note:
             parts.append(note)
-        rows = ((kit.button("button_tools_yes", state, Action.TOOLS, "yes", method.id, index),
-                 kit.button("button_tools_no", state, Action.TOOLS, "no", method.id, index)),
+        rows = ((kit.button("button_tools_yes", state, Action.TOOLS, "yes", way.id, index),
+                 kit.button("button_tools_no", state, Action.TOOLS, "no", way.id, index)),
                 kit.menu_row(state, screen))
         return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.TOOLS_QUESTION,
                      screen=screen, picture=picture)
 
-    def gate_question(self, state: ChatState, method: Entry, *, edit: bool, lead: str = "",
-                      way: tuple[int, int] | None = None) -> Reply:
+    def gate_question(self, state: ChatState, way: Entry, *, edit: bool, lead: str = "",
+                      position: tuple[int, int] | None = None) -> Reply:
         """Before a way only some cars have: ask about the feature rather than the car."""
         kit = self.kit
-        assert method.ask_first is not None
-        screen = Screen(Kind.GATE, method.id)
+        assert way.ask_first is not None
+        screen = Screen(Kind.GATE, way.id)
         parts = [plain(lead)] if lead else []
-        if way is not None:
-            parts.append(plain(kit.ui("way_position", state, number=way[0], total=way[1])))
-        parts += [bold(kit.title(method, state)),
-                  plain(method.ask_first.in_(language_of(state)))]
-        rows = ((kit.button("button_gate_yes", state, Action.GATE, "yes", method.id),
-                 kit.button("button_gate_no", state, Action.GATE, "no", method.id)),
+        if position is not None:
+            parts.append(plain(kit.ui("way_position", state, number=position[0],
+                                      total=position[1])))
+        parts += [bold(kit.title(way, state)),
+                  plain(way.ask_first.in_(language_of(state)))]
+        rows = ((kit.button("button_gate_yes", state, Action.GATE, "yes", way.id),
+                 kit.button("button_gate_no", state, Action.GATE, "no", way.id)),
                 kit.menu_row(state, screen))
         return Reply("\n\n".join(parts), rows, edit=edit, kind=ReplyKind.GATE_QUESTION,
                      screen=screen)
 
-    def worked(self, state: ChatState, method: Entry, *, edit: bool) -> Reply:
-        if not method.is_method:  # someone shut in, and now out
+    def worked(self, state: ChatState, way: Entry, *, edit: bool) -> Reply:
+        if not way.is_way:  # someone shut in, and now out
             return Reply(bold(self.kit.ui("emergency_worked", state)),
                          (self.kit.menu_row(state),), edit=edit, kind=ReplyKind.WORKED,
-                         screen=Screen(Kind.WORKED, method.id))
+                         screen=Screen(Kind.WORKED, way.id))
         text = bold(self.kit.ui("worked", state))
-        if method.prevention is not None:
-            tip = method.prevention.in_(language_of(state))
+        if way.prevention is not None:
+            tip = way.prevention.in_(language_of(state))
             text += "\n\n" + plain(self.kit.ui("worked_prevention", state, tip=tip))
         return Reply(text, (self.kit.menu_row(state),), edit=edit, kind=ReplyKind.WORKED,
-                     screen=Screen(Kind.WORKED, method.id))
+                     screen=Screen(Kind.WORKED, way.id))
 
     def nothing_worked(self, state: ChatState, *, edit: bool) -> Reply:
         """The honest end of a run: what is most likely broken and who can help, without

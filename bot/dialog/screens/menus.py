@@ -44,14 +44,14 @@ class Menus:
 
     def continue_row(self, state: ChatState) -> tuple[tuple[Button, ...], ...]:
         """Back to the step the owner left, if a walk is under way (it survives restarts)."""
-        method = self.kit.knowledge.entries.get(state.method or "")
-        if method is None or not method.is_method:
+        way = self.kit.knowledge.entries.get(state.way or "")
+        if way is None or not way.is_way:
             return ()
-        if state.step >= len(method.steps_for(state.generation)):
+        if state.step >= len(way.steps_for(state.generation)):
             return ()
-        label = self.kit.ui("button_continue", state, title=self.kit.title(method, state),
+        label = self.kit.ui("button_continue", state, title=self.kit.title(way, state),
                             number=state.step + 1)
-        return ((Button(label, self.kit.codec.pack(Action.WALK, method.id, state.step)),),)
+        return ((Button(label, self.kit.codec.pack(Action.WALK, way.id, state.step)),),)
 
     def greeting(self, state: ChatState, *, lead: str = "") -> Reply:
         text = "\n\n".join(p for p in (plain(lead), plain(self.kit.ui("greeting", state))) if p)
@@ -129,8 +129,8 @@ class Menus:
                      kind=ReplyKind.SMALL_TALK)
 
     def _ordered_methods(self) -> list[Entry]:
-        """The guided order first (most likely first), then any other method."""
+        """The guided order first (most likely first), then any other way."""
         knowledge = self.kit.knowledge
         order = list(knowledge.guided_order)
-        rest = [m.id for m in knowledge.methods if m.id not in order]
+        rest = [m.id for m in knowledge.ways if m.id not in order]
         return [knowledge.entry(i) for i in [*order, *rest]]

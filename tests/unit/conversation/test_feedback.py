@@ -142,7 +142,7 @@ def test_a_forged_rating_gets_the_stale_button_notice(chat: Chat, data: str) -> 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_forget_says_so_in_the_chats_language_and_leaves_a_fresh_chat(
         conversation: Conversation, knowledge: Knowledge, language: str) -> None:
-    chat = Chat(conversation, state=ChatState(language=language, car="J11", method="key-fob",
+    chat = Chat(conversation, state=ChatState(language=language, car="J11", way="key-fob",
                                               step=2, history=(Screen(Kind.STEP, "key-fob", 2),)))
     (done,) = chat.send("/forget")
     assert done.kind is ReplyKind.FORGOTTEN

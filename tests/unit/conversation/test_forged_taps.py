@@ -50,7 +50,7 @@ def test_a_step_the_chats_car_does_not_have_gets_the_older_menu_notice(
         data = conversation.kit.codec.pack(Action.VIEW, Screen(kind, entry_id, index).code())
         after, (reply,), _ = conversation.handle(state, Tap(data))
         assert stale in reply.text, (entry_id, car, index)
-        assert after.method is None and after.tried == (), "the walk is not moved on"
+        assert after.way is None and after.tried == (), "the walk is not moved on"
 
 
 def test_no_step_index_on_any_car_raises_or_says_something_went_wrong(
@@ -60,7 +60,7 @@ def test_no_step_index_on_any_car_raises_or_says_something_went_wrong(
     for entry, car, walking in itertools.product(walked, CARS, [False, True]):
         state = ChatState(language="en", car=car, history=(MENU,))
         if walking:  # mid-walk, so Back and "next" have a place to come from
-            state = state.with_(method=entry.id, guided=True, shown=(entry.id,))
+            state = state.with_(way=entry.id, guided=True, shown=(entry.id,))
         for index in range(len(entry.steps) + 2):
             for data in taps_naming(conversation, entry.id, index):
                 _, replies, _ = conversation.handle(state, Tap(data))

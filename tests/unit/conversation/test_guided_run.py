@@ -49,15 +49,15 @@ def run_to_the_end(chat: Chat, *, tools: bool = False, has_features: bool = Fals
     raise AssertionError(f"the run did not end: {seen}")
 
 
-def skip_to_the_tools_question(chat: Chat, method_id: str) -> None:
-    """Through the run to the tools question of `method_id`: other ways skipped, its own
+def skip_to_the_tools_question(chat: Chat, way_id: str) -> None:
+    """Through the run to the tools question of `way_id`: other ways skipped, its own
     free steps stepped through."""
     for _ in range(40):
         if chat.kind is ReplyKind.TOOLS_QUESTION:
             return
         if chat.kind is ReplyKind.GATE_QUESTION:
             chat.press(Action.GATE, "no")
-        elif chat.way == method_id:
+        elif chat.way == way_id:
             chat.press(Action.WALK)
         else:
             chat.press(Action.SKIP if chat.has_button_doing(Action.SKIP) else Action.FAILED)
@@ -134,18 +134,18 @@ def test_steps_that_need_tools_wait_for_a_yes(chat: Chat, knowledge: Knowledge) 
     with_tools = [m for m in knowledge.guided_order
                   if any(s.needs_tools for s in knowledge.entry(m).steps)]
     assert with_tools, "some way has steps that need jump leads or a booster"
-    method = knowledge.entry(with_tools[0])
-    first_tool_step = next(i for i, s in enumerate(method.steps) if s.needs_tools)
+    way = knowledge.entry(with_tools[0])
+    first_tool_step = next(i for i, s in enumerate(way.steps) if s.needs_tools)
     chat.send("boot won't open")
-    skip_to_the_tools_question(chat, method.id)
+    skip_to_the_tools_question(chat, way.id)
     assert chat.state.step == first_tool_step, "asked before the first step with tools"
     chat.press(Action.TOOLS, "no")
-    assert chat.way != method.id or not method.steps[chat.state.step].needs_tools
+    assert chat.way != way.id or not way.steps[chat.state.step].needs_tools
     chat.send("/menu")
     chat.press(Action.GUIDED)
-    skip_to_the_tools_question(chat, method.id)
+    skip_to_the_tools_question(chat, way.id)
     chat.press(Action.TOOLS, "yes")
-    assert chat.way == method.id and chat.state.step == first_tool_step
+    assert chat.way == way.id and chat.state.step == first_tool_step
 
 
 def test_the_release_from_inside_comes_once_near_the_end(chat: Chat,
@@ -212,12 +212,12 @@ def test_no_leads_at_the_end_of_a_faqs_steps_goes_on_to_the_ways(chat: Chat,
     chat.press(Action.VIEW, "faq")
     chat.tap(faq.title.in_("en"))
     chat.tap("What to do")
-    while chat.state.step < first_tool_step and chat.state.method == faq.id:
+    while chat.state.step < first_tool_step and chat.state.way == faq.id:
         chat.press(Action.WALK, faq.id)
     chat.press(Action.TOOLS, "no")
     assert chat.way in knowledge.guided_order and chat.way != faq.id
     assert faq.id not in chat.state.tried
-    assert all(knowledge.entry(m).is_method for m in chat.state.tried)
+    assert all(knowledge.entry(m).is_way for m in chat.state.tried)
 
 
 def test_a_steps_more_is_a_tap_away_and_back_keeps_the_run(chat: Chat) -> None:

@@ -111,7 +111,7 @@ def test_someone_shut_in_the_boot_is_told_to_call_for_help_first(
 def test_an_emergency_mid_walk_comes_first(chat: Chat) -> None:
     chat.send("boot wont open")
     chat.send("wait my toddler is in there!!")
-    assert chat.kind is ReplyKind.EMERGENCY and chat.state.method is None
+    assert chat.kind is ReplyKind.EMERGENCY and chat.state.way is None
 
 
 @pytest.mark.parametrize("text", ["child lock on the tailgate?", "my son can't open the boot",
@@ -152,7 +152,7 @@ def test_another_make_is_told_this_is_about_the_qashqai(conversation: Conversati
     (reply,) = chat.send(text)
     assert reply.kind is ReplyKind.HELP
     assert "Qashqai" in reply.plain_text.split("\n\n")[0]
-    assert chat.state.method is None
+    assert chat.state.way is None
 
 
 def test_a_qashqai_question_that_mentions_another_car_is_answered(chat: Chat) -> None:

@@ -73,7 +73,7 @@ def test_walking_a_way_step_by_step_to_it_opened(chat: Chat, knowledge: Knowledg
     (reply,) = chat.press(Action.WORKED)
     assert reply.kind is ReplyKind.WORKED
     assert lid.prevention is not None and lid.prevention.in_("en")[:20] in reply.plain_text
-    assert chat.state.method is None
+    assert chat.state.way is None
 
 
 def test_it_opened_is_on_every_step(chat: Chat, knowledge: Knowledge) -> None:
@@ -146,7 +146,7 @@ def test_reset_forgets_car_and_progress(chat: Chat) -> None:
     chat.tap("J11")
     chat.send("🔑 Key fob")
     chat.send("/reset")
-    assert chat.state.car is None and chat.state.method is None
+    assert chat.state.car is None and chat.state.way is None
     assert chat.state.history == (MENU,), "Back has nothing from before the reset"
 
 

@@ -27,7 +27,7 @@ def walking(conversation: Conversation, language: str, *, step: int = 1) -> Chat
 def test_worked(conversation: Conversation, language: str, text: str) -> None:
     chat = walking(conversation, language)
     chat.send(text)
-    assert chat.kind is ReplyKind.WORKED and chat.state.method is None
+    assert chat.kind is ReplyKind.WORKED and chat.state.way is None
 
 
 @pytest.mark.parametrize(("language", "text"), [
@@ -90,7 +90,7 @@ def test_skip(conversation: Conversation, language: str, text: str) -> None:
 def test_stop(conversation: Conversation, language: str, text: str) -> None:
     chat = walking(conversation, language)
     chat.send(text)
-    assert chat.kind is ReplyKind.MENU and chat.state.method is None
+    assert chat.kind is ReplyKind.MENU and chat.state.way is None
 
 
 @pytest.mark.parametrize(("language", "text"), [

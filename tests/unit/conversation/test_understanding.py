@@ -40,7 +40,7 @@ def test_a_way_a_report_names_is_not_offered_again(conversation: Conversation) -
     chat.send("found the rubber pad over the number plate, pressed it a few times, nothing")
     chat.send("nope")
     chat.send("still nothing")
-    ways = [chat.state.method, *chat.state.shown]
+    ways = [chat.state.way, *chat.state.shown]
     assert "lid-button" not in ways[1:] or chat.state.shown.index("lid-button") == 0, ways
     assert "lid-button" in chat.state.tried
 
@@ -97,7 +97,7 @@ def test_every_door_unlocking_points_to_the_tailgates_own_parts(
     chat = walking(conversation)
     chat.send("yes every door unlocks, just not the boot")
     assert conversation.knowledge.ui("symptom_locks_pop", "en") in chat.text
-    assert chat.state.method == "interior-release" or chat.kind is ReplyKind.GATE_QUESTION
+    assert chat.state.way == "interior-release" or chat.kind is ReplyKind.GATE_QUESTION
 
 
 def test_a_beep_without_lifting_is_the_power_tailgate(conversation: Conversation) -> None:
