@@ -39,7 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FORMAT = 3
-WORDS_KEPT = 20000  # words whose contributions a model keeps (about 5 MB for the four models)
+WORDS_KEPT = 4096  # words whose contributions a model keeps: a few MB at most for all four
+# Feature name -> its id, for every model loaded: they read the same features (memory).
+_SHARED: dict[str, int] = {}
 CHAR_SIZES = range(2, 6)
 WEIGHT_SCALE = 1000  # weights are stored as integers in thousandths
 _QUESTION_MARK = "m ?"
@@ -119,13 +121,25 @@ class LinearModel:
                  weights: array[int], intercepts: Sequence[float], trained_on: str) -> None:
         self.classes = tuple(classes)
         self.trained_on = trained_on  # digest of the examples (training.examples_digest)
-        self._vocabulary = vocabulary
-        self._idf = idf
+        self._names = sorted(vocabulary, key=vocabulary.__getitem__)  # by local index
+        # the models share one dictionary of feature names (_SHARED): each keeps only which
+        # of them it knows, by the shared id, and its own index for each
+        ids = [_SHARED.setdefault(name, len(_SHARED)) for name in self._names]
+        self._local = array("i", [-1]) * (max(ids, default=-1) + 1)
+        for index, shared in enumerate(ids):
+            self._local[shared] = index
+        self._idf = array("d", idf)
         self._offsets = offsets  # feature i's weights are [offsets[i], offsets[i + 1])
         self._outputs = outputs
-        self._weights = [w / WEIGHT_SCALE for w in weights]
+        self._weights = array("f", (w / WEIGHT_SCALE for w in weights))
         self._intercepts = tuple(intercepts)
         self._words: dict[str, tuple[list[float], float]] = {}  # see _word
+
+    def _index(self, name: str) -> int:
+        """The feature's index in this model, or -1."""
+        shared = _SHARED.get(name)
+        local = self._local
+        return local[shared] if shared is not None and shared < len(local) else -1
 
     def predict(self, message: Message) -> Prediction:
         scores, length = list(self._intercepts), 0.0
@@ -136,8 +150,8 @@ class LinearModel:
             total = [t + w for t, w in zip(total, word_scores, strict=True)]
             length += word_length
         for feature in message.own:
-            index = self._vocabulary.get(feature)
-            if index is not None:
+            index = self._index(feature)
+            if index >= 0:
                 value = self._idf[index]
                 length += value * value
                 for at in range(self._offsets[index], self._offsets[index + 1]):
@@ -161,11 +175,10 @@ class LinearModel:
         if known is not None:
             return known
         total, length = [0.0] * len(self._intercepts), 0.0
-        vocabulary, idf = self._vocabulary, self._idf
-        offsets, outputs, weights = self._offsets, self._outputs, self._weights
+        idf, offsets, outputs, weights = self._idf, self._offsets, self._outputs, self._weights
         for feature, count in word_features(word).items():
-            index = vocabulary.get(feature)
-            if index is None:
+            index = self._index(feature)
+            if index < 0:
                 continue
             value = count * idf[index]
             length += value * value
@@ -185,7 +198,7 @@ class LinearModel:
         weights = array("h", (round(w * WEIGHT_SCALE) for w in self._weights))
         document = {
             "format": FORMAT, "classes": list(self.classes), "trained_on": self.trained_on,
-            "features": sorted(self._vocabulary, key=self._vocabulary.__getitem__),
+            "features": self._names,
             "idf": list(self._idf), "intercepts": list(self._intercepts),
             "offsets": packed(self._offsets), "outputs": packed(self._outputs),
             "weights": packed(weights),
