@@ -5,7 +5,6 @@ receivers    polling.py (getUpdates, offset held at the oldest update in progres
 order        chat_order.py: one chat's updates in order, chats concurrently
 a turn       chat_turn.py: flood guard, state in, conversation, state out, replies out
 retries      retries.py (tenacity policies), rate_limit.py (the framework's limiter + retries)
-process      application.py (the framework's Application), runner.py (start, stop, signals),
-             health.py (heartbeat), redaction.py (logging without the token, as text or
-             JSON), log_summary.py (a line every 10 minutes of what happened)
+process      application.py (the framework's Application), runner.py (start, stop, signals);
+             the heartbeat and the log are bot/monitoring's
 """

@@ -20,12 +20,12 @@ from telegram import Message
 from telegram.error import TelegramError
 
 from bot.delivery.flood_guard import FloodGuard, Verdict
-from bot.delivery.retries import Sleep, redelivery, refused
+from bot.delivery.retries import redelivery, refused
 from bot.dialog import Conversation, Event, Reply
 from bot.dialog.effects import Forget
 from bot.monitoring import metrics
 from bot.records.recorder import Recorder
-from bot.retrying import call_retrying
+from bot.retrying import Sleep, call_retrying
 from bot.storage import Storage
 from bot.telegram_layer.replies import ReplySender
 

@@ -29,14 +29,14 @@ from bot.delivery.application import ALLOWED_UPDATES, build_application, wait_fo
 from bot.delivery.chat_turn import ChatTurns
 from bot.delivery.flood_guard import UpdateBudgets
 from bot.delivery.handling import HandleThenConfirm
-from bot.delivery.health import Heartbeat, is_alive
 from bot.delivery.housekeeping import Housekeeping
-from bot.delivery.log_summary import log_summaries
 from bot.delivery.polling import LONG_POLL_SECONDS, Poller
 from bot.delivery.standby import Standby
 from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
 from bot.dialog.sharing import InlineArticles
+from bot.monitoring.health import Heartbeat, is_alive
+from bot.monitoring.log_summary import log_summaries
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
 from bot.pictures import Gallery
 from bot.records.admin import AdminDesk, publish_admin_commands

@@ -28,12 +28,11 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from bot.retrying import call_retrying
+from bot.retrying import Sleep, call_retrying
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
 Connection = AsyncConnection[Any]
 
 CONNECT_SECONDS = 10  # at start-up, how long the database may take to answer

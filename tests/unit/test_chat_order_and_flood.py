@@ -19,7 +19,7 @@ from bot.delivery.flood_guard import (
     UpdateBudgets,
     Verdict,
 )
-from bot.delivery.health import STALE_AFTER_SECONDS, Heartbeat, is_alive
+from bot.monitoring.health import STALE_AFTER_SECONDS, Heartbeat, is_alive
 from tests.unit.clocks import Clock
 
 

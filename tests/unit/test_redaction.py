@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.delivery.redaction import REDACTED, configure_logging
+from bot.monitoring.logs import REDACTED, configure_logging
 
 TOKEN = "7012345678:AAF-fake_Token-For-Redaction-Tests"
 API = f"https://api.telegram.org/bot{TOKEN}"
