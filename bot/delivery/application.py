@@ -13,10 +13,8 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.delivery.flood_guard import UpdateBudgets
-from bot.delivery.http import AiohttpRequest, UpdatesRequest
-from bot.delivery.rate_limit import RetryingRateLimiter
-from bot.delivery.retries import until_telegram_answers
 from bot.retrying import call_retrying
+from bot.telegram.outbound import AiohttpRequest, RetryingRateLimiter, UpdatesRequest, retries
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 # Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
@@ -50,7 +48,7 @@ async def wait_for_telegram(settings: Settings) -> None:
     request = AiohttpRequest()
     await request.initialize()
     try:
-        await call_retrying(lambda: until_telegram_answers(settings.api_url),
+        await call_retrying(lambda: retries.until_telegram_answers(settings.api_url),
                             lambda: request.post(f"{settings.api_url}/bot{settings.token}/getMe"))
     finally:
         await request.shutdown()

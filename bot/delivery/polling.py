@@ -24,10 +24,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
-from bot.delivery import retries
 from bot.delivery.application import CONCURRENT_UPDATES
 from bot.retrying import Sleep, call_retrying
 from bot.storage import UpdateJournal
+from bot.telegram.outbound import retries
 
 log = logging.getLogger(__name__)
 

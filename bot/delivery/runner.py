@@ -43,10 +43,8 @@ from bot.records.admin import AdminDesk, publish_admin_commands
 from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
 from bot.storage.sqlite_guard import DataDirLock, claim_data_dir
+from bot.telegram.outbound import InlineQueries, Photos, ReplySender
 from bot.telegram_layer.handlers import add_handlers, publish_commands
-from bot.telegram_layer.photos import Photos
-from bot.telegram_layer.replies import ReplySender
-from bot.telegram_layer.sharing import InlineQueries
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from bot.monitoring import metrics
 from bot.records import stats, unanswered
 from bot.records.recorder import DAY
 from bot.storage.interface import Storage
+from bot.telegram.outbound import ReplySender
 from bot.telegram_layer.handlers import Chat
-from bot.telegram_layer.replies import ReplySender
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from telegram.ext import (
 from bot.dialog import Event
 from bot.dialog.screens import COMMAND_KEYS
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
+from bot.telegram.outbound import InlineQueries, links_of
 from bot.telegram_layer import events
-from bot.telegram_layer.sharing import InlineQueries, links_of
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from bot.dialog import ChatState, Command, Conversation
 from bot.records.recorder import Recorder
 from bot.storage import Storage
 from bot.storage.interface import Comment
-from bot.telegram_layer.replies import ReplySender, ShownScreens
+from bot.telegram.outbound import ReplySender, ShownScreens
 from tests.fake_telegram import FakeTelegram
 from tests.storage_backends import Backend
 from tests.unit.clocks import Clock
