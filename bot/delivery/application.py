@@ -1,25 +1,19 @@
 """Builds the python-telegram-bot Application in one place: how it talks to Telegram.
 
 No Updater: updates arrive through our poller or webhook, which confirm them to Telegram
-only once handled. Handlers are added by bot.telegram_layer.handlers.
+only once handled. Handlers are added by bot/telegram/inbound/handlers.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
-from bot.delivery.flood_guard import UpdateBudgets
 from bot.retrying import call_retrying
+from bot.telegram.inbound import CONCURRENT_UPDATES, UpdateBudgets
 from bot.telegram.outbound import AiohttpRequest, RetryingRateLimiter, UpdatesRequest, retries
-
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
-# Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
-# second; 8 in flight keep up with that at up to ~250 ms per request.
-CONCURRENT_UPDATES = 8
 
 
 def build_application(settings: Settings, budgets: UpdateBudgets

@@ -19,13 +19,13 @@ import logging
 from telegram import Message
 from telegram.error import TelegramError
 
-from bot.delivery.flood_guard import FloodGuard, Verdict
 from bot.dialog import Conversation, Event, Reply
 from bot.dialog.effects import Forget
 from bot.monitoring import metrics
 from bot.records.recorder import Recorder
 from bot.retrying import Sleep, call_retrying
 from bot.storage import Storage
+from bot.telegram.inbound import FloodGuard, Verdict
 from bot.telegram.outbound import ReplySender, retries
 
 log = logging.getLogger(__name__)

@@ -25,14 +25,9 @@ from telegram.ext import Application
 
 from bot import __version__
 from bot.config import ConfigError, Settings
-from bot.delivery.application import ALLOWED_UPDATES, build_application, wait_for_telegram
+from bot.delivery.application import build_application, wait_for_telegram
 from bot.delivery.chat_turn import ChatTurns
-from bot.delivery.flood_guard import UpdateBudgets
-from bot.delivery.handling import HandleThenConfirm
 from bot.delivery.housekeeping import Housekeeping
-from bot.delivery.polling import LONG_POLL_SECONDS, Poller
-from bot.delivery.standby import Standby
-from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
 from bot.dialog.sharing import InlineArticles
 from bot.monitoring.health import Heartbeat, is_alive
@@ -43,8 +38,18 @@ from bot.records.admin import AdminDesk, publish_admin_commands
 from bot.records.recorder import Recorder
 from bot.storage import Storage, open_storage
 from bot.storage.sqlite_guard import DataDirLock, claim_data_dir
+from bot.telegram.inbound import (
+    ALLOWED_UPDATES,
+    LONG_POLL_SECONDS,
+    HandleThenConfirm,
+    Poller,
+    Standby,
+    UpdateBudgets,
+    WebhookReceiver,
+    add_handlers,
+    publish_commands,
+)
 from bot.telegram.outbound import InlineQueries, Photos, ReplySender
-from bot.telegram_layer.handlers import add_handlers, publish_commands
 
 log = logging.getLogger(__name__)
 

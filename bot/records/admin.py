@@ -27,8 +27,8 @@ from bot.monitoring import metrics
 from bot.records import stats, unanswered
 from bot.records.recorder import DAY
 from bot.storage.interface import Storage
+from bot.telegram.inbound import Chat
 from bot.telegram.outbound import ReplySender
-from bot.telegram_layer.handlers import Chat
 
 log = logging.getLogger(__name__)
 

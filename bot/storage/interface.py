@@ -4,7 +4,7 @@ Every method is a coroutine, so a backend that talks to a server over the networ
 through asyncpg or psycopg) awaits its driver, while SQLite, a sub-millisecond local write,
 simply returns. Callers never hold a transaction across awaits: a chat's read-modify-write is
 kept atomic by the delivery layer, which handles one update per chat at a time
-(bot/delivery/chat_order.py), not by the store.
+(bot/telegram/inbound/chat_order.py), not by the store.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
 """Everything that speaks python-telegram-bot, in one place.
 
+inbound/   updates in: polling and the webhook, handle-then-confirm, a chat's order, the
+           flood guard and budgets, the framework's handlers turning an Update into an Event
 outbound/  replies out: a Reply as Bot API calls, pictures, share links and inline answers,
            retries, the rate limit, the HTTP layer
+persistence_marks.py  the one workaround for the framework, alone with its test
 
-This file imports nothing, so that a module of one part loads only what that part needs.
+This file imports nothing, so that a module of one part loads only what that part needs
+(the workaround's test runs in the image's build stage with nothing else).
 """

@@ -1,4 +1,4 @@
-"""The one workaround for python-telegram-bot (bot/telegram_layer/persistence_marks.py).
+"""The one workaround for python-telegram-bot (bot/telegram/persistence_marks.py).
 
 If the first test fails, the framework has fixed or changed how it marks chats for
 persistence: read the new code, then delete the workaround or move it with the change.
@@ -21,7 +21,7 @@ import pytest
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.telegram_layer.persistence_marks import PERSISTENCE_MARKS, forget_persistence_marks
+from bot.telegram.persistence_marks import PERSISTENCE_MARKS, forget_persistence_marks
 from tests.fake_telegram import FakeTelegram
 
 
@@ -54,7 +54,7 @@ async def test_the_framework_still_marks_chats_without_persistence(
     marks = [getattr(application, name, None) for name in PERSISTENCE_MARKS]
     assert marks == [{41, 42}, {41, 42}], (
         "python-telegram-bot changed how it marks chats for persistence: see this module's "
-        "docstring before keeping bot/telegram_layer/persistence_marks.py")
+        "docstring before keeping bot/telegram/persistence_marks.py")
 
 
 async def test_forgetting_the_marks_empties_them(

@@ -112,7 +112,7 @@ class AiohttpRequest(BaseRequest):
 class UpdatesRequest(AiohttpRequest):
     """The getUpdates connection (the framework keeps one apart for it): Telegram's list of
     updates passes through `screen` before the framework parses it into objects, so that an
-    update to be dropped costs no parsing (bot/delivery/flood_guard.py's budgets)."""
+    update to be dropped costs no parsing (bot/telegram/inbound/flood_guard.py's budgets)."""
 
     def __init__(self, screen: Callable[[list[Any]], list[Any]]) -> None:
         super().__init__()

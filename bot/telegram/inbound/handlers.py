@@ -1,7 +1,7 @@
 """One framework handler per kind of user action: translate the update, hand the event on.
 
 What happens next (the chat's state, the conversation, sending the replies, retrying) is the
-`Chat` the handlers are given: bot.delivery.chat_turn.ChatTurns in the running bot.
+`Chat` the handlers are given: ChatTurns (bot/delivery/chat_turn.py) in the running bot.
 """
 
 from __future__ import annotations
@@ -24,12 +24,14 @@ from telegram.ext import (
 from bot.dialog import Event
 from bot.dialog.screens import COMMAND_KEYS
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
+from bot.telegram.inbound import events
 from bot.telegram.outbound import InlineQueries, links_of
-from bot.telegram_layer import events
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+# The updates the handlers below take; Telegram is asked for no others.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 
 class Chat(Protocol):

@@ -24,9 +24,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
-from bot.delivery.application import CONCURRENT_UPDATES
 from bot.retrying import Sleep, call_retrying
 from bot.storage import UpdateJournal
+from bot.telegram.inbound.handling import CONCURRENT_UPDATES
 from bot.telegram.outbound import retries
 
 log = logging.getLogger(__name__)
