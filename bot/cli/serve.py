@@ -10,11 +10,11 @@ from telegram.error import InvalidToken
 
 from bot.cli.startup import load
 from bot.config import ConfigError, Settings
-from bot.delivery.runner import run_until_signalled
 from bot.monitoring.logs import configure_logging
 from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError, describe_storage
 from bot.telegram.inbound import derived_secret
+from bot.telegram.wiring import run_until_signalled
 
 log = logging.getLogger(__name__)
 

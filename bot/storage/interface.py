@@ -54,8 +54,8 @@ class UpdateJournal(Protocol):
     async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None: ...
 
     async def prune(self) -> None:
-        """Forgets handled ids older than RETENTION_SECONDS (bot/delivery/housekeeping.py
-        asks at start-up and hourly, busy or quiet)."""
+        """Forgets handled ids older than RETENTION_SECONDS
+        (bot/telegram/wiring/housekeeping.py asks at start-up and hourly, busy or quiet)."""
         ...
 
     async def set_aside_updates(self) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.startup import Loaded
-from bot.delivery.runner import Runner
+from bot.telegram.wiring import Runner
 from tests.e2e.conftest import BotProcess, RunningBot, User
 from tests.e2e.test_start_up import log_line
 from tests.fake_telegram import FakeTelegram

@@ -1,4 +1,4 @@
-"""A chat's turn (bot/delivery/chat_turn.py) against the local Bot API server, on each real
+"""A chat's turn (bot/telegram/wiring/chat_turn.py) against the local Bot API server, on each real
 store: state in and out, replies that Telegram keeps failing tried again without being sent
 twice, and /forget, whose "done" is said only once the deletion has happened."""
 
@@ -11,12 +11,12 @@ import pytest
 from telegram import Bot, Message
 from telegram import Chat as TelegramChat
 
-from bot.delivery.chat_turn import ChatTurns
 from bot.dialog import ChatState, Command, Conversation
 from bot.records.recorder import Recorder
 from bot.storage import Storage
 from bot.storage.interface import Comment
 from bot.telegram.outbound import ReplySender, ShownScreens
+from bot.telegram.wiring import ChatTurns
 from tests.fake_telegram import FakeTelegram
 from tests.storage_backends import Backend
 from tests.unit.clocks import Clock

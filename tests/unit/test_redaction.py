@@ -30,7 +30,7 @@ def test_token_is_redacted_from_urls_exceptions_and_all_records(
     try:
         raise ConnectionError(f"cannot reach {API}/getMe")
     except ConnectionError:
-        logging.getLogger("bot.delivery").exception("polling failed")
+        logging.getLogger("bot.telegram").exception("polling failed")
     logging.getLogger("bot").info("bot started, %d chats", 3)
 
     err = capsys.readouterr().err

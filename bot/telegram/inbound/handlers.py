@@ -1,7 +1,7 @@
 """One framework handler per kind of user action: translate the update, hand the event on.
 
 What happens next (the chat's state, the conversation, sending the replies, retrying) is the
-`Chat` the handlers are given: ChatTurns (bot/delivery/chat_turn.py) in the running bot.
+`Chat` the handlers are given: ChatTurns (bot/telegram/wiring/chat_turn.py) in the running bot.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.dialog.reply import Button
+from bot.dialog import Button
 from bot.dialog.sharing import InlineArticle, InlineArticles
 from bot.knowledge import Knowledge
 from bot.monitoring import metrics

@@ -25,19 +25,14 @@ from telegram.ext import Application
 
 from bot import __version__
 from bot.config import ConfigError, Settings
-from bot.delivery.application import build_application, wait_for_telegram
-from bot.delivery.chat_turn import ChatTurns
-from bot.delivery.housekeeping import Housekeeping
 from bot.dialog import Conversation
 from bot.dialog.sharing import InlineArticles
 from bot.monitoring.health import Heartbeat, is_alive
 from bot.monitoring.log_summary import log_summaries
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
 from bot.pictures import Gallery
-from bot.records.admin import AdminDesk, publish_admin_commands
-from bot.records.recorder import Recorder
-from bot.storage import Storage, open_storage
-from bot.storage.sqlite_guard import DataDirLock, claim_data_dir
+from bot.records import Recorder
+from bot.storage import DataDirLock, Storage, claim_data_dir, open_storage
 from bot.telegram.inbound import (
     ALLOWED_UPDATES,
     LONG_POLL_SECONDS,
@@ -50,6 +45,10 @@ from bot.telegram.inbound import (
     publish_commands,
 )
 from bot.telegram.outbound import InlineQueries, Photos, ReplySender
+from bot.telegram.wiring.admin import AdminDesk, publish_admin_commands
+from bot.telegram.wiring.application import build_application, wait_for_telegram
+from bot.telegram.wiring.chat_turn import ChatTurns
+from bot.telegram.wiring.housekeeping import Housekeeping
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from telegram.error import TelegramError
 from bot.dialog import Conversation, Event, Reply
 from bot.dialog.effects import Forget
 from bot.monitoring import metrics
-from bot.records.recorder import Recorder
+from bot.records import Recorder
 from bot.retrying import Sleep, call_retrying
 from bot.storage import Storage
 from bot.telegram.inbound import FloodGuard, Verdict

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 
-from bot.records.recorder import Recorder
+from bot.records import Recorder
 from bot.retrying import Sleep
 from bot.storage import UpdateJournal
 

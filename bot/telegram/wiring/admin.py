@@ -1,6 +1,6 @@
 """/stats and /unanswered for the chats in ADMIN_CHAT_IDS, and their command menu.
 
-AdminDesk stands in front of a chat's turn (bot/delivery/chat_turn.py): an admin's /stats or
+AdminDesk stands in front of a chat's turn (chat_turn.py): an admin's /stats or
 /unanswered is answered here from storage; everything else, and these commands from anyone
 else, goes on to the conversation, which answers an unknown command with the help, so nobody
 learns the commands exist. Admins see them in their own command menu (a BotCommandScopeChat
@@ -24,9 +24,8 @@ from bot.dialog import Command, Event, Reply
 from bot.dialog.screens import COMMAND_KEYS, language_for_code
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.monitoring import metrics
-from bot.records import stats, unanswered
-from bot.records.recorder import DAY
-from bot.storage.interface import Storage
+from bot.records import DAY, stats, unanswered
+from bot.storage import Storage
 from bot.telegram.inbound import Chat
 from bot.telegram.outbound import ReplySender
 
