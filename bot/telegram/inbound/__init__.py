@@ -11,13 +11,18 @@ handlers.py     one framework handler per kind of user action; events.py makes t
 from bot.telegram.inbound import events
 from bot.telegram.inbound.chat_order import ChatOrder
 from bot.telegram.inbound.flood_guard import BUDGET_BURST, BURST, FloodGuard, UpdateBudgets, Verdict
-from bot.telegram.inbound.handlers import ALLOWED_UPDATES, Chat, add_handlers, publish_commands
+from bot.telegram.inbound.handlers import (
+    ALLOWED_UPDATES,
+    TurnTaker,
+    add_handlers,
+    publish_commands,
+)
 from bot.telegram.inbound.handling import CONCURRENT_UPDATES, HandleThenConfirm
 from bot.telegram.inbound.polling import LONG_POLL_SECONDS, Poller
 from bot.telegram.inbound.standby import Standby
 from bot.telegram.inbound.webhook import SECRET_HEADER, WebhookReceiver, derived_secret
 
 __all__ = ["ALLOWED_UPDATES", "BUDGET_BURST", "BURST", "CONCURRENT_UPDATES", "LONG_POLL_SECONDS",
-           "SECRET_HEADER", "Chat", "ChatOrder", "FloodGuard", "HandleThenConfirm", "Poller",
-           "Standby", "UpdateBudgets", "Verdict", "WebhookReceiver", "add_handlers",
+           "SECRET_HEADER", "ChatOrder", "FloodGuard", "HandleThenConfirm", "Poller", "Standby",
+           "TurnTaker", "UpdateBudgets", "Verdict", "WebhookReceiver", "add_handlers",
            "derived_secret", "events", "publish_commands"]

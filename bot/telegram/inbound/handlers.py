@@ -1,7 +1,7 @@
 """One framework handler per kind of user action: translate the update, hand the event on.
 
 What happens next (the chat's state, the conversation, sending the replies, retrying) is the
-`Chat` the handlers are given: ChatTurns (bot/telegram/wiring/chat_turn.py) in the running bot.
+`TurnTaker` the handlers are given: ChatTurns (bot/telegram/wiring/chat_turn.py) in the running bot.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ Context = ContextTypes.DEFAULT_TYPE
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 
-class Chat(Protocol):
+class TurnTaker(Protocol):
+    """What takes a chat's turn once its update is an Event (ChatTurns, or AdminDesk in front)."""
+
     async def take_turn(self, chat_id: int, event: Event, tapped: Message | None = None
                         ) -> None: ...
 
@@ -44,7 +46,7 @@ class Chat(Protocol):
 
 
 class ChatHandlers:
-    def __init__(self, chat: Chat, inline: InlineQueries | None = None) -> None:
+    def __init__(self, chat: TurnTaker, inline: InlineQueries | None = None) -> None:
         self._chat = chat
         self._inline = inline
 
@@ -94,7 +96,7 @@ class ChatHandlers:
         await self._chat.apologise(update.effective_chat.id)
 
 
-def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: Chat,
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: TurnTaker,
                  inline: InlineQueries | None = None) -> None:
     """Private chats only: the bot stays silent in groups and channels, to messages and taps
     alike (inline queries come from any chat, and are answered without one)."""

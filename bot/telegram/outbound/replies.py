@@ -25,8 +25,8 @@ from telegram.error import BadRequest
 
 from bot.dialog import Button, PictureRef, Reply
 from bot.monitoring import metrics
+from bot.telegram.outbound.deep_links import DeepLinks, links_of
 from bot.telegram.outbound.photos import Photos
-from bot.telegram.outbound.sharing import DeepLinks, links_of
 
 log = logging.getLogger(__name__)
 

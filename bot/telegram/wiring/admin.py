@@ -26,7 +26,7 @@ from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.monitoring import metrics
 from bot.records import DAY, stats, unanswered
 from bot.storage import Storage
-from bot.telegram.inbound import Chat
+from bot.telegram.inbound import TurnTaker
 from bot.telegram.outbound import ReplySender
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ ADMIN_COMMAND_KEYS = {"stats": "command_stats", "unanswered": "command_unanswere
 
 
 class AdminDesk:
-    def __init__(self, chat: Chat, storage: Storage, sender: ReplySender, knowledge: Knowledge,
+    def __init__(self, chat: TurnTaker, storage: Storage, sender: ReplySender, knowledge: Knowledge,
                  *, admins: Collection[int], retention_days: int,
                  clock: Callable[[], float] = time.time) -> None:
         self._chat = chat

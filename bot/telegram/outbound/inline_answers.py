@@ -1,20 +1,10 @@
-"""Sharing, in Telegram's terms: share buttons, deep links, and answers to inline queries.
-
-The dialog names what to share (an entry id, bot.dialog.sharing); this module knows the
-bot's username (from getMe) and whether its inline mode is on, and turns that into buttons
-and results Telegram accepts:
-- with inline mode on, a share button opens the chat picker and then "@bot <entry id>",
-  whose one result is a short message with a link back to the answer;
-- without it, the button opens Telegram's own "share to..." with the deep link.
-"""
+"""Answers to inline queries: "@bot dead battery" typed in any chat, answered with the
+answers that match (bot/dialog/sharing.py picks them), each a short message with a deep link
+back to the bot."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
 from telegram import (
-    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQuery,
@@ -25,40 +15,14 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.dialog import Button
 from bot.dialog.sharing import InlineArticle, InlineArticles
 from bot.knowledge import Knowledge
 from bot.monitoring import metrics
+from bot.telegram.outbound.deep_links import DeepLinks
 
 # Results depend on the asker's language, so each user's are cached apart (is_personal);
 # five minutes lets a knowledge fix reach people soon while typing stays snappy.
 INLINE_CACHE_SECONDS = 300
-
-
-@dataclass(frozen=True)
-class DeepLinks:
-    username: str  # the bot's, without @
-    inline_mode: bool  # switched on with @BotFather's /setinline
-
-    def to(self, payload: str) -> str:
-        return f"https://t.me/{self.username}?start={payload}"
-
-    def button(self, button: Button) -> InlineKeyboardButton:
-        """A dialog button as Telegram shows it: a share button becomes a link."""
-        if not button.share:
-            return InlineKeyboardButton(button.label, callback_data=button.data)
-        if self.inline_mode:
-            return InlineKeyboardButton(button.label, switch_inline_query=button.share)
-        query = urlencode({"url": self.to(button.share)})
-        return InlineKeyboardButton(button.label, url=f"https://t.me/share/url?{query}")
-
-
-def links_of(bot: Bot) -> DeepLinks | None:
-    """The bot's own links, once it knows its username (getMe, at start)."""
-    try:
-        return DeepLinks(bot.username, bool(bot.supports_inline_queries))
-    except RuntimeError:  # not initialised: no getMe yet
-        return None
 
 
 class InlineQueries:
