@@ -6,9 +6,10 @@ inbound/   updates in: polling and the webhook, handle-then-confirm, a chat's or
 outbound/  replies out: a Reply as Bot API calls, pictures, share links and inline answers,
            retries, the rate limit, the HTTP layer
 wiring/    the Application, the process that runs it, a chat's turn and the admins' commands
-persistence_marks.py  the one workaround for the framework, alone with its test
+persistence_marks.py, stray_parse_mode.py  the two workarounds for the framework, each
+           alone with its test (tests/unit/test_framework_workaround.py)
 
 Wiring uses inbound and outbound; inbound uses outbound; outbound uses neither. This file
 imports nothing, so that a module of one part loads only what that part needs (the
-workaround's test runs in the image's build stage with nothing else).
+workarounds' test runs in the image's build stage with nothing else).
 """

@@ -11,9 +11,7 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
 )
-from telegram.constants import ParseMode
 
 from bot.dialog.sharing import InlineArticle, InlineArticles
 from bot.knowledge import Knowledge
@@ -49,8 +47,6 @@ class InlineQueries:
         text = f'{article.text}\n\n<a href="{link}">{article.open_label}</a>'
         return InlineQueryResultArticle(
             id=article.entry_id, title=article.title, description=article.description,
-            input_message_content=InputTextMessageContent(
-                text, parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True)),
+            input_message_content=InputTextMessageContent(text),  # HTML: the bot's Defaults
             reply_markup=InlineKeyboardMarkup(
                 [[InlineKeyboardButton(article.open_label, url=link)]]))

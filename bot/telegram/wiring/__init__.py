@@ -8,10 +8,10 @@ housekeeping.py  what is past its time goes, at start and hourly
 """
 
 from bot.telegram.wiring.admin import AdminDesk, publish_admin_commands
-from bot.telegram.wiring.application import build_application, wait_for_telegram
+from bot.telegram.wiring.application import DEFAULTS, build_application, wait_for_telegram
 from bot.telegram.wiring.chat_turn import ChatTurns
 from bot.telegram.wiring.housekeeping import Housekeeping
 from bot.telegram.wiring.runner import Runner, run_until_signalled
 
-__all__ = ["AdminDesk", "ChatTurns", "Housekeeping", "Runner", "build_application",
+__all__ = ["DEFAULTS", "AdminDesk", "ChatTurns", "Housekeeping", "Runner", "build_application",
            "publish_admin_commands", "run_until_signalled", "wait_for_telegram"]

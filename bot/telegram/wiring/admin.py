@@ -85,7 +85,7 @@ class AdminDesk:
         pages = unanswered.as_csv_pages(questions, unanswered.PAGE_BYTES)
         for number, page in enumerate(pages, start=1):  # each a file Telegram takes
             name = f"unanswered-{day}.csv" if number == 1 else f"unanswered-{day}-{number}.csv"
-            await self._sender.send_file(chat_id, name, page, caption)
+            await self._sender.send_file(chat_id, name, page, escape(caption, quote=False))
 
 
 async def publish_admin_commands(application: Application[Any, Any, Any, Any, Any, Any],

@@ -1,5 +1,9 @@
 """Builds the python-telegram-bot Application in one place: how it talks to Telegram.
 
+Every text the bot sends is HTML (as the dialog writes its replies) and shows no link
+preview (a sources screen links its handbooks; a preview card of the first would fill the
+screen): the Application's Defaults say so once for every call that takes either.
+
 No Updater: updates arrive through our poller or webhook, which confirm them to Telegram
 only once handled. Handlers are added by bot/telegram/inbound/handlers.py.
 """
@@ -8,12 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, ApplicationBuilder
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
 from bot.retrying import call_retrying
 from bot.telegram.inbound import CONCURRENT_UPDATES, UpdateBudgets
 from bot.telegram.outbound import AiohttpRequest, RetryingRateLimiter, UpdatesRequest, retries
+
+DEFAULTS = Defaults(parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 def build_application(settings: Settings, budgets: UpdateBudgets
@@ -24,6 +33,7 @@ def build_application(settings: Settings, budgets: UpdateBudgets
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(DEFAULTS)
         .updater(None)
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second,
                                           transient_retries=settings.send_retries))
