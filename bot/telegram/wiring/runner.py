@@ -21,6 +21,7 @@ import signal
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot import __version__
@@ -175,8 +176,14 @@ async def _listening(starting: Coroutine[Any, Any, None], setting: str, listen: 
 
 def run_until_signalled(settings: Settings, conversation: Conversation,
                         gallery: Gallery | None = None) -> int:
+    """A token Telegram rejects is a ConfigError naming the setting: the framework's own
+    message quotes the token, and never reaches the terminal."""
     with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
-        return runner.run(serve(settings, conversation, gallery))
+        try:
+            return runner.run(serve(settings, conversation, gallery))
+        except InvalidToken:
+            raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
+                              "@BotFather") from None
 
 
 def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
