@@ -1,9 +1,9 @@
-"""The storage interface: what the delivery layer needs from any backend, and nothing more.
+"""The storage interface: what the Telegram layer needs from any backend, and nothing more.
 
 Every method is a coroutine, so a backend that talks to a server over the network (PostgreSQL
 through asyncpg or psycopg) awaits its driver, while SQLite, a sub-millisecond local write,
 simply returns. Callers never hold a transaction across awaits: a chat's read-modify-write is
-kept atomic by the delivery layer, which handles one update per chat at a time
+kept atomic by the Telegram layer, which handles one update per chat at a time
 (bot/telegram/inbound/chat_order.py), not by the store.
 """
 

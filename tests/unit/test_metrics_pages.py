@@ -1,4 +1,4 @@
-"""/metrics and /health on their own port, fetched over real HTTP; what the delivery layer
+"""/metrics and /health on their own port, fetched over real HTTP; what the Telegram layer
 counts (retries, 429s). Counters are process-wide, so tests compare before and after."""
 
 from __future__ import annotations

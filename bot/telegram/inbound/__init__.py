@@ -8,7 +8,6 @@ flood_guard.py  the brakes on one person's flood: per chat, and each user's budg
 handlers.py     one framework handler per kind of user action; events.py makes the Event
 """
 
-from bot.telegram.inbound import events
 from bot.telegram.inbound.chat_order import ChatOrder
 from bot.telegram.inbound.flood_guard import BUDGET_BURST, BURST, FloodGuard, UpdateBudgets, Verdict
 from bot.telegram.inbound.handlers import (
@@ -25,4 +24,4 @@ from bot.telegram.inbound.webhook import SECRET_HEADER, WebhookReceiver, derived
 __all__ = ["ALLOWED_UPDATES", "BUDGET_BURST", "BURST", "CONCURRENT_UPDATES", "LONG_POLL_SECONDS",
            "SECRET_HEADER", "ChatOrder", "FloodGuard", "HandleThenConfirm", "Poller", "Standby",
            "TurnTaker", "UpdateBudgets", "Verdict", "WebhookReceiver", "add_handlers",
-           "derived_secret", "events", "publish_commands"]
+           "derived_secret", "publish_commands"]

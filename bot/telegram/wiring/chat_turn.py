@@ -8,7 +8,8 @@ The flood guard may cut a turn short; the replies go through the delivery seam
 (bot/telegram/outbound/replies.py) and are tried again after longer pauses if Telegram keeps
 failing (retries.redelivery), continuing from the first reply not yet shown, so a reply that
 got through is never sent twice. The chat's later updates wait meanwhile: a chat's turns never
-overlap (chat_order.py), which is also what keeps load-handle-save atomic per chat.
+overlap (bot/telegram/inbound/chat_order.py), which is also what keeps load-handle-save
+atomic per chat.
 """
 
 from __future__ import annotations
