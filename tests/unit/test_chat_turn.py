@@ -13,7 +13,7 @@ from telegram import Message
 from telegram.ext import ExtBot
 
 from bot.dialog import ChatState, Command, Conversation
-from bot.records.recorder import Recorder
+from bot.records import Recorder
 from bot.storage import Storage
 from bot.storage.interface import Comment
 from bot.telegram.outbound import ReplySender, ShownScreens

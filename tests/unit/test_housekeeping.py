@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.dialog import Conversation
-from bot.records.recorder import DAY, Recorder
+from bot.records import DAY, Recorder
 from bot.storage import Storage
 from bot.storage.interface import RETENTION_SECONDS, UnansweredQuestion
 from bot.telegram.wiring import Housekeeping

@@ -13,7 +13,7 @@ from telegram.error import NetworkError, RetryAfter
 from bot.dialog import Unsupported
 from bot.monitoring import metrics
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
-from bot.records.recorder import DAY
+from bot.records import DAY
 from bot.storage import SqliteStorage
 from bot.telegram.outbound import RetryingRateLimiter
 from tests.unit.clocks import Clock
