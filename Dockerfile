@@ -17,8 +17,9 @@ COPY bot ./bot
 COPY knowledge ./knowledge
 COPY tests/fake_telegram ./tests/fake_telegram
 COPY tests/unit/test_framework_workaround.py ./tests/unit/
-# The one workaround for python-telegram-bot (bot/telegram_layer/persistence_marks.py), tested
-# against the locked framework: a framework that changed it fails the build, not the bot.
+# The workarounds for python-telegram-bot (bot/telegram/persistence_marks.py and
+# stray_parse_mode.py), tested against the locked framework: a framework that changed what
+# they work around fails the build, not the bot.
 RUN python -m pytest --noconftest -p no:cacheprovider tests/unit/test_framework_workaround.py \
     && pip wheel --no-deps --no-build-isolation --no-index --wheel-dir /wheels .
 

@@ -445,7 +445,8 @@ BOT_GROUPS = (
     ("Conversation.handle (incl. matching)", STACK, ("bot/dialog/conversation.py",), "handle"),
     ("  of which Matcher.match", STACK, ("bot/matching/matcher.py",), "match"),
     ("SQLite chat state + update journal (bot/storage)", STACK, ("bot/storage/",), None),
-    ("own code of python-telegram-bot (objects, bot)", SELF, ("/telegram/",), None),
+    # site-packages or dist-packages: "/telegram/" alone would count our bot/telegram too
+    ("own code of python-telegram-bot (objects, bot)", SELF, ("-packages/telegram/",), None),
     ("own code of the rate limiter (aiolimiter, PTB's)", SELF,
      ("/aiolimiter/", "_aioratelimiter.py"), None),
     ("own code of httpx / httpcore / anyio", SELF, ("/httpx/", "/httpcore/", "/anyio/"), None),
@@ -453,8 +454,7 @@ BOT_GROUPS = (
      ("httpcore/_synchronization.py",), "current_async_library"),
     ("own code of aiohttp (client), orjson", SELF, ("/aiohttp/", "/orjson/"), None),
     ("own code of tenacity (retries)", SELF, ("/tenacity/",), None),
-    ("own code of our shell (bot/delivery, bot/telegram_layer)", SELF,
-     ("bot/delivery/", "bot/telegram_layer/"), None),
+    ("own code of our shell (bot/telegram)", SELF, ("bot/telegram/",), None),
     ("own code of asyncio", SELF, ("asyncio/",), None),
 )
 SERVER_GROUPS = (

@@ -35,7 +35,7 @@ from _common import ROOT, code_state, machine_line, median, percentile
 from bot.cli.startup import load
 from bot.dialog import ChatState, Conversation, Reply, TextMessage
 from bot.dialog.effects import Effect
-from bot.records.recorder import Recorder
+from bot.records import Recorder
 from bot.storage import SqliteStorage, Storage
 from bot.storage.postgres import PostgresStorage
 from tests.postgres_server import PostgresServer

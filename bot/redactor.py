@@ -1,6 +1,6 @@
 """What no output may show, and the one place it is taken out of a text.
 
-Every log line (bot/delivery/redaction.py's formatter), every error printed on the way out
+Every log line (bot/monitoring/logs.py's formatter), every error printed on the way out
 (bot/cli) and every mention of the database passes through here. A database URL is never
 echoed: `database_address` shows its scheme, host, port and database, and nothing else.
 

@@ -1,4 +1,4 @@
-"""Running a call under a tenacity policy cheaply: shared by the delivery layer (Bot API
+"""Running a call under a tenacity policy cheaply: shared by the Telegram layer (Bot API
 calls, getUpdates) and the PostgreSQL store, which must not import each other."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from typing import TypeVar
 from tenacity import AsyncRetrying
 
 T = TypeVar("T")
+# What every policy and every timed task waits with: tests pass a stepped clock's instead.
+Sleep = Callable[[float], Awaitable[None]]
 
 
 async def call_retrying(policy: Callable[[], AsyncRetrying], call: Callable[[], Awaitable[T]]

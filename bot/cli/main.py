@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def health() -> int:
     from bot.config import DEFAULT_DATA_DIR
-    from bot.delivery.health import problem
+    from bot.monitoring.health import problem
 
     found = problem(Path(os.environ.get("BOT_DATA_DIR", DEFAULT_DATA_DIR)))
     print(f"unhealthy: {found}" if found else "healthy")

@@ -20,8 +20,7 @@ from typing import Any
 
 from bot.config import ConfigError, Settings
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES
-from bot.records import stats, unanswered
-from bot.records.recorder import DAY
+from bot.records import DAY, stats, unanswered
 from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError, open_existing_storage
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import replace
-
-from telegram.error import InvalidToken
 
 from bot.cli.startup import load
 from bot.config import ConfigError, Settings
-from bot.delivery.redaction import configure_logging
-from bot.delivery.runner import run_until_signalled
-from bot.delivery.webhook import derived_secret
+from bot.monitoring.logs import configure_logging
 from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError, describe_storage
+from bot.telegram.inbound import derived_secret
+from bot.telegram.wiring import run_until_signalled
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +33,8 @@ def serve() -> int:
     except StorageError as error:  # a store written by a newer bot
         print_error(f"storage error: {error}", settings.secrets())
         return 2
-    except ConfigError as error:  # found only when starting: a database or a port
+    except ConfigError as error:  # found only when starting: a database, a port, the token
         print_error(f"configuration error: {error}", settings.secrets())
-        return 2
-    except InvalidToken:
-        # The framework's message quotes the token: never let it reach the terminal.
-        print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
-              "@BotFather", file=sys.stderr)
         return 2
     except Exception:
         log.exception("the bot stopped on an unexpected error")  # redacted by the formatter

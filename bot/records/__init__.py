@@ -1,9 +1,14 @@
-"""What the bot keeps for the people who run it, and how they read it.
+"""What the bot keeps for the people who run it, and how they read it, as plain data and text.
 
-turns.py     what one turn amounted to (a question answered, a way that opened the boot, a
-             rating), read from the conversation's own output
-recorder.py  writes that down through the storage interface, once per turn
-stats.py     the /stats report (and `python -m bot stats`)
+recorder.py    writes down what each turn did (the conversation's effects), once per turn
+stats.py       the /stats report (and `python -m bot stats`)
 unanswered.py  the questions it could not answer: grouped, as CSV, as YAML phrasings
-admin.py     /stats and /unanswered for the chats in ADMIN_CHAT_IDS
+
+Nothing here speaks Telegram: the admins' commands that send these are
+bot/telegram/wiring/admin.py.
 """
+
+from bot.records import stats, unanswered
+from bot.records.recorder import DAY, Recorder
+
+__all__ = ["DAY", "Recorder", "stats", "unanswered"]

@@ -1,6 +1,6 @@
 """Writes down what each turn did, for /stats, /unanswered and /metrics.
 
-Called by a chat's turn (bot/delivery/chat_turn.py) with the turn's effects, as the
+Called by a chat's turn (bot/telegram/wiring/chat_turn.py) with the turn's effects, as the
 conversation declared them (bot/dialog/effects.py), once the state is saved (or, after
 /forget, deleted with everything else the turn knew of the chat) and before the replies go
 out. Recording never costs an owner their reply:
@@ -113,8 +113,8 @@ class Recorder:
                           chat_id)
 
     async def expire(self) -> None:
-        """Deletes what is past the retention period (bot/delivery/housekeeping.py asks at
-        start-up and hourly, busy or quiet)."""
+        """Deletes what is past the retention period (bot/telegram/wiring/housekeeping.py
+        asks at start-up and hourly, busy or quiet)."""
         await self._storage.expire(self._clock() - self._retention)
 
     async def _write(self, chat_id: int, event: Event, effects: Sequence[Effect],

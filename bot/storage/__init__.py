@@ -19,11 +19,11 @@ from bot.storage.interface import (
     UpdateJournal,
 )
 from bot.storage.sqlite import DATABASE_NAME, SqliteStorage
-from bot.storage.sqlite_guard import check_database
+from bot.storage.sqlite_guard import DataDirLock, check_database, claim_data_dir
 
-__all__ = ["ChatLocks", "ChatStates", "PictureFiles", "PollerLease", "SqliteStorage", "Storage",
-           "StorageError", "UpdateJournal", "describe_storage", "open_existing_storage",
-           "open_storage"]
+__all__ = ["ChatLocks", "ChatStates", "DataDirLock", "PictureFiles", "PollerLease",
+           "SqliteStorage", "Storage", "StorageError", "UpdateJournal", "claim_data_dir",
+           "describe_storage", "open_existing_storage", "open_storage"]
 
 
 async def open_storage(settings: Settings, *, existing: bool = False) -> Storage:

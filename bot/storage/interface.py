@@ -1,10 +1,10 @@
-"""The storage interface: what the delivery layer needs from any backend, and nothing more.
+"""The storage interface: what the Telegram layer needs from any backend, and nothing more.
 
 Every method is a coroutine, so a backend that talks to a server over the network (PostgreSQL
 through asyncpg or psycopg) awaits its driver, while SQLite, a sub-millisecond local write,
 simply returns. Callers never hold a transaction across awaits: a chat's read-modify-write is
-kept atomic by the delivery layer, which handles one update per chat at a time
-(bot/delivery/chat_order.py), not by the store.
+kept atomic by the Telegram layer, which handles one update per chat at a time
+(bot/telegram/inbound/chat_order.py), not by the store.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ class UpdateJournal(Protocol):
     async def set_aside(self, update_id: int, payload: dict[str, Any]) -> None: ...
 
     async def prune(self) -> None:
-        """Forgets handled ids older than RETENTION_SECONDS (bot/delivery/housekeeping.py
-        asks at start-up and hourly, busy or quiet)."""
+        """Forgets handled ids older than RETENTION_SECONDS
+        (bot/telegram/wiring/housekeeping.py asks at start-up and hourly, busy or quiet)."""
         ...
 
     async def set_aside_updates(self) -> list[dict[str, Any]]:

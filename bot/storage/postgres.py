@@ -20,12 +20,12 @@ from collections.abc import Callable, Sequence
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from bot.retrying import Sleep
 from bot.storage.postgres_connections import (
     CONNECT_SECONDS,
     Connection,
     DatabaseUnavailable,
     Retrying,
-    Sleep,
     connect,
     first_line,
     pool,

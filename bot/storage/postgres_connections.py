@@ -5,10 +5,10 @@ Every call is tried again, backing off to 5 s, for as long as the database does 
 the update being handled waits, unconfirmed to Telegram, and is finished when the database is
 back, so nothing is lost and no reply is made from a state that was not saved. Except a
 statement that adds (a count, a row): tried again after its connection dropped, it would add
-twice whenever the first try had committed, so it runs at most once (`at_most_once`). (This retry
-lives here rather than in bot/delivery/retries.py because storage sits below the delivery
-layer; reconnecting is the backend's own business.) At start-up, a database that does not
-answer stops the bot with a message instead (postgres.py).
+twice whenever the first try had committed, so it runs at most once (`at_most_once`). (This
+retry lives here rather than in bot/telegram/outbound/retries.py because storage sits below
+the Telegram layer; reconnecting is the backend's own business.) At start-up, a database that
+does not answer stops the bot with a message instead (postgres.py).
 """
 
 from __future__ import annotations
@@ -28,12 +28,11 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from bot.retrying import call_retrying
+from bot.retrying import Sleep, call_retrying
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
 Connection = AsyncConnection[Any]
 
 CONNECT_SECONDS = 10  # at start-up, how long the database may take to answer

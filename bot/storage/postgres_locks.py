@@ -25,7 +25,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from bot.storage.postgres_connections import Connection, Retrying, Sleep, first_line
+from bot.retrying import Sleep
+from bot.storage.postgres_connections import Connection, Retrying, first_line
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Every table through one `Sql` (sql.py): `SqlStorage`, which both backends extend, and the
-tables the delivery layer keeps (chat state, the journal, the pictures' file_ids). The records
+tables the Telegram layer keeps (chat state, the journal, the pictures' file_ids). The records
 for the people who run the bot are records.py's.
 
 What is left to a backend is what truly differs: its connections, its locks and poller lease,

@@ -14,8 +14,8 @@ from telegram.ext import Application
 
 from bot.cli.startup import Loaded
 from bot.config import Settings
-from bot.delivery.runner import Runner
 from bot.storage import Storage
+from bot.telegram.wiring import Runner
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.views import BotMessageView
 

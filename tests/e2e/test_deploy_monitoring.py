@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot.cli.startup import Loaded
-from bot.delivery.runner import Runner
+from bot.telegram.wiring import Runner
 from tests.e2e.conftest import ROOT
 from tests.e2e.test_operators import ADMIN, fetch, settings_for
 from tests.fake_telegram import FakeTelegram

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.startup import Loaded
-from bot.delivery.runner import Runner
+from bot.telegram.wiring import Runner
 from tests.e2e.conftest import BotProcess, RunningBot, User
 from tests.e2e.test_start_up import log_line
 from tests.fake_telegram import FakeTelegram
@@ -63,14 +63,14 @@ async def test_a_summary_line_says_what_happened_meanwhile(
     settings = replace(RunningBot(server, loaded, tmp_path / "data").settings,
                        log_summary_seconds=0.1)
     runner = Runner(settings, loaded.conversation, long_poll_seconds=1, gallery=loaded.gallery)
-    caplog.set_level(logging.INFO, logger="bot.delivery.log_summary")
+    caplog.set_level(logging.INFO, logger="bot.monitoring.log_summary")
     await runner.start()
     try:
         await User(server, OWNER).send("which battery does the key fob take")
 
         def lines() -> list[str]:
             return [r.getMessage() for r in caplog.records
-                    if r.name == "bot.delivery.log_summary"]
+                    if r.name == "bot.monitoring.log_summary"]
 
         def summed() -> dict[str, int] | None:
             totals = {"updates": 0, "replies": 0, "failures": 0}

@@ -22,11 +22,11 @@ import pytest
 
 from bot.cli.startup import Loaded
 from bot.config import Settings
-from bot.delivery.runner import Runner
 from bot.dialog.state import ChatState
 from bot.records import unanswered
 from bot.storage import SqliteStorage
 from bot.storage.sqlite import DATABASE_NAME
+from bot.telegram.wiring import Runner
 from tests.e2e.conftest import User, button_data
 from tests.e2e.test_process_lifecycle import ROOT
 from tests.e2e.test_webhook import SECRET, free_port

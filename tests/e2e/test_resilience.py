@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli.startup import Loaded
-from bot.delivery.flood_guard import BURST
 from bot.storage.sqlite import DATABASE_NAME
-from bot.telegram_layer.persistence_marks import PERSISTENCE_MARKS
+from bot.telegram.inbound import BURST
+from bot.telegram.persistence_marks import PERSISTENCE_MARKS
 from tests.e2e.conftest import RunningBot, User
 from tests.fake_telegram import FakeTelegram
 

@@ -11,7 +11,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from bot.cli.startup import Loaded
-from bot.telegram_layer.sharing import INLINE_CACHE_SECONDS
+from bot.telegram.outbound import INLINE_CACHE_SECONDS
 from tests.e2e.conftest import RunningBot, User
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.views import BotMessageView

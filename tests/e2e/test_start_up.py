@@ -18,8 +18,8 @@ import pytest
 
 import bot
 from bot.cli.startup import Loaded
-from bot.delivery.runner import Runner
 from bot.storage.sqlite import DATABASE_NAME
+from bot.telegram.wiring import Runner
 from tests.e2e.conftest import ROOT, BotProcess, RunningBot
 from tests.e2e.test_webhook import SECRET, free_port
 from tests.fake_telegram import FakeTelegram

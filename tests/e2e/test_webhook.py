@@ -11,9 +11,8 @@ import pytest
 
 from bot.cli.startup import Loaded
 from bot.config import Settings
-from bot.delivery.flood_guard import BUDGET_BURST
-from bot.delivery.runner import Runner
-from bot.delivery.webhook import SECRET_HEADER, derived_secret
+from bot.telegram.inbound import BUDGET_BURST, SECRET_HEADER, derived_secret
+from bot.telegram.wiring import Runner
 from tests.fake_telegram import FakeTelegram
 
 SECRET = "s3cret-token_for-tests"

@@ -1,4 +1,4 @@
-"""Fixtures the unit tests of the delivery layer and storage share."""
+"""Fixtures the unit tests of the Telegram layer and storage share."""
 
 from __future__ import annotations
 

@@ -8,8 +8,9 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from bot.delivery.chat_order import ChatOrder
-from bot.delivery.flood_guard import (
+from bot.monitoring.health import STALE_AFTER_SECONDS, Heartbeat, is_alive
+from bot.telegram.inbound import ChatOrder
+from bot.telegram.inbound.flood_guard import (
     BUDGET_BURST,
     BUDGET_PER_SECOND,
     BURST,
@@ -19,7 +20,6 @@ from bot.delivery.flood_guard import (
     UpdateBudgets,
     Verdict,
 )
-from bot.delivery.health import STALE_AFTER_SECONDS, Heartbeat, is_alive
 from tests.unit.clocks import Clock
 
 

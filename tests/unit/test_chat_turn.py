@@ -1,4 +1,4 @@
-"""A chat's turn (bot/delivery/chat_turn.py) against the local Bot API server, on each real
+"""A chat's turn (bot/telegram/wiring/chat_turn.py) against the local Bot API server, on each real
 store: state in and out, replies that Telegram keeps failing tried again without being sent
 twice, and /forget, whose "done" is said only once the deletion has happened."""
 
@@ -8,15 +8,16 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from telegram import Bot, Message
 from telegram import Chat as TelegramChat
+from telegram import Message
+from telegram.ext import ExtBot
 
-from bot.delivery.chat_turn import ChatTurns
 from bot.dialog import ChatState, Command, Conversation
-from bot.records.recorder import Recorder
+from bot.records import Recorder
 from bot.storage import Storage
 from bot.storage.interface import Comment
-from bot.telegram_layer.replies import ReplySender, ShownScreens
+from bot.telegram.outbound import ReplySender, ShownScreens
+from bot.telegram.wiring import DEFAULTS, ChatTurns
 from tests.fake_telegram import FakeTelegram
 from tests.storage_backends import Backend
 from tests.unit.clocks import Clock
@@ -39,7 +40,8 @@ async def turns(server: FakeTelegram, storage: Storage, conversation: Conversati
                 clock: Clock, shown: ShownScreens) -> AsyncIterator[ChatTurns]:
     """As the bot takes them: each turn recorded (bot/records) on the same store."""
     recorder = Recorder(storage, conversation.matcher, retention_days=90, clock=clock)
-    async with Bot(server.token, base_url=server.api_base_url) as bot:  # no retries of its own
+    # the Application's bot, its Defaults (HTML, no link previews) included; no retries of its own
+    async with ExtBot(server.token, base_url=server.api_base_url, defaults=DEFAULTS) as bot:
         yield ChatTurns(conversation, storage, ReplySender(bot, shown), sleep=clock.sleep,
                         recorder=recorder)
 

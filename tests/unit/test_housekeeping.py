@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.delivery.housekeeping import EVERY_SECONDS, Housekeeping
 from bot.dialog import Conversation
-from bot.records.recorder import DAY, Recorder
+from bot.records import DAY, Recorder
 from bot.storage import Storage
 from bot.storage.interface import RETENTION_SECONDS, UnansweredQuestion
+from bot.telegram.wiring import Housekeeping
+from bot.telegram.wiring.housekeeping import EVERY_SECONDS
 from tests.unit.clocks import Clock
 
 

@@ -1,4 +1,4 @@
-"""The HTTP layer (bot/delivery/http.py) against the local Bot API server: what it sends,
+"""The HTTP layer (bot/telegram/outbound/http.py) against the local Bot API server: what it sends,
 and how it reports what went wrong on the way, in the framework's own exceptions."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import yarl
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.delivery.http import AiohttpRequest, _proxy_for
+from bot.telegram.outbound import AiohttpRequest
+from bot.telegram.outbound.http import _proxy_for
 from tests.fake_telegram import FakeTelegram
 from tests.unit.conftest import KNOWN_CHAT
 

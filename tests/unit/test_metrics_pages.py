@@ -1,4 +1,4 @@
-"""/metrics and /health on their own port, fetched over real HTTP; what the delivery layer
+"""/metrics and /health on their own port, fetched over real HTTP; what the Telegram layer
 counts (retries, 429s). Counters are process-wide, so tests compare before and after."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import pytest
 from prometheus_client import REGISTRY
 from telegram.error import NetworkError, RetryAfter
 
-from bot.delivery.rate_limit import RetryingRateLimiter
 from bot.dialog import Unsupported
 from bot.monitoring import metrics
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
-from bot.records.recorder import DAY
+from bot.records import DAY
 from bot.storage import SqliteStorage
+from bot.telegram.outbound import RetryingRateLimiter
 from tests.unit.clocks import Clock
 from tests.unit.test_retries import Flaky, through_limiter
 

@@ -10,9 +10,10 @@ import pytest
 from telegram import Bot, Update
 from telegram.error import InvalidToken
 
-from bot.delivery.polling import BATCH_LIMIT, Poller
-from bot.delivery.retries import FIRST_POLL_BACKOFF, MAX_POLL_BACKOFF
 from bot.storage import SqliteStorage
+from bot.telegram.inbound import Poller
+from bot.telegram.inbound.polling import BATCH_LIMIT
+from bot.telegram.outbound.retries import FIRST_POLL_BACKOFF, MAX_POLL_BACKOFF
 from tests.fake_telegram import FakeTelegram
 from tests.unit.clocks import Clock
 

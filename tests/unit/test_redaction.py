@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.delivery.redaction import REDACTED, configure_logging
+from bot.monitoring.logs import REDACTED, configure_logging
 
 TOKEN = "7012345678:AAF-fake_Token-For-Redaction-Tests"
 API = f"https://api.telegram.org/bot{TOKEN}"
@@ -30,7 +30,7 @@ def test_token_is_redacted_from_urls_exceptions_and_all_records(
     try:
         raise ConnectionError(f"cannot reach {API}/getMe")
     except ConnectionError:
-        logging.getLogger("bot.delivery").exception("polling failed")
+        logging.getLogger("bot.telegram").exception("polling failed")
     logging.getLogger("bot").info("bot started, %d chats", 3)
 
     err = capsys.readouterr().err

@@ -1,5 +1,6 @@
-"""Every retry policy (bot/delivery/retries.py) and the rate limiter that applies one, with a
-stepped clock: what is retried, how often, after which pauses, and what is never retried."""
+"""Every retry policy (bot/telegram/outbound/retries.py) and the rate limiter that applies
+one, with a stepped clock: what is retried, how often, after which pauses, and what is never
+retried."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import retries
-from bot.delivery.rate_limit import RetryingRateLimiter
 from bot.retrying import call_retrying
+from bot.telegram.outbound import RetryingRateLimiter, retries
 from tests.unit.clocks import Clock
 
 

@@ -1,5 +1,5 @@
 """Polling with a standby: a process polls only while it holds the lease, stops when it loses
-it, and stands by again (bot/delivery/standby.py). The lease and the poller are stand-ins
+it, and stands by again (bot/telegram/inbound/standby.py). The lease and the poller are stand-ins
 here; tests/unit/test_postgres_storage.py tests the real lease, tests/e2e/test_replicas.py
 the whole take-over between processes."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.delivery.standby import Standby
+from bot.telegram.inbound import Standby
 
 
 class Lease:

@@ -1,6 +1,6 @@
 """/stats and /unanswered for the chats in ADMIN_CHAT_IDS, and their command menu.
 
-AdminDesk stands in front of a chat's turn (bot/delivery/chat_turn.py): an admin's /stats or
+AdminDesk stands in front of a chat's turn (chat_turn.py): an admin's /stats or
 /unanswered is answered here from storage; everything else, and these commands from anyone
 else, goes on to the conversation, which answers an unknown command with the help, so nobody
 learns the commands exist. Admins see them in their own command menu (a BotCommandScopeChat
@@ -24,11 +24,10 @@ from bot.dialog import Command, Event, Reply
 from bot.dialog.screens import COMMAND_KEYS, language_for_code
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
 from bot.monitoring import metrics
-from bot.records import stats, unanswered
-from bot.records.recorder import DAY
-from bot.storage.interface import Storage
-from bot.telegram_layer.handlers import Chat
-from bot.telegram_layer.replies import ReplySender
+from bot.records import DAY, stats, unanswered
+from bot.storage import Storage
+from bot.telegram.inbound import TurnTaker
+from bot.telegram.outbound import ReplySender
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ ADMIN_COMMAND_KEYS = {"stats": "command_stats", "unanswered": "command_unanswere
 
 
 class AdminDesk:
-    def __init__(self, chat: Chat, storage: Storage, sender: ReplySender, knowledge: Knowledge,
+    def __init__(self, chat: TurnTaker, storage: Storage, sender: ReplySender, knowledge: Knowledge,
                  *, admins: Collection[int], retention_days: int,
                  clock: Callable[[], float] = time.time) -> None:
         self._chat = chat
@@ -86,7 +85,7 @@ class AdminDesk:
         pages = unanswered.as_csv_pages(questions, unanswered.PAGE_BYTES)
         for number, page in enumerate(pages, start=1):  # each a file Telegram takes
             name = f"unanswered-{day}.csv" if number == 1 else f"unanswered-{day}-{number}.csv"
-            await self._sender.send_file(chat_id, name, page, caption)
+            await self._sender.send_file(chat_id, name, page, escape(caption, quote=False))
 
 
 async def publish_admin_commands(application: Application[Any, Any, Any, Any, Any, Any],

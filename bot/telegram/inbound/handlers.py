@@ -1,7 +1,7 @@
 """One framework handler per kind of user action: translate the update, hand the event on.
 
 What happens next (the chat's state, the conversation, sending the replies, retrying) is the
-`Chat` the handlers are given: bot.delivery.chat_turn.ChatTurns in the running bot.
+`TurnTaker` the handlers are given: ChatTurns (bot/telegram/wiring/chat_turn.py) in the running bot.
 """
 
 from __future__ import annotations
@@ -24,15 +24,19 @@ from telegram.ext import (
 from bot.dialog import Event
 from bot.dialog.screens import COMMAND_KEYS
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
-from bot.telegram_layer import events
-from bot.telegram_layer.sharing import InlineQueries, links_of
+from bot.telegram.inbound import events
+from bot.telegram.outbound import InlineQueries, links_of
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+# The updates the handlers below take; Telegram is asked for no others.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 
-class Chat(Protocol):
+class TurnTaker(Protocol):
+    """What takes a chat's turn once its update is an Event (ChatTurns, or AdminDesk in front)."""
+
     async def take_turn(self, chat_id: int, event: Event, tapped: Message | None = None
                         ) -> None: ...
 
@@ -42,7 +46,7 @@ class Chat(Protocol):
 
 
 class ChatHandlers:
-    def __init__(self, chat: Chat, inline: InlineQueries | None = None) -> None:
+    def __init__(self, chat: TurnTaker, inline: InlineQueries | None = None) -> None:
         self._chat = chat
         self._inline = inline
 
@@ -92,7 +96,7 @@ class ChatHandlers:
         await self._chat.apologise(update.effective_chat.id)
 
 
-def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: Chat,
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], chat: TurnTaker,
                  inline: InlineQueries | None = None) -> None:
     """Private chats only: the bot stays silent in groups and channels, to messages and taps
     alike (inline queries come from any chat, and are answered without one)."""

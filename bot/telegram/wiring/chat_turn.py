@@ -5,10 +5,11 @@ are deleted with its state, in one transaction, before the reply saying so goes 
 deletion fails, the turn fails, and the owner is told something went wrong instead.
 
 The flood guard may cut a turn short; the replies go through the delivery seam
-(bot/telegram_layer/replies.py) and are tried again after longer pauses if Telegram keeps
+(bot/telegram/outbound/replies.py) and are tried again after longer pauses if Telegram keeps
 failing (retries.redelivery), continuing from the first reply not yet shown, so a reply that
 got through is never sent twice. The chat's later updates wait meanwhile: a chat's turns never
-overlap (chat_order.py), which is also what keeps load-handle-save atomic per chat.
+overlap (bot/telegram/inbound/chat_order.py), which is also what keeps load-handle-save
+atomic per chat.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ import logging
 from telegram import Message
 from telegram.error import TelegramError
 
-from bot.delivery.flood_guard import FloodGuard, Verdict
-from bot.delivery.retries import Sleep, redelivery, refused
 from bot.dialog import Conversation, Event, Reply
 from bot.dialog.effects import Forget
 from bot.monitoring import metrics
-from bot.records.recorder import Recorder
-from bot.retrying import call_retrying
+from bot.records import Recorder
+from bot.retrying import Sleep, call_retrying
 from bot.storage import Storage
-from bot.telegram_layer.replies import ReplySender
+from bot.telegram.inbound import FloodGuard, Verdict
+from bot.telegram.outbound import ReplySender, retries
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,10 @@ class ChatTurns:
 
         try:
             await call_retrying(
-                lambda: redelivery(sleep=self._sleep, what=f"reply to chat {chat_id}"),
+                lambda: retries.redelivery(sleep=self._sleep, what=f"reply to chat {chat_id}"),
                 show_pending)
         except TelegramError as error:
-            if refused(error):  # blocked by the user, or a request Telegram will never take
+            if retries.refused(error):  # blocked by the user, or a request Telegram will never take
                 metrics.SEND_FAILURES.labels("refused").inc()
                 log.warning("reply to chat %s refused: %s", chat_id, error)
             else:

@@ -1,4 +1,4 @@
-"""The one workaround for python-telegram-bot in this code base, kept in one place.
+"""A workaround for python-telegram-bot, kept in one place (stray_parse_mode.py is the other).
 
 Application.process_update marks each handled update's chat id and user id "to be written to
 persistence" (Application._mark_for_persistence_update), and only update_persistence() empties

@@ -16,8 +16,8 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from bot.delivery.polling import Poller
 from bot.storage import PollerLease
+from bot.telegram.inbound.polling import Poller
 
 log = logging.getLogger(__name__)
 

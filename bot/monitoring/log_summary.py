@@ -13,8 +13,8 @@ import logging
 
 from prometheus_client import Counter
 
-from bot.delivery.retries import Sleep
 from bot.monitoring import metrics
+from bot.retrying import Sleep
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 Every message the bot shows a user passes through `ReplySender.show`: send a new message, or
 edit the one whose button was tapped. A new kind of reply (a photo), a metric per reply shown,
-or another transport plugs in at this one place.
+or another transport plugs in at this one place. Every text is HTML without link previews:
+the bot's Defaults say so once (bot/telegram/wiring/application.py), not each call.
 """
 
 from __future__ import annotations
@@ -16,17 +17,15 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     InputMediaPhoto,
-    LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
 )
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.dialog import Button, PictureRef, Reply
 from bot.monitoring import metrics
-from bot.telegram_layer.photos import Photos
-from bot.telegram_layer.sharing import DeepLinks, links_of
+from bot.telegram.outbound.deep_links import DeepLinks, links_of
+from bot.telegram.outbound.photos import Photos
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +35,6 @@ EDITED_MESSAGES_REMEMBERED = 10_000
 # framework's objects for one is a good part of a reply's cost: each is built once. The
 # framework's objects are frozen, so sharing one between replies is safe.
 KEYBOARDS_REMEMBERED = 2_000
-# A sources screen links its handbooks; a preview card of the first would fill the screen.
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def markup_for(reply: Reply, links: DeepLinks | None = None) -> Markup | None:
@@ -121,9 +118,7 @@ class ReplySender:
         if reply.picture is not None and self._photos is not None:
             await self._send_photo(chat_id, reply, reply.picture, self._photos)
         else:
-            await self._bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
-                                         reply_markup=self._markup(reply),
-                                         link_preview_options=NO_PREVIEW)
+            await self._bot.send_message(chat_id, reply.text, reply_markup=self._markup(reply))
         metrics.REPLIES.labels(reply.kind.value, "sent").inc()
         if reply.edit and tapped is not None and self._shown.picture(tapped) != "":
             await self._retire(tapped)
@@ -135,7 +130,7 @@ class ReplySender:
         self._shown.forget_chat(chat_id)
 
     async def send_file(self, chat_id: int, name: str, content: bytes, caption: str) -> None:
-        """A file as a document (/unanswered's CSV); `caption` is plain text."""
+        """A file as a document (/unanswered's CSV); `caption` is HTML, as every text is."""
         await self._bot.send_document(chat_id, InputFile(content, filename=name),
                                       caption=caption)
         metrics.REPLIES.labels("document", "sent").inc()
@@ -144,8 +139,8 @@ class ReplySender:
                           photos: Photos) -> None:
         async def send(photo: str | bytes, filename: str | None) -> Message:
             return await self._bot.send_photo(
-                chat_id, photo, caption=reply.text, parse_mode=ParseMode.HTML,
-                reply_markup=self._markup(reply), filename=filename)
+                chat_id, photo, caption=reply.text, reply_markup=self._markup(reply),
+                filename=filename)
 
         await photos.send(picture, send)
 
@@ -171,12 +166,11 @@ class ReplySender:
             if not picture:
                 await self._bot.edit_message_text(
                     reply.text, chat_id=message.chat_id, message_id=message.message_id,
-                    parse_mode=ParseMode.HTML, reply_markup=inline,
-                    link_preview_options=NO_PREVIEW)
+                    reply_markup=inline)
             elif shown == picture:
                 await self._bot.edit_message_caption(
                     chat_id=message.chat_id, message_id=message.message_id, caption=reply.text,
-                    parse_mode=ParseMode.HTML, reply_markup=inline)
+                    reply_markup=inline)
             else:
                 assert reply.picture is not None and self._photos is not None
                 await self._edit_media(message, reply, reply.picture, self._photos, inline)
@@ -194,8 +188,7 @@ class ReplySender:
                           photos: Photos, markup: InlineKeyboardMarkup | None) -> None:
         """A photo in place of the message's text or photo (Bot API 10.1 allows both)."""
         async def edit(photo: str | bytes, filename: str | None) -> Message | bool:
-            media = InputMediaPhoto(photo, caption=reply.text, parse_mode=ParseMode.HTML,
-                                    filename=filename)
+            media = InputMediaPhoto(photo, caption=reply.text, filename=filename)
             return await self._bot.edit_message_media(
                 media, chat_id=message.chat_id, message_id=message.message_id,
                 reply_markup=markup)

@@ -8,7 +8,7 @@ Inline queries and taps cost a call to Telegram before that guard could see them
 query is answered at once, a tap's spinner is stopped first), and parsing them is most of
 what a flood of them costs. So each user also has a budget of each (`UpdateBudgets`), spent
 on the update as Telegram sent it, before the framework parses it, before it is queued,
-journalled or answered: the poller sees Telegram's answer screened (bot/delivery/http.py's
+journalled or answered: the poller sees Telegram's answer screened (bot/telegram/outbound/http.py's
 UpdatesRequest), the webhook checks each body. The excess is dropped for the price of a
 dictionary lookup, so a flood from one user holds up no one else.
 

@@ -12,8 +12,8 @@ import asyncio
 import contextlib
 import logging
 
-from bot.delivery.retries import Sleep
-from bot.records.recorder import Recorder
+from bot.records import Recorder
+from bot.retrying import Sleep
 from bot.storage import UpdateJournal
 
 log = logging.getLogger(__name__)

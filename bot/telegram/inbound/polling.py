@@ -24,10 +24,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
-from bot.delivery import retries
-from bot.delivery.application import CONCURRENT_UPDATES
-from bot.retrying import call_retrying
+from bot.retrying import Sleep, call_retrying
 from bot.storage import UpdateJournal
+from bot.telegram.inbound.handling import CONCURRENT_UPDATES
+from bot.telegram.outbound import retries
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class Poller:
         long_poll_seconds: int = LONG_POLL_SECONDS,
         on_poll: Callable[[], None] = lambda: None,
         dropped: Callable[[int], bool] = lambda update_id: False,
-        sleep: retries.Sleep = asyncio.sleep,
+        sleep: Sleep = asyncio.sleep,
         drain_seconds: float = DRAIN_SECONDS,
     ) -> None:
         self._bot = bot

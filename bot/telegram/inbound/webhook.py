@@ -23,7 +23,7 @@ from aiohttp import web
 from telegram import Bot, Update
 
 from bot.config import Settings
-from bot.delivery.flood_guard import UpdateBudgets
+from bot.telegram.inbound.flood_guard import UpdateBudgets
 
 log = logging.getLogger(__name__)
 

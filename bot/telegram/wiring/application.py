@@ -1,27 +1,28 @@
 """Builds the python-telegram-bot Application in one place: how it talks to Telegram.
 
+Every text the bot sends is HTML (as the dialog writes its replies) and shows no link
+preview (a sources screen links its handbooks; a preview card of the first would fill the
+screen): the Application's Defaults say so once for every call that takes either.
+
 No Updater: updates arrive through our poller or webhook, which confirm them to Telegram
-only once handled. Handlers are added by bot.telegram_layer.handlers.
+only once handled. Handlers are added by bot/telegram/inbound/handlers.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
-from bot.delivery.flood_guard import UpdateBudgets
-from bot.delivery.http import AiohttpRequest, UpdatesRequest
-from bot.delivery.rate_limit import RetryingRateLimiter
-from bot.delivery.retries import until_telegram_answers
 from bot.retrying import call_retrying
+from bot.telegram.inbound import CONCURRENT_UPDATES, UpdateBudgets
+from bot.telegram.outbound import AiohttpRequest, RetryingRateLimiter, UpdatesRequest, retries
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
-# Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
-# second; 8 in flight keep up with that at up to ~250 ms per request.
-CONCURRENT_UPDATES = 8
+DEFAULTS = Defaults(parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 def build_application(settings: Settings, budgets: UpdateBudgets
@@ -32,6 +33,7 @@ def build_application(settings: Settings, budgets: UpdateBudgets
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(DEFAULTS)
         .updater(None)
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.max_sends_per_second,
                                           transient_retries=settings.send_retries))
@@ -50,7 +52,7 @@ async def wait_for_telegram(settings: Settings) -> None:
     request = AiohttpRequest()
     await request.initialize()
     try:
-        await call_retrying(lambda: until_telegram_answers(settings.api_url),
+        await call_retrying(lambda: retries.until_telegram_answers(settings.api_url),
                             lambda: request.post(f"{settings.api_url}/bot{settings.token}/getMe"))
     finally:
         await request.shutdown()

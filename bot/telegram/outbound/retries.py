@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from tenacity import (
@@ -31,10 +31,9 @@ from tenacity import (
 )
 
 from bot.monitoring import metrics
+from bot.retrying import Sleep
 
 log = logging.getLogger(__name__)
-
-Sleep = Callable[[float], Awaitable[None]]
 
 TRANSIENT_RETRIES = 8  # at a 20% failure rate, all nine attempts fail about once in 2 million
 FIRST_TRANSIENT_BACKOFF = 0.1  # seconds: each wait is random up to this doubled per attempt,

@@ -26,6 +26,8 @@ from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.telegram.stray_parse_mode import drop_stray_parse_mode
+
 JSON_HEADERS = {"Content-Type": "application/json", "User-Agent": BaseRequest.USER_AGENT}
 # The framework's defaults for its httpx layer, kept so behaviour under faults is the same.
 READ_TIMEOUT = 5.0
@@ -87,10 +89,11 @@ class AiohttpRequest(BaseRequest):
         try:
             if request_data is not None and files:
                 async with self._session.request(
-                        method, url, data=_multipart(request_data), timeout=timeout,
+                        method, url, data=_multipart(url, request_data), timeout=timeout,
                         proxy=proxy, proxy_auth=proxy_auth) as response:
                     return response.status, await response.read()
-            body = orjson.dumps(request_data.parameters) if request_data is not None else None
+            body = None if request_data is None else orjson.dumps(
+                drop_stray_parse_mode(url, request_data.parameters))
             async with self._session.request(
                     method, url, data=body, headers=JSON_HEADERS, timeout=timeout,
                     proxy=proxy, proxy_auth=proxy_auth) as response:
@@ -112,7 +115,7 @@ class AiohttpRequest(BaseRequest):
 class UpdatesRequest(AiohttpRequest):
     """The getUpdates connection (the framework keeps one apart for it): Telegram's list of
     updates passes through `screen` before the framework parses it into objects, so that an
-    update to be dropped costs no parsing (bot/delivery/flood_guard.py's budgets)."""
+    update to be dropped costs no parsing (bot/telegram/inbound/flood_guard.py's budgets)."""
 
     def __init__(self, screen: Callable[[list[Any]], list[Any]]) -> None:
         super().__init__()
@@ -142,8 +145,8 @@ def _given(value: object, default: float) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _multipart(request_data: RequestData) -> aiohttp.FormData:
-    form = aiohttp.FormData(request_data.json_parameters)
+def _multipart(url: str, request_data: RequestData) -> aiohttp.FormData:
+    form = aiohttp.FormData(drop_stray_parse_mode(url, request_data.json_parameters))
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form

@@ -20,12 +20,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.delivery.chat_order import ChatOrder, chat_key
 from bot.monitoring import metrics
 from bot.storage import ChatLocks, UpdateJournal
-from bot.telegram_layer.persistence_marks import forget_persistence_marks
+from bot.telegram.inbound.chat_order import ChatOrder, chat_key
+from bot.telegram.persistence_marks import forget_persistence_marks
 
 log = logging.getLogger(__name__)
+
+# Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
+# second; 8 in flight keep up with that at up to ~250 ms per request.
+CONCURRENT_UPDATES = 8
 
 
 class HandleThenConfirm:

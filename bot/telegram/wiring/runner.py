@@ -21,32 +21,35 @@ import signal
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot import __version__
 from bot.config import ConfigError, Settings
-from bot.delivery.application import ALLOWED_UPDATES, build_application, wait_for_telegram
-from bot.delivery.chat_turn import ChatTurns
-from bot.delivery.flood_guard import UpdateBudgets
-from bot.delivery.handling import HandleThenConfirm
-from bot.delivery.health import Heartbeat, is_alive
-from bot.delivery.housekeeping import Housekeeping
-from bot.delivery.log_summary import log_summaries
-from bot.delivery.polling import LONG_POLL_SECONDS, Poller
-from bot.delivery.standby import Standby
-from bot.delivery.webhook import WebhookReceiver
 from bot.dialog import Conversation
 from bot.dialog.sharing import InlineArticles
+from bot.monitoring.health import Heartbeat, is_alive
+from bot.monitoring.log_summary import log_summaries
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
 from bot.pictures import Gallery
-from bot.records.admin import AdminDesk, publish_admin_commands
-from bot.records.recorder import Recorder
-from bot.storage import Storage, open_storage
-from bot.storage.sqlite_guard import DataDirLock, claim_data_dir
-from bot.telegram_layer.handlers import add_handlers, publish_commands
-from bot.telegram_layer.photos import Photos
-from bot.telegram_layer.replies import ReplySender
-from bot.telegram_layer.sharing import InlineQueries
+from bot.records import Recorder
+from bot.storage import DataDirLock, Storage, claim_data_dir, open_storage
+from bot.telegram.inbound import (
+    ALLOWED_UPDATES,
+    LONG_POLL_SECONDS,
+    HandleThenConfirm,
+    Poller,
+    Standby,
+    UpdateBudgets,
+    WebhookReceiver,
+    add_handlers,
+    publish_commands,
+)
+from bot.telegram.outbound import InlineQueries, Photos, ReplySender
+from bot.telegram.wiring.admin import AdminDesk, publish_admin_commands
+from bot.telegram.wiring.application import build_application, wait_for_telegram
+from bot.telegram.wiring.chat_turn import ChatTurns
+from bot.telegram.wiring.housekeeping import Housekeeping
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +176,14 @@ async def _listening(starting: Coroutine[Any, Any, None], setting: str, listen: 
 
 def run_until_signalled(settings: Settings, conversation: Conversation,
                         gallery: Gallery | None = None) -> int:
+    """A token Telegram rejects is a ConfigError naming the setting: the framework's own
+    message quotes the token, and never reaches the terminal."""
     with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
-        return runner.run(serve(settings, conversation, gallery))
+        try:
+            return runner.run(serve(settings, conversation, gallery))
+        except InvalidToken:
+            raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
+                              "@BotFather") from None
 
 
 def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:

@@ -19,9 +19,9 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
-from bot.delivery.retries import TRANSIENT_RETRIES, Sleep, in_transit
 from bot.monitoring import metrics
-from bot.retrying import call_retrying
+from bot.retrying import Sleep, call_retrying
+from bot.telegram.outbound.retries import TRANSIENT_RETRIES, in_transit
 
 RETRY_AFTER_RETRIES = 5
 
