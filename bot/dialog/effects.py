@@ -1,7 +1,7 @@
 """What a turn did, said by the conversation as data, for the shell to apply.
 
 The conversation is pure: it does not delete a chat or count a question, it says so, and the
-chat's turn (bot/delivery/chat_turn.py) does it: Forget in the same transaction as the state
+chat's turn (bot/telegram/wiring/chat_turn.py) does it: Forget in the same transaction as the state
 save, the rest in the records for /stats and /metrics (bot/records). Each effect is declared
 where it happens (the run starting a way, a button opening the boot), never worked out
 afterwards from what the replies look like.

@@ -21,10 +21,10 @@ from telegram.ext import (
     filters,
 )
 
+import bot.telegram.inbound.events as events
 from bot.dialog import Event
 from bot.dialog.screens import COMMAND_KEYS
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES, Knowledge
-from bot.telegram.inbound import events
 from bot.telegram.outbound import InlineQueries, links_of
 
 log = logging.getLogger(__name__)
