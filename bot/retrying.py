@@ -16,8 +16,9 @@ Sleep = Callable[[float], Awaitable[None]]
 async def call_retrying(policy: Callable[[], AsyncRetrying], call: Callable[[], Awaitable[T]]
                         ) -> T:
     """`call()` under `policy()`, the first attempt outside tenacity: a tenacity loop inspects
-    its callbacks on every attempt, which cost most of a reply's CPU (bench/README.md), while
-    nearly every call succeeds at once. A first failure is handed to the
+    its callbacks on every attempt, a cost every Bot API and database call would pay
+    (bench/README.md has the figure), while nearly every call succeeds at once. A first
+    failure is handed to the
     policy as its first attempt, so it is judged, waited on and logged exactly as if tenacity
     had made it."""
     try:

@@ -1,7 +1,7 @@
 """The conversation: (chat state, what the user did) -> (new state, replies).
 
 Pure: no I/O, no Telegram, no clock. The Telegram layer, the terminal chat and the tests all
-drive this one function, so every transition can be checked in microseconds. Typed messages
+drive this one function, so every transition is a fast unit test. Typed messages
 are understood by bot.dialog.understanding and carried out by bot.dialog.typed_text; buttons
 are decoded here; what each screen shows is
 bot.dialog.screens' job, and the walk through the ways bot.dialog.walks'.

@@ -59,8 +59,8 @@ def _knowledge_directory() -> Path:
 
 
 DEFAULT_DIRECTORY = _knowledge_directory()
-# libyaml's safe loader where PyYAML was built with it (its wheels are): several times faster
-# than the pure-Python one, the same documents and the same line numbers in errors
+# libyaml's safe loader where PyYAML was built with it (its wheels are): C, not pure Python, for
+# start-up's sake; the same documents and the same line numbers in errors
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 WALK_INTENTS = ("worked", "failed", "next", "back", "repeat", "skip", "stop")

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FORMAT = 3
-WORDS_KEPT = 4096  # words whose contributions a model keeps: a few MB at most for all four
+WORDS_KEPT = 4096  # words whose contributions a model keeps: a bound on its memory
 # Feature name -> its id, for every model loaded: they read the same features (memory).
 _SHARED: dict[str, int] = {}
 CHAR_SIZES = range(2, 6)

@@ -15,7 +15,7 @@ The steps, in order, and why each is there:
    standard information-retrieval stemmer for both languages, pure Python with no dictionaries
    to download, and deterministic. The knowledge and the question go through the same stemmer,
    so a full morphological analyser (pymorphy3) would buy lemma accuracy that the comparison
-   does not need, at the cost of a 10 MB dictionary and slower start-up.
+   does not need, at the cost of a large dictionary to ship and to load at start-up.
 5. synonyms (knowledge/synonyms.yaml): boot / tailgate / ляда -> "trunk", fob / remote / брелок
    -> "fob"... Both languages share concept names, so the languages meet in one space. Phrases
    are found greedily, longest first, and at each length an exact spelling wins over a stem:

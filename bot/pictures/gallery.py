@@ -42,8 +42,9 @@ class Rendering:
 
 
 class Gallery:
-    """Renders a picture the first time it is asked for (about 0.2 s each), so starting the
-    bot costs nothing; `render_all` does them all at once, as `check` does."""
+    """Renders a picture the first time it is asked for, so starting the bot renders none
+    (rendering is slow beside a reply; `bot check` prints what it took); `render_all` does
+    them all at once, as `check` does."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self._pictures = knowledge.pictures
