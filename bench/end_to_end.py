@@ -58,6 +58,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,8 @@ class Observer:
         self.seen = 0
         self.done = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        # The closed loop's: called with (chat, time) for each reply to a watched chat.
+        self.on_reply: Callable[[int, float], None] | None = None
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._run())
@@ -194,6 +197,8 @@ class Observer:
                 if chat in self.watched:
                     self.replies[chat].append(now)
                     self.seen += 1
+                    if self.on_reply is not None:
+                        self.on_reply(chat, now)
             self.index = len(calls)
             if self.expected and self.seen >= self.expected:
                 self.done.set()
@@ -205,6 +210,7 @@ class BotProcess:
     argv: list[str]
     env: dict[str, str]
     log_path: Path
+    cwd: Path = ROOT
     process: asyncio.subprocess.Process | None = None
 
     async def start(self, server: FakeTelegram, timeout: float) -> float:
@@ -213,7 +219,7 @@ class BotProcess:
         started = time.perf_counter()
         with open(self.log_path, "ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                *self.argv, cwd=ROOT, env=self.env, stdin=asyncio.subprocess.DEVNULL,
+                *self.argv, cwd=self.cwd, env=self.env, stdin=asyncio.subprocess.DEVNULL,
                 stdout=log, stderr=log)
         calls = server.calls
         try:
@@ -256,6 +262,10 @@ class Figures:
     server_ms: list[float] = field(default_factory=list)
     polls: list[float] = field(default_factory=list)
     startup: list[float] = field(default_factory=list)
+    closed_throughput: list[float] = field(default_factory=list)
+    closed_p50: list[float] = field(default_factory=list)
+    closed_p99: list[float] = field(default_factory=list)
+    closed_max: list[float] = field(default_factory=list)
     mismatches: int = 0
     repeated: int = 0  # bursts measured again because other processes were busy
 
@@ -333,6 +343,48 @@ async def stream(server: FakeTelegram, observer: Observer, chats: list[int], rat
     latencies, mismatches, _ = pair_up(sends, observer.replies)
     return {"p50": percentile(latencies, 50) * 1000, "p99": percentile(latencies, 99) * 1000,
             "mismatches": mismatches}
+
+
+async def closed_loop(server: FakeTelegram, observer: Observer, ids: ChatIds, in_flight: int,
+                      seconds: float, texts: Questions, timeout: float) -> dict[str, Any]:
+    """`in_flight` people each waiting for an answer: the moment one is answered, someone
+    new asks (a fresh chat, so no one person floods), for `seconds`. Throughput and reply
+    latency at the pace the bot itself sets: a queue's wait shows as p99 far above p50."""
+    sent_at: dict[int, float] = {}
+    latencies: list[float] = []
+    finished = asyncio.Event()
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    def ask() -> None:
+        chat = ids.take(1)[0]
+        observer.watched.add(chat)
+        texts.send(server, chat, 0)
+        sent_at[chat] = time.perf_counter()
+
+    def on_reply(chat: int, now: float) -> None:
+        sent = sent_at.pop(chat, None)
+        if sent is None:
+            return
+        latencies.append(now - sent)
+        if now < deadline:
+            ask()
+        elif not sent_at:
+            finished.set()
+
+    observer.expect(set(), 0)
+    observer.on_reply = on_reply
+    try:
+        for _ in range(in_flight):
+            ask()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(finished.wait(), seconds + timeout)
+    finally:
+        observer.on_reply = None
+    elapsed = time.perf_counter() - started
+    return {"throughput": len(latencies) / elapsed,
+            "p50": percentile(latencies, 50) * 1000, "p99": percentile(latencies, 99) * 1000,
+            "max": max(latencies, default=0.0) * 1000}
 
 
 def pair_up(sends: dict[int, list[float]], replies: dict[int, list[float]]
@@ -596,7 +648,10 @@ async def run(args: argparse.Namespace) -> None:
             ours_argv = [PYTHON, "-m", "bot", "run"]
             if rate_env_known:
                 variants.append(("ours", ours_argv, {RATE_ENV: HIGH_RATE}))
-                variants.append(("ours (default rate limit)", ours_argv, {}))
+                for label in args.also:
+                    variants.append((label, ours_argv, {RATE_ENV: HIGH_RATE}))
+                if args.default_rate:
+                    variants.append(("ours (default rate limit)", ours_argv, {}))
                 print(f"\n{RATE_ENV} exists: 'ours' runs with {RATE_ENV}={HIGH_RATE}; "
                       "'ours (default rate limit)' without it")
             else:
@@ -620,7 +675,8 @@ async def run(args: argparse.Namespace) -> None:
                         data_dir = workdir / name.split()[0]
                         env = bot_env(api, data_dir, extra)
                         slug = name.replace(" ", "_").replace("(", "").replace(")", "")
-                        bot = BotProcess(name, argv, env, workdir / f"{slug}.log")
+                        bot = BotProcess(name, argv, env, workdir / f"{slug}.log",
+                                         cwd=args.also.get(name, ROOT))
                         f = figures[name]
                         for attempt in range(1, args.attempts + 1):
                             startup = await bot.start(server, args.timeout)
@@ -632,6 +688,9 @@ async def run(args: argparse.Namespace) -> None:
                                 s = await stream(server, observer, ids.take(args.chats),
                                                  args.stream_rate, args.stream_seconds, texts,
                                                  args.timeout)
+                                c = await closed_loop(server, observer, ids,
+                                                      args.closed_chats, args.closed_seconds,
+                                                      texts, args.timeout)
                             finally:
                                 await bot.stop()
                             if b["other_cpu"] <= args.max_others or attempt == args.attempts:
@@ -653,13 +712,19 @@ async def run(args: argparse.Namespace) -> None:
                         f.polls.append(b["polls"])
                         f.stream_p50.append(s["p50"])
                         f.stream_p99.append(s["p99"])
+                        f.closed_throughput.append(c["throughput"])
+                        f.closed_p50.append(c["p50"])
+                        f.closed_p99.append(c["p99"])
+                        f.closed_max.append(c["max"])
                         f.mismatches += b["mismatches"] + s["mismatches"]
                         print(f"  round {round_number + 1} {name:27s} burst {b['throughput']:6.0f}"
                               f" upd/s  p50 {b['p50']:7.1f} ms  p99 {b['p99']:7.1f} ms  "
                               f"(CPU: bot {b['bot_cpu']:3.0f}%, server {b['server_cpu']:3.0f}%"
                               f", others {b['other_cpu']:3.0f}%; {b['polls']} getUpdates)"
                               f" | stream p50 {s['p50']:6.1f} ms  "
-                              f"p99 {s['p99']:6.1f} ms", flush=True)
+                              f"p99 {s['p99']:6.1f} ms | closed {c['throughput']:5.0f} upd/s "
+                              f"p50 {c['p50']:6.1f} ms p99 {c['p99']:6.1f} ms "
+                              f"max {c['max']:6.1f} ms", flush=True)
                 if args.profile:
                     extra = {RATE_ENV: HIGH_RATE} if rate_env_known else {}
                     await profiled_burst(server, observer, ids, texts, args,
@@ -688,6 +753,13 @@ def report(figures: dict[str, Figures], ceilings: dict[str, float], args: argpar
                   "messages (latency pairing is approximate there)")
         if f.repeated:
             print(f"    {f.repeated} burst(s) measured again: other processes were busy")
+    print(f"\nclosed loop: {args.closed_chats} people waiting at any time, each answered one "
+          f"replaced by a new one, for {args.closed_seconds:g} s (medians over rounds):")
+    for name, f in figures.items():
+        print(f"  {name:27s} {median(f.closed_throughput):6.0f} upd/s  p50 "
+              f"{median(f.closed_p50):6.1f} ms  p99 {median(f.closed_p99):6.1f} ms  "
+              f"(p99/p50 x{median(f.closed_p99) / max(1e-9, median(f.closed_p50)):.2f})  max "
+              f"{median(f.closed_max):6.1f} ms")
     print("\nCPU per update during the burst (no profiler): "
           + "; ".join(f"{name}: bot {median(f.bot_ms):.2f} ms, server process "
                       f"{median(f.server_ms):.2f} ms" for name, f in figures.items()))
@@ -739,6 +811,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stream-rate", type=float, default=20.0, help="messages/s")
     parser.add_argument("--stream-seconds", type=float, default=5.0)
+    parser.add_argument("--closed-chats", type=int, default=50,
+                        help="questions in flight in the closed loop (each from a new chat)")
+    parser.add_argument("--closed-seconds", type=float, default=5.0)
+    parser.add_argument("--also", action="append", default=[], metavar="LABEL=DIR",
+                        help="also run `python -m bot run` from another checkout DIR (a git "
+                        "worktree of another commit, say), as LABEL, in the same rounds")
+    parser.add_argument("--no-default-rate", dest="default_rate", action="store_false",
+                        help="leave out our bot at Telegram's default send rate")
     parser.add_argument("--hammer-seconds", type=float, default=3.0)
     parser.add_argument("--timeout", type=float, default=120.0, help="per phase, seconds")
     parser.add_argument("--max-others", type=float, default=25.0,
@@ -751,6 +831,10 @@ def main() -> None:
     parser.add_argument("--no-postgres", dest="postgres", action="store_false",
                         help="leave out our bot on PostgreSQL")
     args = parser.parse_args()
+    also = [entry.partition("=") for entry in args.also]
+    if any(not label or not path or " " in label for label, _, path in also):
+        parser.error("--also takes LABEL=DIR, the label without spaces")
+    args.also = {label: Path(path).resolve() for label, _, path in also}
     server_log = logging.getLogger("aiohttp.server")
     server_log.addHandler(SERVER_ERRORS)
     server_log.propagate = False
