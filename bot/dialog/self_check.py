@@ -82,8 +82,8 @@ def check_screens(conversation: Conversation) -> ScreenReport:
 
 def _menus(conversation: Conversation, state: ChatState) -> Iterator[tuple[str, Reply]]:
     menus, articles, codec = conversation.menus, conversation.articles, conversation.kit.codec
-    some_method = conversation.knowledge.ways[0]
-    walking = state.with_(way=some_method.id, step=0)
+    some_way = conversation.knowledge.ways[0]
+    walking = state.with_(way=some_way.id, step=0)
     yield "greeting", menus.greeting(state, lead="x" * 80)
     yield "main menu", menus.main_menu(walking, lead="x" * 80)
     yield "help", menus.help(state, lead=conversation.kit.ui("other_make", state, make="x" * 20))

@@ -60,7 +60,7 @@ FOREIGN_WORDS = 2  # common words of a language we do not speak that tell it, wi
 class Reading:
     match: MatchResult
     urgent: Urgent | None = None  # someone or the keys shut in the boot: answered first
-    tried: tuple[str, ...] = ()  # methods the message says did not work, in guided order
+    tried: tuple[str, ...] = ()  # ways the message says did not work, in guided order
     other_make: str | None = None  # another make or model named
     small_talk: str | None = None  # greeting, thanks ...: the whole message is that
     about_qashqai: bool = False  # names the Qashqai, or another car only in passing

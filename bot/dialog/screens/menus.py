@@ -69,9 +69,9 @@ class Menus:
 
     def ways(self, state: ChatState, *, edit: bool) -> Reply:
         kit = self.kit
-        methods = [m for m in self._ordered_methods() if m.applies_to(state.generation)]
-        rows = tuple((Button(kit.title(m, state), kit.codec.pack(Action.WALK, m.id, 0)),)
-                     for m in methods)
+        ways = [w for w in self._ordered_ways() if w.applies_to(state.generation)]
+        rows = tuple((Button(kit.title(w, state), kit.codec.pack(Action.WALK, w.id, 0)),)
+                     for w in ways)
         return Reply(bold(kit.ui("ways_title", state)), (*rows, kit.menu_row(state, WAYS)),
                      edit=edit, kind=ReplyKind.WAYS, screen=WAYS)
 
@@ -128,9 +128,9 @@ class Menus:
         return Reply(plain(kit.ui(f"small_talk_{meaning}", state)), rows,
                      kind=ReplyKind.SMALL_TALK)
 
-    def _ordered_methods(self) -> list[Entry]:
+    def _ordered_ways(self) -> list[Entry]:
         """The guided order first (most likely first), then any other way."""
         knowledge = self.kit.knowledge
         order = list(knowledge.guided_order)
-        rest = [m.id for m in knowledge.ways if m.id not in order]
+        rest = [w.id for w in knowledge.ways if w.id not in order]
         return [knowledge.entry(i) for i in [*order, *rest]]
