@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
@@ -160,7 +161,7 @@ class Entry(Schema):
     related: tuple[NonEmpty, ...] = ()
     sources: Annotated[tuple[NonEmpty, ...], Field(min_length=1)]
     # Asked before this way in an "it won't open" run, because not every car has it:
-    # "Does your tailgate lift by itself?" No skips the way.
+    # "Does your boot lid lift by itself?" No skips the way.
     ask_first: Text | None = None
 
     @property
@@ -328,13 +329,15 @@ class PictureSpec(Schema):
 
 @dataclass(frozen=True)
 class Picture:
-    """A drawing, loaded: its SVG source with the labels still to fill in, one per language."""
+    """A drawing, loaded: its SVG source with the labels still to fill in, one per language,
+    and where its PNG in each language is kept once drawn (bot/pictures/drawing.py)."""
 
     name: str
     svg: str
     title: Text
     labels: Mapping[str, Text]
     shown_with: tuple[PicturePlace, ...]
+    drawn: Mapping[str, Path]  # language -> knowledge/pictures/drawn/{name}.{language}.png
 
 
 @dataclass(frozen=True)
@@ -342,7 +345,7 @@ class ConceptRoles:
     """What some synonym concepts mean to the matcher's decision (concept_roles.yaml)."""
 
     trunk_parts: frozenset[str]
-    subjects: frozenset[str]  # trunk parts and generation concepts included
+    subjects: frozenset[str]  # trunk_parts and the generation concepts included
     generations: Mapping[str, Generation]  # concept -> generation
     about_generations: frozenset[str]  # concepts that make generations the subject
     off_topic: frozenset[str]  # concepts that name something other than the boot

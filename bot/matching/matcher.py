@@ -7,16 +7,17 @@ How a question is scored, and why:
   ask), plus, at a discount, its answer and steps (what it says). An entry scores as its best
   document: one phrasing that fits well beats many that fit a little.
 - A document is compared with the question by weighted token overlap: a token's weight is its
-  inverse document frequency across entries, so "trunk", which every entry mentions, decides
-  little, and "cr2032" or "fuse" decide a lot. The weighted overlap is
-  an F1 score of covering the question's words (recall) and the document's (precision).
+  inverse document frequency across entries, so "trunk" (the concept the boot and its synonyms
+  share), which every entry mentions, decides little, and "cr2032" or "fuse" decide a lot. The
+  weighted overlap is an F1 score of covering the question's words (recall) and the document's
+  (precision).
   Unknown words weigh as much as the rarest known ones: "oil change interval" shares only
   "change" with the knowledge and must score low. But only the first unknown word counts in
   full: together they weigh as much as the square root of their number, so the filler of a long,
   rambling message ("just bought it and honestly no clue lol") does not drown what it does say.
 - A generation or model year ("my 2016 j11") says which car, not what the owner wants: it sets
   MatchResult.generation and is left out of the comparison, so "my 2016 qashqai boot won't
-  open" is about a trunk that won't open, not about generations. Unless the question is about
+  open" is about a boot that won't open, not about generations. Unless the question is about
   generations (knowledge/concept_roles.yaml: about_generations, or two generations named):
   then it stays, a word like any other.
 - rapidfuzz's token_sort_ratio over the same sorted token strings (30% of the score) adds a
@@ -25,10 +26,10 @@ How a question is scored, and why:
   other, so a short generic phrasing ("boot won't open") would fully match every longer,
   specific question ("why won't the kick sensor open my boot").
 - Deciding: a question that names another part of the car (bonnet, fuel flap, oil:
-  knowledge/off_topic.yaml) and nothing of the trunk (trunk_parts, knowledge/concept_roles.yaml)
-  is declined whatever it scores: "open the bonnet" shares "open"; one that names the trunk too
+  knowledge/off_topic.yaml) and nothing of the boot (trunk_parts, knowledge/concept_roles.yaml)
+  is declined whatever it scores: "open the bonnet" shares "open"; one that names the boot too
   ("boot light", "boot capacity in litres") gets at most "did you mean". A confident answer
-  needs a high enough score, and also that the question says something: it must name the trunk,
+  needs a high enough score, and also that the question says something: it must name the boot,
   a part of it or a way to open it (subjects there: "how to set the clock" only shares
   "settings"), and its best document must share more than one common word with it (MIN_EVIDENCE:
   "tailgate issue" or "key trouble" are too vague to pick an entry). Otherwise a score above
@@ -49,7 +50,7 @@ from bot.knowledge import LANGUAGES, Entry, Generation, Knowledge
 from bot.matching.normalise import Normaliser
 
 # Calibrated on tests/data/dev.yaml (python -m bot eval tests/data/dev.yaml) together with the
-# questions of tests/unit/test_matching.py that name a trunk word but are about something else
+# questions of tests/unit/test_matching.py that name the boot but are about something else
 # ("boot capacity in litres"), and checked against tests/data/heldout.yaml, which was written
 # without seeing the knowledge or the dev set. Scores are in 0..1.
 ANSWER_THRESHOLD = 0.42  # at or above: answer with the best entry
