@@ -32,8 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("train", help="fit the classifiers on knowledge/examples/ and write "
                         "knowledge/models/ (needs the train extra: scikit-learn)")
     commands.add_parser("health", help="exit 0 if the running bot polled or served recently")
-    pictures_parser = commands.add_parser("pictures", help="render every picture, in every "
-                                          "language, as PNG files into DIR")
+    pictures_parser = commands.add_parser("pictures", help="draw every picture, in every "
+                                          "language, as PNG files into DIR (the bot shows "
+                                          "those in knowledge/pictures/drawn)")
     pictures_parser.add_argument("directory", type=Path, metavar="DIR")
     ask_parser = commands.add_parser("ask", help="answer QUESTION, or one question per stdin line")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
@@ -110,7 +111,7 @@ def _lines(stream: Iterable[str]) -> list[str]:
 def check() -> int:
     from bot.cli.startup import load
     from bot.dialog.self_check import AIM_SCREEN_CHARS
-    from bot.pictures import Gallery
+    from bot.pictures.drawing import REDRAW, draw_all
 
     loaded = load()  # renders and checks every screen on the way
     screens = loaded.screens
@@ -119,9 +120,15 @@ def check() -> int:
           f"{AIM_SCREEN_CHARS}), knowledge version {loaded.knowledge.version}")
     for screen in screens.over_aim:
         print(f"  over {AIM_SCREEN_CHARS}: {screen}")
-    gallery = Gallery.render_all(loaded.knowledge)  # and checks each one
-    print(f"ok: {len(gallery)} pictures rendered in {gallery.seconds * 1000:.0f} ms "
-          f"({len(loaded.knowledge.pictures)} drawings, every language)")
+    drawn = draw_all(loaded.knowledge)  # and checks each one
+    stale = drawn.stale(loaded.knowledge)
+    if stale:
+        print(f"knowledge error: knowledge/pictures: {', '.join(stale)} not as drawn today; "
+              f"run {REDRAW}", file=sys.stderr)
+        return 1
+    print(f"ok: {len(drawn.renderings)} pictures drawn in {drawn.seconds * 1000:.0f} ms "
+          f"({len(loaded.knowledge.pictures)} drawings, every language), each as "
+          "knowledge/pictures/drawn keeps it")
     from bot.matching.training import stale_models
 
     stale = stale_models(loaded.knowledge, loaded.conversation.matcher.normaliser)
@@ -149,9 +156,12 @@ def train() -> int:
 
 
 def write_pictures(directory: Path) -> int:
+    """Draws every picture anew from its SVG: into knowledge/pictures/drawn after a drawing
+    or a label changed, or anywhere to look at them."""
     from bot.cli.startup import load
+    from bot.pictures.drawing import draw_all
 
-    for path in load().gallery.write(directory).values():
+    for path in draw_all(load().knowledge).write(directory):
         print(path)
     return 0
 

@@ -36,7 +36,7 @@ class Loaded:
 
     @cached_property
     def gallery(self) -> Gallery:
-        """The pictures, each rendered when first shown: `ask` and `eval` never pay for it."""
+        """The pictures as drawn at build time, each read when first shown."""
         return Gallery(self.knowledge)
 
     @cached_property

@@ -504,5 +504,7 @@ def _load_pictures(file: _File, entries: Mapping[str, Entry]) -> dict[str, Pictu
             if other != name:
                 raise file.error(name, where, f"that screen already shows '{other}': one "
                                  "picture per screen")
-        pictures[name] = Picture(name, svg, spec.title, spec.labels, spec.shown_with)
+        drawn = {language: file.path.parent / "pictures" / "drawn" / f"{name}.{language}.png"
+                 for language in LANGUAGES}
+        pictures[name] = Picture(name, svg, spec.title, spec.labels, spec.shown_with, drawn)
     return pictures

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
@@ -328,13 +329,15 @@ class PictureSpec(Schema):
 
 @dataclass(frozen=True)
 class Picture:
-    """A drawing, loaded: its SVG source with the labels still to fill in, one per language."""
+    """A drawing, loaded: its SVG source with the labels still to fill in, one per language,
+    and where its PNG in each language is kept once drawn (bot/pictures/drawing.py)."""
 
     name: str
     svg: str
     title: Text
     labels: Mapping[str, Text]
     shown_with: tuple[PicturePlace, ...]
+    drawn: Mapping[str, Path]  # language -> knowledge/pictures/drawn/{name}.{language}.png
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""The drawings: knowledge/pictures/*.svg with their labels in each language, rendered to PNG.
+"""The drawings: knowledge/pictures/*.svg with their labels in each language, as PNG.
 
-`drawing.py` fills one drawing's labels and renders it (resvg, with the fonts shipped beside
-it, so a PNG looks the same on every machine); `gallery.py` renders every picture in every
-language once, checks each is legible on a phone, and hands out the PNGs by name.
+`gallery.py` is what the running bot uses: the PNGs drawn at build time, read when first
+shown. `drawing.py` draws them (resvg, with the fonts shipped beside it, so a PNG looks the
+same on every machine) and checks each is legible on a phone; `python -m bot check`,
+`python -m bot pictures` and the tests import it from there, so the bot never loads resvg.
 """
 
-from bot.pictures.drawing import labelled_svg, render_png
 from bot.pictures.gallery import Gallery, Rendering
 
-__all__ = ["Gallery", "Rendering", "labelled_svg", "render_png"]
+__all__ = ["Gallery", "Rendering"]

@@ -43,4 +43,4 @@ def test_the_installed_wheel_runs_check_from_any_directory(tmp_path: Path) -> No
     assert all(Path(path).is_relative_to(venv) for path in where), where
     checked = run(python, "-m", "bot", "check", cwd=elsewhere)
     assert checked.startswith("ok: "), checked
-    assert "pictures rendered" in checked
+    assert "pictures drawn" in checked and "knowledge/pictures/drawn keeps it" in checked

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli.startup import Loaded
-from bot.pictures.gallery import MIN_WIDTH
+from bot.pictures.drawing import MIN_WIDTH
 from tests.e2e.conftest import RunningBot, User
 from tests.e2e.test_journeys import step_of, ui
 from tests.fake_telegram import FakeTelegram

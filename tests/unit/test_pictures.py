@@ -1,6 +1,7 @@
-"""The drawings: every one renders in every language, legible on a phone, and every way an
-editor can break one (a missing drawing, a label without a translation, a picture pointing
-at a step that is not there) stops `check` with a message that says where."""
+"""The drawings: every one renders in every language, legible on a phone, the bot shows them
+as drawn today, and every way an editor can break one (a missing drawing, a label without a
+translation, a picture pointing at a step that is not there, a label changed but not drawn
+again) stops `check` with a message that says where."""
 
 from __future__ import annotations
 
@@ -11,16 +12,22 @@ import pytest
 
 from bot.cli.main import main
 from bot.knowledge import LANGUAGES, Knowledge
+from bot.knowledge.errors import KnowledgeError
 from bot.pictures import Gallery
-from bot.pictures.gallery import MIN_LABEL_PX, MIN_WIDTH, _label_sizes
+from bot.pictures.drawing import MIN_LABEL_PX, MIN_WIDTH, Drawn, draw_all, label_sizes
 from tests.unit.test_knowledge_validation import KnowledgeCopy, assert_points_at, kb  # noqa: F401
 
 PICTURES = "knowledge/pictures.yaml"
 
 
 @pytest.fixture(scope="module")
+def drawn(knowledge: Knowledge) -> Drawn:
+    return draw_all(knowledge)
+
+
+@pytest.fixture(scope="module")
 def gallery(knowledge: Knowledge) -> Gallery:
-    return Gallery.render_all(knowledge)
+    return Gallery(knowledge)
 
 
 def test_the_pictures_the_issue_asks_for_are_there(knowledge: Knowledge) -> None:
@@ -35,14 +42,21 @@ def test_the_pictures_the_issue_asks_for_are_there(knowledge: Knowledge) -> None
 
 
 def test_every_picture_renders_in_every_language_wide_enough_for_a_phone(
-        gallery: Gallery, knowledge: Knowledge) -> None:
-    assert len(gallery) == len(knowledge.pictures) * len(LANGUAGES)
-    for rendering in gallery:
+        drawn: Drawn, knowledge: Knowledge) -> None:
+    assert len(drawn.renderings) == len(knowledge.pictures) * len(LANGUAGES)
+    for rendering in drawn.renderings:
         assert rendering.png.startswith(b"\x89PNG\r\n\x1a\n")
         width, height = struct.unpack(">II", rendering.png[16:24])
         assert width >= MIN_WIDTH and (width, height) == (rendering.width, rendering.height)
-        for label, size in _label_sizes(knowledge.pictures[rendering.name].svg, width):
+        for label, size in label_sizes(knowledge.pictures[rendering.name].svg, width):
             assert size >= MIN_LABEL_PX, (rendering.name, label)
+
+
+def test_the_bot_shows_every_picture_as_drawn_today(drawn: Drawn, gallery: Gallery,
+                                                    knowledge: Knowledge) -> None:
+    assert drawn.stale(knowledge) == [], "python -m bot pictures knowledge/pictures/drawn"
+    for rendering in drawn.renderings:
+        assert gallery.get(rendering.name, rendering.language) == rendering
 
 
 def test_each_language_gets_its_own_labels(gallery: Gallery) -> None:
@@ -51,12 +65,22 @@ def test_each_language_gets_its_own_labels(gallery: Gallery) -> None:
     assert gallery.key("opener", "en") != gallery.key("opener", "ru")
 
 
-def test_a_changed_label_is_a_new_picture_for_telegram(knowledge: Knowledge,
-                                                       kb: KnowledgeCopy) -> None:  # noqa: F811
+def test_a_changed_label_is_stale_until_drawn_again_then_a_new_picture_for_telegram(
+        knowledge: Knowledge, kb: KnowledgeCopy) -> None:  # noqa: F811
     kb.replace_text(PICTURES, '{en: "PLATE", ru: "НОМЕР"}', '{en: "NUMBER", ru: "НОМЕР"}')
-    changed = Gallery(kb.load())
-    assert changed.key("opener", "en") != Gallery(knowledge).key("opener", "en")
-    assert changed.key("opener", "ru") == Gallery(knowledge).key("opener", "ru")
+    changed = kb.load()
+    assert draw_all(changed).stale(changed) == ["drawn/opener.en.png"]  # bot check fails
+    draw_all(changed).write(kb.path("knowledge/pictures/drawn"))
+    assert draw_all(changed).stale(changed) == []
+    assert Gallery(changed).key("opener", "en") != Gallery(knowledge).key("opener", "en")
+    assert Gallery(changed).key("opener", "ru") == Gallery(knowledge).key("opener", "ru")
+
+
+def test_a_drawn_picture_missing_stops_the_start_naming_it(kb: KnowledgeCopy) -> None:  # noqa: F811
+    kb.path("knowledge/pictures/drawn/key.ru.png").unlink()
+    with pytest.raises(KnowledgeError) as caught:
+        Gallery(kb.load())
+    assert_points_at(caught.value, PICTURES, "key", "drawn.ru", "python -m bot pictures")
 
 
 def test_a_label_without_a_translation_names_the_picture_and_label(
@@ -91,7 +115,7 @@ def test_labels_too_small_for_a_phone_fail_the_check(kb: KnowledgeCopy) -> None:
                     'fill="#333" text-anchor="middle">plate', 'font-size="12" font-weight="bold" '
                     'fill="#333" text-anchor="middle">plate')
     with pytest.raises(Exception) as caught:
-        Gallery.render_all(kb.load())
+        draw_all(kb.load())
     assert "labels.plate" in str(caught.value) and "24" in str(caught.value)
 
 
