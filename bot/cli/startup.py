@@ -15,9 +15,8 @@ from bot.records.stats import check_texts
 
 class Loaded:
     """The knowledge, validated at once (a bad file stops start-up), and what is built from it
-    when first wanted: the matcher's index and the classifiers take a third of a second, which
-    the bot can spend while its first getUpdates is under way (Runner warms them), and `ask`,
-    `eval`, `check` pay only for what they use."""
+    when first wanted: `ask`, `eval` and `check` pay only for what they use, and the running
+    bot builds them in a thread while it reaches Telegram (bot/cli/serve.py)."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
@@ -38,6 +37,11 @@ class Loaded:
     def gallery(self) -> Gallery:
         """The pictures as drawn at build time, each read when first shown."""
         return Gallery(self.knowledge)
+
+    def warm(self) -> Loaded:
+        """Everything the running bot uses, built now rather than on the first message."""
+        _ = self.conversation, self.gallery
+        return self
 
     @cached_property
     def screens(self) -> ScreenReport:

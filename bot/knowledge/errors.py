@@ -10,9 +10,10 @@ from __future__ import annotations
 import typing
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # only a knowledge file that is wrong needs pydantic here
+    from pydantic import BaseModel, ValidationError
 
 
 class KnowledgeError(Exception):
@@ -129,7 +130,7 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def _is_model(value: Any) -> bool:
-    return isinstance(value, type) and issubclass(value, BaseModel)
+    return isinstance(value, type) and hasattr(value, "model_fields")  # a pydantic model
 
 
 def _is_text(value: Any) -> bool:

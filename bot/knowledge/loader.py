@@ -22,13 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.errors import KnowledgeError, from_validation
 from bot.knowledge.model import (
-    LANGUAGES,
-    NO_ENTRY,
-    Act,
     ConceptRoles,
     Entry,
     Examples,
-    Generation,
     Glossary,
     Guided,
     Intents,
@@ -42,6 +38,7 @@ from bot.knowledge.model import (
     Text,
     Words,
 )
+from bot.knowledge.names import LANGUAGES, NO_ENTRY, Act, Generation
 from bot.knowledge.user_text import check_glossary
 
 PACKAGED = "data"  # bot/knowledge/data in a wheel: pyproject.toml's force-include

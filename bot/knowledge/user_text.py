@@ -15,7 +15,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from bot.knowledge.errors import KnowledgeError
-from bot.knowledge.model import LANGUAGES, Entry, Glossary, Picture, Text
+from bot.knowledge.model import Entry, Glossary, Picture, Text
+from bot.knowledge.names import LANGUAGES
 
 
 def entry_texts(entry: Entry) -> Iterator[tuple[str, Text]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +15,18 @@ from telegram.ext import Application
 from bot.cli.startup import Loaded
 from bot.config import Settings
 from bot.storage import Storage
-from bot.telegram.wiring import Runner
+from bot.telegram.wiring import ChatService, Runner
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.views import BotMessageView
 
 TOKEN = "123456:TEST-token-never-logged"
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def chats_of(loaded: Loaded) -> Callable[[], ChatService]:
+    """What `python -m bot run` prepares in a thread while it reaches Telegram, built already
+    (the knowledge loads once per test session)."""
+    return lambda: ChatService(loaded)
 
 
 class RunningBot:
@@ -36,8 +42,7 @@ class RunningBot:
                                  data_dir=data_dir, log_level=20,
                                  max_sends_per_second=max_sends_per_second,
                                  send_retries=send_retries, database_url=database_url)
-        self.bot = Runner(self.settings, loaded.conversation, long_poll_seconds=1,
-                          gallery=loaded.gallery)
+        self.bot = Runner(self.settings, chats_of(loaded), long_poll_seconds=1)
 
     @property
     def store(self) -> Storage | None:

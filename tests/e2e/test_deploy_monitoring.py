@@ -14,7 +14,7 @@ import yaml
 
 from bot.cli.startup import Loaded
 from bot.telegram.wiring import Runner
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, chats_of
 from tests.e2e.test_operators import ADMIN, fetch, settings_for
 from tests.fake_telegram import FakeTelegram
 
@@ -53,7 +53,7 @@ async def metrics_body(server: FakeTelegram, loaded: Loaded, tmp_path: Path
                        ) -> AsyncIterator[str]:
     server.add_chat(ADMIN)  # settings_for makes it an admin, who has written to the bot
     runner = Runner(settings_for(server, tmp_path / "data", metrics_port=0),
-                    loaded.conversation, long_poll_seconds=1, gallery=loaded.gallery)
+                    chats_of(loaded), long_poll_seconds=1)
     await runner.start()
     try:
         assert runner.metrics_server is not None

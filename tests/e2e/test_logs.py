@@ -16,7 +16,7 @@ import pytest
 
 from bot.cli.startup import Loaded
 from bot.telegram.wiring import Runner
-from tests.e2e.conftest import BotProcess, RunningBot, User
+from tests.e2e.conftest import BotProcess, RunningBot, User, chats_of
 from tests.e2e.test_start_up import log_line
 from tests.fake_telegram import FakeTelegram
 
@@ -62,7 +62,7 @@ async def test_a_summary_line_says_what_happened_meanwhile(
         caplog: pytest.LogCaptureFixture) -> None:
     settings = replace(RunningBot(server, loaded, tmp_path / "data").settings,
                        log_summary_seconds=0.1)
-    runner = Runner(settings, loaded.conversation, long_poll_seconds=1, gallery=loaded.gallery)
+    runner = Runner(settings, chats_of(loaded), long_poll_seconds=1)
     caplog.set_level(logging.INFO, logger="bot.monitoring.log_summary")
     await runner.start()
     try:

@@ -27,7 +27,7 @@ from bot.records import unanswered
 from bot.storage import SqliteStorage
 from bot.storage.sqlite import DATABASE_NAME
 from bot.telegram.wiring import Runner
-from tests.e2e.conftest import User, button_data
+from tests.e2e.conftest import User, button_data, chats_of
 from tests.e2e.test_process_lifecycle import ROOT
 from tests.e2e.test_webhook import SECRET, free_port
 from tests.fake_telegram import FakeTelegram, ScopeKey
@@ -49,7 +49,7 @@ async def bot(server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> AsyncIter
     """Polling, with ADMIN in ADMIN_CHAT_IDS and /metrics on a port of its own."""
     server.add_chat(ADMIN)  # the admin has written to the bot before
     runner = Runner(settings_for(server, tmp_path / "data", metrics_port=0),
-                    loaded.conversation, long_poll_seconds=1)
+                    chats_of(loaded), long_poll_seconds=1)
     await runner.start()
     yield runner
     await runner.stop()
@@ -223,7 +223,7 @@ async def test_admin_commands_are_only_in_each_admins_own_menu(server: FakeTeleg
 
 async def test_an_admin_who_never_wrote_to_the_bot_does_not_stop_it(
         server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
-    runner = Runner(settings_for(server, tmp_path / "data"), loaded.conversation,
+    runner = Runner(settings_for(server, tmp_path / "data"), chats_of(loaded),
                     long_poll_seconds=1)
     await runner.start()  # ADMIN is unknown to Telegram: its menu cannot be set yet
     try:
@@ -331,7 +331,7 @@ async def test_handled_update_ids_two_days_old_are_gone_once_the_bot_has_started
         await store.journal.mark_handled(update_id)
     await store.close()
     server.add_chat(ADMIN)
-    runner = Runner(settings_for(server, tmp_path / "data"), loaded.conversation,
+    runner = Runner(settings_for(server, tmp_path / "data"), chats_of(loaded),
                     long_poll_seconds=1)
     await runner.start()
     try:
@@ -371,7 +371,7 @@ async def webhook_runner(server: FakeTelegram, loaded: Loaded, tmp_path: Path,
     runner = Runner(settings_for(
         server, tmp_path / "data", webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
         webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=SECRET,
-        metrics_port=request.param), loaded.conversation)
+        metrics_port=request.param), chats_of(loaded))
     await runner.start()
     yield runner
     await runner.stop()

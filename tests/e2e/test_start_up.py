@@ -5,12 +5,14 @@ mode, and a data directory that cannot be used."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.metadata
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,9 +20,10 @@ import pytest
 
 import bot
 from bot.cli.startup import Loaded
+from bot.knowledge import KnowledgeError
 from bot.storage.sqlite import DATABASE_NAME
-from bot.telegram.wiring import Runner
-from tests.e2e.conftest import ROOT, BotProcess, RunningBot
+from bot.telegram.wiring import ChatService, Runner
+from tests.e2e.conftest import ROOT, BotProcess, RunningBot, chats_of
 from tests.e2e.test_webhook import SECRET, free_port
 from tests.fake_telegram import FakeTelegram
 
@@ -117,7 +120,7 @@ async def test_polling_after_webhook_mode_removes_the_webhook_and_answers_what_w
     hooked = Runner(replace(RunningBot(server, loaded, tmp_path / "data").settings,
                             webhook_url=f"http://127.0.0.1:{port}/hook",
                             webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=SECRET),
-                    loaded.conversation, gallery=loaded.gallery)
+                    chats_of(loaded))
     await hooked.start()
     await hooked.stop()  # switched back to polling: Telegram still has the webhook
     server.user_sends(OWNER, "which battery does the key fob take")
@@ -179,3 +182,77 @@ async def test_a_second_process_on_the_same_data_dir_refuses_and_the_first_serve
     server.user_sends(OWNER, "which battery does the key fob take")
     await server.wait_for_bot_message(OWNER)
     assert not [r for r in server.rejections if "Conflict" in r.description]
+
+
+class HeldPreparation:
+    """`prepare` as the runner calls it (in a thread), held until released: the conversation
+    still being built while the bot is already polling."""
+
+    def __init__(self, loaded: Loaded, failure: Exception | None = None) -> None:
+        self._loaded = loaded
+        self._failure = failure
+        self.release = threading.Event()
+
+    def __call__(self) -> ChatService:
+        assert self.release.wait(timeout=30)
+        if self._failure is not None:
+            raise self._failure
+        return ChatService(self._loaded)
+
+
+async def fetched_after(server: FakeTelegram, mark: int) -> None:
+    """Until the bot has fetched what was sent after call `mark`: it polls again only once the
+    getUpdates in progress returned."""
+    await server.wait_for(lambda: any(c.method == "getUpdates" for c in server.calls[mark:]),
+                          timeout=10)
+
+
+async def test_messages_sent_while_the_conversation_is_built_wait_and_are_answered_in_order(
+        server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
+    held = HeldPreparation(loaded)
+    runner = Runner(RunningBot(server, loaded, tmp_path / "data").settings, held,
+                    long_poll_seconds=1)
+    starting = asyncio.create_task(runner.start())
+    try:
+        await fetched_after(server, 0)  # polling, the conversation not built yet
+        mark = len(server.calls)
+        server.user_sends(OWNER, "which battery does the key fob take")
+        server.user_sends(OWNER, "/menu")
+        await fetched_after(server, mark)
+        assert not starting.done() and server.bot_messages(OWNER) == []  # waiting, unanswered
+        held.release.set()
+        await starting
+        first, second = await server.wait_for_bot_messages(OWNER, 2)
+        assert "battery" in (first.text or first.caption or "").lower()
+        assert second.reply_markup is not None  # the menu, after the answer
+    finally:
+        held.release.set()
+        starting.cancel()
+        with contextlib.suppress(BaseException):
+            await starting
+        await runner.stop()
+
+
+async def test_a_knowledge_error_after_polling_began_loses_no_message(
+        server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
+    broken = HeldPreparation(loaded, KnowledgeError("knowledge/guided.yaml", None, "steps",
+                                                    "missing"))
+    runner = Runner(RunningBot(server, loaded, tmp_path / "data").settings, broken,
+                    long_poll_seconds=1)
+    starting = asyncio.create_task(runner.start())
+    await fetched_after(server, 0)
+    mark = len(server.calls)
+    server.user_sends(OWNER, "which battery does the key fob take")
+    await fetched_after(server, mark)
+    broken.release.set()
+    with pytest.raises(KnowledgeError):
+        await starting
+    await runner.stop()
+    assert server.bot_messages(OWNER) == [] and server.pending_updates  # unconfirmed
+    fixed = RunningBot(server, loaded, tmp_path / "data")  # the next start, knowledge fixed
+    await fixed.start()
+    try:
+        reply = await server.wait_for_bot_message(OWNER)
+        assert "battery" in (reply.text or reply.caption or "").lower()
+    finally:
+        await fixed.stop()

@@ -13,6 +13,7 @@ from bot.cli.startup import Loaded
 from bot.config import Settings
 from bot.telegram.inbound import BUDGET_BURST, SECRET_HEADER, derived_secret
 from bot.telegram.wiring import Runner
+from tests.e2e.conftest import chats_of
 from tests.fake_telegram import FakeTelegram
 
 SECRET = "s3cret-token_for-tests"
@@ -31,7 +32,7 @@ async def webhook_bot(server: FakeTelegram, loaded: Loaded, tmp_path: Path
     settings = Settings(token=server.token, api_url=server.base_url, data_dir=tmp_path,
                         log_level=20, webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
                         webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=SECRET)
-    bot = Runner(settings, loaded.conversation)
+    bot = Runner(settings, chats_of(loaded))
     await bot.start()
     yield bot
     await bot.stop()

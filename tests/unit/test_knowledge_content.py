@@ -13,8 +13,7 @@ import re
 
 import pytest
 
-from bot.knowledge import Knowledge
-from bot.knowledge.model import LANGUAGES, Entry, Text
+from bot.knowledge import LANGUAGES, Entry, Knowledge, Text
 
 RANGE = r"\s*[-–—]\s*"  # "10-15" or "10–15"
 

@@ -30,8 +30,6 @@ from bot.telegram.outbound import InlineQueries, links_of
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-# The updates the handlers below take; Telegram is asked for no others.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 
 class TurnTaker(Protocol):

@@ -12,6 +12,7 @@ reaching another replica while the first is still at it waits, then finds it han
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from contextlib import AbstractAsyncContextManager
@@ -27,6 +28,8 @@ from bot.telegram.persistence_marks import forget_persistence_marks
 
 log = logging.getLogger(__name__)
 
+# The kinds of update the handlers (handlers.py) take; Telegram is asked for no others.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 # Updates in progress at once, across chats. Telegram lets a bot send about 30 messages a
 # second; 8 in flight keep up with that at up to ~250 ms per request.
 CONCURRENT_UPDATES = 8
@@ -35,16 +38,22 @@ CONCURRENT_UPDATES = 8
 class HandleThenConfirm:
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
                  journal: UpdateJournal, chat_locks: ChatLocks,
-                 order: ChatOrder | None = None) -> None:
+                 order: ChatOrder | None = None, *,
+                 served: asyncio.Future[None] | None = None) -> None:
+        """`served`: done once the handlers are in (the receiver starts before the
+        conversation is built); an update that comes first waits for it."""
         self._application = application
         self._journal = journal
         self._chat_locks = chat_locks
         self._order = order or ChatOrder()
+        self._served = served
 
     async def __call__(self, update: Update) -> None:
-        """Returns once the update is handled and journalled (or was already); cancelled, it
-        leaves the update unconfirmed for the next start."""
+        """Returns once the update is handled and journalled (or was already); cancelled,
+        while it waits or later, it leaves the update unconfirmed for the next start."""
         with metrics.UPDATES_IN_PROGRESS.track_inprogress(), metrics.UPDATE_SECONDS.time():
+            if self._served is not None and not self._served.done():
+                await asyncio.shield(self._served)  # in arrival order, as futures wake
             await self._handle_in_order(update)
 
     async def _handle_in_order(self, update: Update) -> None:

@@ -11,7 +11,8 @@ Two refinements keep that honest:
   while a whole batch piles up behind it, it is set aside in the journal (durably) so the
   offset can move on; a restart handles what was set aside first.
 - On shutdown, what is still in progress after DRAIN_SECONDS is cancelled and left
-  unconfirmed, so the next start fetches it again.
+  unconfirmed, so the next start fetches it again; so is what was cancelled earlier, waiting
+  for the chats to be served when the bot stopped (bot/telegram/wiring/runner.py).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Poller:
         self._in_progress: dict[int, asyncio.Task[None]] = {}
         self._updates: dict[int, Update] = {}  # of those in progress, to set one aside
         self._set_aside: set[int] = set()  # in progress, but no longer holding the offset
+        self._cancelled: set[int] = set()  # stopped before handled: left for the next start
         self._next_offset: int | None = None  # None: start from the oldest unconfirmed
         self._webhook_checked = False
         self._stop = asyncio.Event()
@@ -125,6 +127,7 @@ class Poller:
     def _offset(self) -> int | None:
         """Everything below the oldest update holding the offset has been handled."""
         holding = [i for i in self._in_progress if i not in self._set_aside]
+        holding.extend(self._cancelled)
         if holding:
             return min(holding)
         return self._next_offset
@@ -195,6 +198,9 @@ class Poller:
     async def _handle(self, update: Update) -> None:
         try:
             await self._handle_then_confirm(update)
+        except asyncio.CancelledError:  # stopped first (waiting for the chats to be served)
+            self._cancelled.add(update.update_id)  # never confirmed by this process
+            raise
         finally:
             self._in_progress.pop(update.update_id, None)
             self._updates.pop(update.update_id, None)

@@ -6,16 +6,26 @@ deep_links.py      the bot's deep links, and share buttons that carry them
 inline_answers.py  answers to "@bot query" typed in any chat
 retries.py         every retry policy (tenacity); rate_limit.py applies the one for each call
 http.py            the framework's HTTP layer over aiohttp and orjson
+
+Each name is imported from its module when first used (bot/lazy.py): the HTTP layer and the
+retries are wanted before the first getUpdates, the replies only once the chats are served.
 """
 
-from bot.telegram.outbound import retries
-from bot.telegram.outbound.deep_links import DeepLinks, links_of
-from bot.telegram.outbound.http import AiohttpRequest, UpdatesRequest
-from bot.telegram.outbound.inline_answers import INLINE_CACHE_SECONDS, InlineQueries
-from bot.telegram.outbound.photos import Photos
-from bot.telegram.outbound.rate_limit import RetryingRateLimiter
-from bot.telegram.outbound.replies import ReplySender, ShownScreens
+from typing import TYPE_CHECKING
 
-__all__ = ["INLINE_CACHE_SECONDS", "AiohttpRequest", "DeepLinks", "InlineQueries", "Photos",
-           "ReplySender", "RetryingRateLimiter", "ShownScreens", "UpdatesRequest", "links_of",
-           "retries"]
+if TYPE_CHECKING:
+    from bot.telegram.outbound import retries as retries
+    from bot.telegram.outbound.deep_links import DeepLinks as DeepLinks
+    from bot.telegram.outbound.deep_links import links_of as links_of
+    from bot.telegram.outbound.http import AiohttpRequest as AiohttpRequest
+    from bot.telegram.outbound.http import UpdatesRequest as UpdatesRequest
+    from bot.telegram.outbound.inline_answers import INLINE_CACHE_SECONDS as INLINE_CACHE_SECONDS
+    from bot.telegram.outbound.inline_answers import InlineQueries as InlineQueries
+    from bot.telegram.outbound.photos import Photos as Photos
+    from bot.telegram.outbound.rate_limit import RetryingRateLimiter as RetryingRateLimiter
+    from bot.telegram.outbound.replies import ReplySender as ReplySender
+    from bot.telegram.outbound.replies import ShownScreens as ShownScreens
+else:
+    from bot.lazy import exports
+
+    __all__, __getattr__ = exports(__name__, __file__)

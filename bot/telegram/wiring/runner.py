@@ -1,14 +1,19 @@
 """The bot as one unit that starts and stops, in either mode, and the process around it.
 
-`Runner` starts storage (SQLite's data directory locked to this process first), waits for
-Telegram to answer, then starts the Application, the metrics server when METRICS_PORT is set,
-and one receiver (the poller, behind its standby lease, or the webhook server when
-WEBHOOK_URL is set), and the log's summary line; it stops them in reverse order. Each chat's
-turns are recorded (bot/records) and admins' commands answered on the way. `serve` owns the
-signals: SIGTERM or SIGINT while starting stops at once, later lets the updates in progress
-finish (at most 7 s), then exits. `run_until_signalled` is the process: it runs
-`serve` on uvloop where installed (libuv's event loop; asyncio's own loop was 17% of the bot's
-busy time under load), on asyncio's loop elsewhere.
+`Runner` reaches Telegram first and builds the chats meanwhile: `prepare` (bot/cli/serve.py:
+the knowledge loaded and checked, the conversation built) runs in a thread while storage is
+opened (SQLite's data directory locked to this process first), Telegram answers, and the
+Application, the metrics server when METRICS_PORT is set, and one receiver (the poller,
+behind its standby lease, or the webhook server when WEBHOOK_URL is set) start. A restart is
+back on the line as soon as a bare python-telegram-bot bot would be; updates that arrive
+before the chats are served wait for them, unconfirmed, so a failure to build them (a
+knowledge error) loses none. Then the chats are served (chats.py) and the command menus
+published; it stops in reverse order.
+
+`serve` owns the signals: SIGTERM or SIGINT while starting stops at once, later lets the
+updates in progress finish (at most 7 s), then exits. `run_until_signalled` is the process:
+it runs `serve` on uvloop where installed (libuv's event loop, cheaper per update than
+asyncio's own: bench/README.md), on asyncio's loop elsewhere.
 """
 
 from __future__ import annotations
@@ -19,21 +24,17 @@ import errno
 import logging
 import signal
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot import __version__
 from bot.config import ConfigError, Settings
-from bot.dialog import Conversation
-from bot.dialog.sharing import InlineArticles
 from bot.monitoring.health import Heartbeat, is_alive
 from bot.monitoring.log_summary import log_summaries
 from bot.monitoring.pages import MetricsServer, active_chats_refresh
-from bot.pictures import Gallery
-from bot.records import Recorder
-from bot.storage import DataDirLock, Storage, claim_data_dir, open_storage
+from bot.storage import DataDirLock, Storage, claim_data_dir, describe_storage, open_storage
 from bot.telegram.inbound import (
     ALLOWED_UPDATES,
     LONG_POLL_SECONDS,
@@ -42,25 +43,32 @@ from bot.telegram.inbound import (
     Standby,
     UpdateBudgets,
     WebhookReceiver,
-    add_handlers,
-    publish_commands,
 )
-from bot.telegram.outbound import InlineQueries, Photos, ReplySender
-from bot.telegram.wiring.admin import AdminDesk, publish_admin_commands
 from bot.telegram.wiring.application import build_application, wait_for_telegram
-from bot.telegram.wiring.chat_turn import ChatTurns
-from bot.telegram.wiring.housekeeping import Housekeeping
+
+if TYPE_CHECKING:
+    from bot.telegram.wiring.housekeeping import Housekeeping
 
 log = logging.getLogger(__name__)
 
 
+class Chats(Protocol):
+    """The chats' side of the bot (chats.py's ChatService), built by `prepare` in a thread."""
+
+    knowledge_version: str
+
+    async def serve(self, application: Application[Any, Any, Any, Any, Any, Any],
+                    storage: Storage, settings: Settings) -> Housekeeping: ...
+
+    async def publish_menus(self, application: Application[Any, Any, Any, Any, Any, Any],
+                            settings: Settings) -> None: ...
+
+
 class Runner:
-    def __init__(self, settings: Settings, conversation: Conversation, *,
-                 long_poll_seconds: int = LONG_POLL_SECONDS,
-                 gallery: Gallery | None = None) -> None:
+    def __init__(self, settings: Settings, prepare: Callable[[], Chats], *,
+                 long_poll_seconds: int = LONG_POLL_SECONDS) -> None:
         self.settings = settings
-        self.conversation = conversation
-        self.gallery = gallery or Gallery(conversation.knowledge)
+        self._prepare = prepare
         self._long_poll = long_poll_seconds
         self.storage: Storage | None = None
         self._data_dir_lock: DataDirLock | None = None
@@ -69,34 +77,40 @@ class Runner:
         self.receiver: Standby | WebhookReceiver | None = None
         self.metrics_server: MetricsServer | None = None
         self.housekeeping: Housekeeping | None = None
+        self._served: asyncio.Future[None] | None = None  # the chats served: updates go on
+        self._knowledge_version = "?"
 
     async def start(self) -> None:
+        """Telegram reached, the receiver started, then the chats served, with `prepare`
+        running in a thread from the first line to the last but one."""
+        self._served = served = asyncio.get_running_loop().create_future()
+        preparing = asyncio.ensure_future(asyncio.to_thread(self._prepare))
+        try:
+            await self._connect(served)
+            chats = await preparing
+        except BaseException:
+            preparing.cancel()
+            raise
+        assert self.application is not None and self.storage is not None
+        self._knowledge_version = chats.knowledge_version
+        log.info("knowledge %s loaded; state in %s; Bot API at %s", chats.knowledge_version,
+                 describe_storage(self.settings), self.settings.api_url)
+        self.housekeeping = await chats.serve(self.application, self.storage, self.settings)
+        served.set_result(None)
+        await chats.publish_menus(self.application, self.settings)
+
+    async def _connect(self, served: asyncio.Future[None]) -> None:
         settings = self.settings
         if settings.database_url is None:  # SQLite's store serves one process
             self._data_dir_lock = claim_data_dir(settings.data_dir)
         self.storage = storage = await open_storage(settings)
         budgets = UpdateBudgets()  # one user's inline queries and taps: the excess dropped
         self.application = application = build_application(settings, budgets)
-        photos = Photos(self.gallery, storage.pictures)
-        sender = ReplySender(application.bot, photos=photos)
-        recorder = Recorder(storage, self.conversation.matcher,
-                            retention_days=settings.unanswered_retention_days)
-        self.housekeeping = Housekeeping(storage.journal, recorder)
-        await self.housekeeping.start()  # the old goes before serving, then hourly
-        turns = ChatTurns(self.conversation, storage, sender, recorder=recorder)
-        knowledge = self.conversation.knowledge
-        inline = InlineQueries(knowledge, InlineArticles(knowledge, self.conversation.reader))
-        add_handlers(application, AdminDesk(turns, storage, sender, knowledge,
-                                            admins=settings.admin_chat_ids,
-                                            retention_days=settings.unanswered_retention_days),
-                     inline)
         await wait_for_telegram(settings)  # before the Application's own getMe, which gives up
         await application.initialize()
-        await publish_commands(application, knowledge)
-        await publish_admin_commands(application, knowledge, settings.admin_chat_ids)
         await application.start()
         handle_then_confirm = HandleThenConfirm(application, storage.journal,
-                                                storage.chat_locks)
+                                                storage.chat_locks, served=served)
         heartbeat = Heartbeat(settings.data_dir)
         refresh = active_chats_refresh(storage.activity)
         if settings.metrics_port is not None:
@@ -126,7 +140,7 @@ class Runner:
         return (f"qashqai-trunk-assistant {__version__} started as @{me.username}: "
                 f"{'serving the webhook' if self.settings.webhook_url else 'polling'}, "
                 f"inline mode {'on' if me.supports_inline_queries else 'off'}, "
-                f"knowledge {self.conversation.knowledge.version}")
+                f"knowledge {self._knowledge_version}")
 
     async def wait(self) -> None:
         """Until the receiver ends: stop() was called, or a fatal error such as a bad token."""
@@ -134,7 +148,10 @@ class Runner:
             await self.receiver.wait()
 
     async def stop(self) -> None:
-        """Receiver first (it drains the updates in progress), the store last."""
+        """Receiver first (it drains the updates in progress), the store last. Updates still
+        waiting for the chats to be served are left unconfirmed, for the next start."""
+        if self._served is not None and not self._served.done():
+            self._served.cancel()
         if self._summaries is not None:
             self._summaries.cancel()
             self._summaries = None
@@ -174,13 +191,12 @@ async def _listening(starting: Coroutine[Any, Any, None], setting: str, listen: 
                           ) from None
 
 
-def run_until_signalled(settings: Settings, conversation: Conversation,
-                        gallery: Gallery | None = None) -> int:
+def run_until_signalled(settings: Settings, prepare: Callable[[], Chats]) -> int:
     """A token Telegram rejects is a ConfigError naming the setting: the framework's own
     message quotes the token, and never reaches the terminal."""
     with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
         try:
-            return runner.run(serve(settings, conversation, gallery))
+            return runner.run(serve(settings, prepare))
         except InvalidToken:
             raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN; check it with "
                               "@BotFather") from None
@@ -194,10 +210,10 @@ def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-async def serve(settings: Settings, conversation: Conversation,
-                gallery: Gallery | None = None) -> int:
-    """Runs until SIGTERM or SIGINT; a fatal error (a rejected token) is raised."""
-    runner = Runner(settings, conversation, gallery=gallery)
+async def serve(settings: Settings, prepare: Callable[[], Chats]) -> int:
+    """Runs until SIGTERM or SIGINT; a fatal error (a rejected token, a knowledge error) is
+    raised."""
+    runner = Runner(settings, prepare)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
