@@ -27,7 +27,7 @@ from typing import Any
 
 def exports(package: str, init_file: str) -> tuple[list[str], Callable[[str], Any]]:
     """`__all__` and the module `__getattr__` for `package`, from its TYPE_CHECKING imports."""
-    where = _declared(package, Path(init_file))
+    where = declared_exports(package, init_file)
 
     def __getattr__(name: str) -> Any:
         if name not in where:
@@ -41,10 +41,10 @@ def exports(package: str, init_file: str) -> tuple[list[str], Callable[[str], An
     return sorted(where), __getattr__
 
 
-def _declared(package: str, init_file: Path) -> dict[str, tuple[str, str]]:
+def declared_exports(package: str, init_file: str) -> dict[str, tuple[str, str]]:
     """Public name -> (module, attribute): a submodule exported by name (`from package import
     module as module`) has the package itself as its module."""
-    tree = ast.parse(init_file.read_text(encoding="utf-8"), str(init_file))
+    tree = ast.parse(Path(init_file).read_text(encoding="utf-8"), init_file)
     where: dict[str, tuple[str, str]] = {}
     for node in tree.body:
         if not (isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"):
