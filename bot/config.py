@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import importlib
 import logging
 import os
@@ -48,7 +51,7 @@ class Settings:
     webhook_url: str | None = None  # set: serve a webhook instead of polling
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    webhook_secret: str | None = None  # generated at start when unset
+    webhook_secret: str | None = None  # derived from the token when WEBHOOK_URL is set alone
     database_url: str | None = None  # set: PostgreSQL instead of SQLite under data_dir
     admin_chat_ids: frozenset[int] = frozenset()  # may use /stats and /unanswered
     metrics_port: int | None = None  # serve /metrics here, either mode (unset: no /metrics)
@@ -92,6 +95,8 @@ class Settings:
             raise ConfigError(f"WEBHOOK_URL={webhook_url!r} is not a URL; Telegram needs the "
                               "public https:// address it should post updates to")
         metrics_port = _metrics_port(env, webhook_url, port)
+        if webhook_url is not None and secret is None and token:
+            secret = derived_secret(token)
         retention = _number(env, "UNANSWERED_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS), int)
         if retention < 0:
             raise ConfigError(f"UNANSWERED_RETENTION_DAYS={retention} cannot be negative; give "
@@ -118,6 +123,14 @@ class Settings:
     def secrets(self) -> list[str]:
         """What no output may show: the token, the webhook secret, the database password."""
         return secrets_in(self.token, self.webhook_secret, self.database_url)
+
+
+def derived_secret(token: str) -> str:
+    """The webhook's secret when WEBHOOK_SECRET is unset: the same in every replica of one bot
+    (each calls setWebhook at start, and the last one's secret is the one Telegram sends), and
+    unknowable without the token, which could set any webhook anyway."""
+    digest = hmac.new(token.encode(), b"qashqai-trunk webhook secret", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def _database_url(env: dict[str, str]) -> str | None:

@@ -61,7 +61,8 @@ def _occurrences(text: str, secret: str) -> Iterable[int]:
 def secrets_in(token: str | None, webhook_secret: str | None, database_url: str | None
                ) -> list[str]:
     """What no output may show: the bot token, the webhook secret, the database password."""
-    return [s for s in (token, webhook_secret, *url_secrets(database_url or "")) if s]
+    database = url_secrets(database_url) if database_url else []  # libpq only if there is one
+    return [s for s in (token, webhook_secret, *database) if s]
 
 
 def environment_secrets(env: Mapping[str, str] = os.environ) -> list[str]:

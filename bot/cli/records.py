@@ -6,6 +6,9 @@ the writer, and PostgreSQL any number of them).
     python -m bot unanswered [--since 7d]    questions it could not answer, by nearest entry
     python -m bot unanswered --yaml > new-phrasings.yaml   the same, to paste into knowledge/
     python -m bot unanswered --csv > unanswered.csv        what /unanswered sends
+
+Every `python -m bot` parses these arguments, `run` too: the records' modules are imported by
+the commands that use them, not here.
 """
 
 from __future__ import annotations
@@ -15,12 +18,11 @@ import asyncio
 import re
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import ConfigError, Settings
 from bot.knowledge import DEFAULT_LANGUAGE, LANGUAGES
-from bot.records import DAY, stats, unanswered
 from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError, open_existing_storage
 
@@ -44,7 +46,8 @@ def since(given: str, now: float | None = None) -> float:
     """A date ("2026-11-01", UTC midnight) or days back ("7d") as a Unix time."""
     days = re.fullmatch(r"(\d{1,5})d", given.strip())
     if days:
-        return (time.time() if now is None else now) - int(days.group(1)) * DAY
+        return ((time.time() if now is None else now)
+                - timedelta(days=int(days.group(1))).total_seconds())
     try:
         return datetime.strptime(given.strip(), "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
     except ValueError:
@@ -64,6 +67,7 @@ def run_record_command(args: argparse.Namespace) -> int:
 
 async def _stats(settings: Settings, language: str) -> int:
     from bot.cli.startup import load
+    from bot.records import stats
 
     knowledge = load().knowledge
     storage = await open_existing_storage(settings)
@@ -77,8 +81,10 @@ async def _stats(settings: Settings, language: str) -> int:
 
 
 async def _unanswered(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.records import unanswered
+
     days = settings.unanswered_retention_days
-    start = max(args.since or 0.0, time.time() - days * DAY)
+    start = max(args.since or 0.0, time.time() - timedelta(days=days).total_seconds())
     storage = await open_existing_storage(settings)
     try:
         questions = await storage.unanswered.since(start)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings
@@ -17,7 +16,6 @@ from bot.knowledge import KnowledgeError
 from bot.monitoring.logs import configure_logging
 from bot.redactor import environment_secrets, print_error
 from bot.storage import StorageError
-from bot.telegram.inbound import derived_secret
 from bot.telegram.wiring import run_until_signalled
 
 if TYPE_CHECKING:
@@ -32,8 +30,6 @@ def serve() -> int:
     except ConfigError as error:
         print_error(f"configuration error: {error}", environment_secrets())
         return 2
-    if settings.webhook_url and not settings.webhook_secret:
-        settings = replace(settings, webhook_secret=derived_secret(settings.token))
     configure_logging(settings.log_level, settings.secrets(), settings.log_format)
     try:
         return run_until_signalled(settings, prepared)

@@ -28,7 +28,8 @@ import pytest
 from aiohttp import web
 
 from bot.cli.startup import Loaded
-from bot.telegram.inbound import SECRET_HEADER, derived_secret
+from bot.config import derived_secret
+from bot.telegram.inbound import SECRET_HEADER
 from tests.conftest import ODD_PASSWORD, PASSWORD, printed_pieces
 from tests.e2e.conftest import RunningBot, button_data
 from tests.e2e.test_webhook import free_port

@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 
 from bot.cli.startup import Loaded
-from bot.config import Settings
-from bot.telegram.inbound import BUDGET_BURST, SECRET_HEADER, derived_secret
+from bot.config import Settings, derived_secret
+from bot.telegram.inbound import BUDGET_BURST, SECRET_HEADER
 from bot.telegram.wiring import Runner
 from tests.e2e.conftest import chats_of
 from tests.fake_telegram import FakeTelegram

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from bot.telegram.inbound.standby import Standby as Standby
     from bot.telegram.inbound.webhook import SECRET_HEADER as SECRET_HEADER
     from bot.telegram.inbound.webhook import WebhookReceiver as WebhookReceiver
-    from bot.telegram.inbound.webhook import derived_secret as derived_secret
 else:
     from bot.lazy import exports
 

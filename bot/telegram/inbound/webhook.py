@@ -10,9 +10,7 @@ request without the secret header gets 403 and is never processed.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,14 +30,6 @@ HEALTH_PATH = "/health"
 SHUTDOWN_SECONDS = 7.0  # finish requests in progress within Docker's 10 s grace
 HEARTBEAT_SECONDS = 30.0
 MAX_UPDATE_BYTES = 1024 * 1024
-
-
-def derived_secret(token: str) -> str:
-    """The secret when WEBHOOK_SECRET is unset: the same in every replica of one bot (each
-    calls setWebhook at start, and the last one's secret is the one Telegram sends), and
-    unknowable without the token, which could set any webhook anyway."""
-    digest = hmac.new(token.encode(), b"qashqai-trunk webhook secret", hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def webhook_path(url: str) -> str:
