@@ -12,10 +12,13 @@ The steps, in order, and why each is there:
    word). Typists rarely miss the first letter, and without that rule ordinary words we do not
    know land on ones we do ("clock" -> "lock", "cruise" -> "rise").
 4. stemming with Snowball, for English and Russian. Why Snowball (snowballstemmer): it is the
-   standard information-retrieval stemmer for both languages, pure Python with no dictionaries
-   to download, and deterministic. The knowledge and the question go through the same stemmer,
-   so a full morphological analyser (pymorphy3) would buy lemma accuracy that the comparison
-   does not need, at the cost of a large dictionary to ship and to load at start-up.
+   standard information-retrieval stemmer for both languages, with no dictionaries to download,
+   and deterministic. snowballstemmer runs the C build of the same algorithms (PyStemmer) when
+   it is installed, as it is here: the same stems, and the matcher's stems at start-up no
+   longer hold the chats' first answers after a restart (bench/README.md). The knowledge and
+   the question go through the same stemmer, so a full morphological analyser (pymorphy3) would
+   buy lemma accuracy that the comparison does not need, at the cost of a large dictionary to
+   ship and to load at start-up.
 5. synonyms (knowledge/synonyms.yaml): boot / tailgate / ляда -> "trunk", fob / remote / брелок
    -> "fob"... Both languages share concept names, so the languages meet in one space. Phrases
    are found greedily, longest first, and at each length an exact spelling wins over a stem:
