@@ -9,10 +9,17 @@ series before the first event of its kind.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
 from prometheus_client import Counter, Gauge, Histogram
 
 from bot.dialog.events import Command, Event, Tap, TextMessage, Unsupported
 from bot.dialog.reply import ReplyKind
+
+if TYPE_CHECKING:
+    from bot.storage.interface import ChatActivity
 
 PREFIX = "trunk_bot"
 EVENT_KINDS = ("command", "text", "tap", "sticker", "photo", "voice", "video_note", "video",
@@ -81,3 +88,19 @@ def event_label(event: Event) -> str:
             return "tap"
         case Unsupported():
             return event.kind if event.kind in EVENT_KINDS else "other"
+
+
+DAY = 24 * 3600.0
+# Brings a gauge up to date just before a scrape of /metrics.
+Refresh = Callable[[], Awaitable[None]]
+
+
+def active_chats_refresh(activity: ChatActivity, clock: Callable[[], float] = time.time
+                         ) -> Refresh:
+    """Sets the active-chats gauge from storage, just before each scrape: always current,
+    and no background task to start and stop."""
+    async def refresh() -> None:
+        now = clock()
+        for period, since in (("day", now - DAY), ("week", now - 7 * DAY), ("all", 0.0)):
+            ACTIVE_CHATS.labels(period).set(await activity.count_since(since))
+    return refresh

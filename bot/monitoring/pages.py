@@ -10,35 +10,17 @@ Prometheus on it. The webhook's server answers /health alone beside the webhook.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from bot.monitoring import metrics
-from bot.storage.interface import ChatActivity
+from bot.monitoring.metrics import Refresh
 
 log = logging.getLogger(__name__)
 
 METRICS_PATH = "/metrics"
 HEALTH_PATH = "/health"
-DAY = 24 * 3600.0
-
-Refresh = Callable[[], Awaitable[None]]
-
-
-def active_chats_refresh(activity: ChatActivity, clock: Callable[[], float] = time.time
-                         ) -> Refresh:
-    """Sets the active-chats gauge from storage, just before each scrape: always current,
-    and no background task to start and stop."""
-    async def refresh() -> None:
-        now = clock()
-        for period, since in (("day", now - DAY), ("week", now - 7 * DAY), ("all", 0.0)):
-            metrics.ACTIVE_CHATS.labels(period).set(await activity.count_since(since))
-    return refresh
-
-
 def add_metrics_page(app: web.Application, refresh: Refresh) -> None:
     async def metrics_page(_: web.Request) -> web.Response:
         try:

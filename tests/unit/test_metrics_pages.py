@@ -12,7 +12,8 @@ from telegram.error import NetworkError, RetryAfter
 
 from bot.dialog import Unsupported
 from bot.monitoring import metrics
-from bot.monitoring.pages import MetricsServer, active_chats_refresh
+from bot.monitoring.metrics import active_chats_refresh
+from bot.monitoring.pages import MetricsServer
 from bot.records import DAY
 from bot.storage import SqliteStorage
 from bot.telegram.outbound import RetryingRateLimiter

@@ -33,7 +33,7 @@ from bot import __version__
 from bot.config import ConfigError, Settings
 from bot.monitoring.health import Heartbeat, is_alive
 from bot.monitoring.log_summary import log_summaries
-from bot.monitoring.pages import MetricsServer, active_chats_refresh
+from bot.monitoring.metrics import active_chats_refresh
 from bot.storage import DataDirLock, Storage, claim_data_dir, describe_storage, open_storage
 from bot.telegram.inbound import (
     ALLOWED_UPDATES,
@@ -42,11 +42,12 @@ from bot.telegram.inbound import (
     Poller,
     Standby,
     UpdateBudgets,
-    WebhookReceiver,
 )
 from bot.telegram.wiring.application import build_application, wait_for_telegram
 
 if TYPE_CHECKING:
+    from bot.monitoring.pages import MetricsServer
+    from bot.telegram.inbound import WebhookReceiver
     from bot.telegram.wiring.housekeeping import Housekeeping
 
 log = logging.getLogger(__name__)
@@ -114,11 +115,15 @@ class Runner:
         heartbeat = Heartbeat(settings.data_dir)
         refresh = active_chats_refresh(storage.activity)
         if settings.metrics_port is not None:
+            from bot.monitoring.pages import MetricsServer  # aiohttp's server: only if asked
+
             self.metrics_server = MetricsServer(settings.metrics_listen, settings.metrics_port,
                                                 refresh, lambda: is_alive(settings.data_dir))
             await _listening(self.metrics_server.start(), "METRICS_PORT",
                              settings.metrics_listen, settings.metrics_port)
         if settings.webhook_url:
+            from bot.telegram.inbound import WebhookReceiver
+
             self.receiver = WebhookReceiver(
                 application.bot, handle_then_confirm, settings, allowed_updates=ALLOWED_UPDATES,
                 on_beat=heartbeat.beat, budgets=budgets)
