@@ -158,7 +158,7 @@ class Recorder:
         question = " ".join(text.split())[:MAX_QUESTION_CHARS]  # as the conversation read it
         # The matcher's ranking, not the Reader's whole reading: for a question met with "did
         # you mean" or a decline the two rank alike (the Reader only ever turns one into an
-        # answer), and the matcher alone costs a sixth of it (0.4 of 2.5 ms, dev.yaml).
+        # answer), and the matcher alone is a small part of the Reader's cost.
         match = self._matcher.match(question)
         candidates = tuple(Candidate(m.entry_id, round(m.score, 3))
                            for m in match.matches[:SUGGESTIONS])

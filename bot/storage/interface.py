@@ -1,10 +1,10 @@
 """The storage interface: what the Telegram layer needs from any backend, and nothing more.
 
 Every method is a coroutine, so a backend that talks to a server over the network (PostgreSQL
-through asyncpg or psycopg) awaits its driver, while SQLite, a sub-millisecond local write,
-simply returns. Callers never hold a transaction across awaits: a chat's read-modify-write is
-kept atomic by the Telegram layer, which handles one update per chat at a time
-(bot/telegram/inbound/chat_order.py), not by the store.
+through psycopg) awaits its driver, while SQLite, a local write, simply returns. Callers never
+hold a transaction across awaits: a chat's read-modify-write is kept atomic by the Telegram
+layer, which handles one update per chat at a time (bot/telegram/inbound/chat_order.py), not by
+the store.
 """
 
 from __future__ import annotations

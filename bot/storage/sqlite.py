@@ -12,9 +12,9 @@ is deleted is gone from the files, not only from the tables: secure_delete zeroe
 lay, and after /forget or the retention period's deletions a checkpoint empties the
 write-ahead log, which would otherwise keep the rows' last versions until it is reused.
 
-The calls are synchronous inside async methods on purpose: a local SQLite write takes tens
-of microseconds, less than handing it to a thread would cost, and one connection used from
-the event loop's thread needs no lock.
+The calls are synchronous inside async methods on purpose: a local SQLite write costs less
+than handing it to a thread would, and one connection used from the event loop's thread
+needs no lock.
 """
 
 from __future__ import annotations

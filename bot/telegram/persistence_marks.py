@@ -4,7 +4,7 @@ Application.process_update marks each handled update's chat id and user id "to b
 persistence" (Application._mark_for_persistence_update), and only update_persistence() empties
 those two sets. Without a persistence that method returns before touching them, so with no
 persistence (ours: chat state lives in bot.storage) the sets grow by two ids per chat ever
-seen, forever: about 14 MB per 100,000 chats (bench/memory.py).
+seen, forever (bench/memory.py shows the growth).
 
 The attributes are private: read with getattr, so a framework change makes this a no-op rather
 than an error. tests/unit/test_framework_workaround.py fails when the framework fixes or

@@ -127,6 +127,6 @@ class UpdateBudgets:
 
     def screen(self, updates: list[Any]) -> list[Any]:
         """Telegram's answer to getUpdates, each update over budget cut to its id: the
-        framework parses that in microseconds, and the poller passes over it."""
+        framework parses almost for free, and the poller passes over it."""
         return [{"update_id": u["update_id"]} if isinstance(u, dict) and not self.admits(u)
                 else u for u in updates]

@@ -38,7 +38,8 @@ BATCH_LIMIT = 100  # Telegram's maximum per getUpdates
 # oldest), and parsing them again was the costliest part of a burst. So while a backlog is
 # in progress, more are fetched only once fewer than REFILL_BELOW remain (twice the
 # concurrency: the pipeline never runs dry) or after BACKLOG_WAIT_SECONDS; with fewer in
-# progress, new updates wait at most REPOLL_SECONDS. A burst of 500 updates costs ~6 polls.
+# progress, new updates wait at most REPOLL_SECONDS. A burst costs a few polls, not one per
+# update handled.
 REFILL_BELOW = 2 * CONCURRENT_UPDATES
 BACKLOG_WAIT_SECONDS = 1.0
 REPOLL_SECONDS = 0.1

@@ -1,11 +1,10 @@
 """The framework's HTTP layer, over aiohttp with orjson: `telegram.request.BaseRequest`.
 
 python-telegram-bot sends every request through a BaseRequest (its documented extension point
-for the HTTP layer); the default is httpx. Profiled under load (bench/end_to_end.py), the
-httpx/httpcore stack was the largest single cost of our bot's CPU: its connection pool
-scans every connection on each request. aiohttp is already a dependency (the webhook server),
-and its client costs a fraction of that per request; orjson encodes the request bodies and
-decodes the answers in a fraction of the standard library's time.
+for the HTTP layer); the default is httpx, whose connection pool scans every connection on
+each request. aiohttp is already a dependency (the webhook server) and its client costs less
+per request; orjson encodes the request bodies and decodes the answers faster than the
+standard library. Both were chosen by bench/end_to_end.py (figures in bench/README.md).
 
 Requests without files go as one JSON body (nested objects stay objects, as Telegram
 accepts); requests with files go as multipart/form-data, the framework's own encoding.
@@ -131,7 +130,7 @@ class UpdatesRequest(AiohttpRequest):
 @lru_cache(maxsize=8)
 def _proxy_for(origin: yarl.URL) -> tuple[yarl.URL | None, aiohttp.BasicAuth | None]:
     """HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the framework's httpx layer honours them; read
-    once per server rather than on every request (aiohttp's trust_env would, at ~170 us)."""
+    once per server rather than on every request, as aiohttp's trust_env would."""
     try:
         return get_env_proxy_for_url(origin)
     except LookupError:

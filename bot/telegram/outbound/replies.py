@@ -1,4 +1,4 @@
-"""The delivery seam: a Reply becomes Bot API calls here, and only here.
+"""Outbound: a Reply becomes Bot API calls here, and only here.
 
 Every message the bot shows a user passes through `ReplySender.show`: send a new message, or
 edit the one whose button was tapped. A new kind of reply (a photo), a metric per reply shown,

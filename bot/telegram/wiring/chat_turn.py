@@ -4,7 +4,7 @@
 are deleted with its state, in one transaction, before the reply saying so goes out; if the
 deletion fails, the turn fails, and the owner is told something went wrong instead.
 
-The flood guard may cut a turn short; the replies go through the delivery seam
+The flood guard may cut a turn short; the replies go through the Telegram layer's outbound side
 (bot/telegram/outbound/replies.py) and are tried again after longer pauses if Telegram keeps
 failing (retries.redelivery), continuing from the first reply not yet shown, so a reply that
 got through is never sent twice. The chat's later updates wait meanwhile: a chat's turns never
