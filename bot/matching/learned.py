@@ -121,12 +121,13 @@ class LinearModel:
                  weights: array[int], intercepts: Sequence[float], trained_on: str) -> None:
         self.classes = tuple(classes)
         self.trained_on = trained_on  # digest of the examples (training.examples_digest)
-        self._names = sorted(vocabulary, key=vocabulary.__getitem__)  # by local index
+        names = sorted(vocabulary, key=vocabulary.__getitem__)  # by local index
         # the models share one dictionary of feature names (_SHARED): each keeps only which
-        # of them it knows, by the shared id, and its own index for each
-        ids = [_SHARED.setdefault(name, len(_SHARED)) for name in self._names]
-        self._local = array("i", [-1]) * (max(ids, default=-1) + 1)
-        for index, shared in enumerate(ids):
+        # of them it knows, by the shared id (its names, for to_bytes), and its own index for
+        # each; a model's own copies of the names would be some 80,000 strings more
+        self._ids = array("i", [_SHARED.setdefault(name, len(_SHARED)) for name in names])
+        self._local = array("i", [-1]) * (max(self._ids, default=-1) + 1)
+        for index, shared in enumerate(self._ids):
             self._local[shared] = index
         self._idf = array("d", idf)
         self._offsets = offsets  # feature i's weights are [offsets[i], offsets[i + 1])
@@ -198,7 +199,7 @@ class LinearModel:
         weights = array("h", (round(w * WEIGHT_SCALE) for w in self._weights))
         document = {
             "format": FORMAT, "classes": list(self.classes), "trained_on": self.trained_on,
-            "features": self._names,
+            "features": _names_of(self._ids),
             "idf": list(self._idf), "intercepts": list(self._intercepts),
             "offsets": packed(self._offsets), "outputs": packed(self._outputs),
             "weights": packed(weights),
@@ -226,6 +227,11 @@ class LinearModel:
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         return cls.from_bytes(path.read_bytes())
+
+
+def _names_of(ids: array[int]) -> list[str]:
+    by_id = {shared: name for name, shared in _SHARED.items()}
+    return [by_id[shared] for shared in ids]
 
 
 def _little_endian(values: array[int]) -> array[int]:
