@@ -88,6 +88,7 @@ REPLY_METHODS = frozenset({"sendMessage", "sendPhoto"})  # a step with a drawing
 # rate limit is Telegram's 30 messages/s by design, so it is reported, not judged).
 THROUGHPUT_TARGET = 1.0
 STREAM_P99_TARGET = 1.5
+STARTUP_TARGET = 1.5  # issue 19: start to the first getUpdates, against the echo bot
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -214,9 +215,12 @@ class BotProcess:
     cwd: Path = ROOT
     process: asyncio.subprocess.Process | None = None
 
-    async def start(self, server: FakeTelegram, timeout: float) -> float:
-        """Spawn, and wait for its first getUpdates; returns the seconds that took."""
+    async def start(self, server: FakeTelegram, timeout: float, chat: int
+                    ) -> tuple[float, float]:
+        """Spawn with a message from `chat` waiting, as after a restart; returns the seconds
+        to its first getUpdates and to its answer to that message."""
         mark = len(server.calls)
+        server.user_sends(chat, "hello")
         started = time.perf_counter()
         with open(self.log_path, "ab") as log:
             self.process = await asyncio.create_subprocess_exec(
@@ -229,7 +233,11 @@ class BotProcess:
         except TimeoutError:
             raise RuntimeError(f"{self.name} did not start polling in {timeout} s; its log:\n"
                                f"{self.log_path.read_text(errors='replace')[-3000:]}") from None
-        return time.perf_counter() - started
+        polling = time.perf_counter() - started
+        await server.wait_for(lambda: any(
+            c.method in REPLY_METHODS and int(c.params.get("chat_id", 0)) == chat
+            for c in calls[mark:]), timeout=timeout)
+        return polling, time.perf_counter() - started
 
     @property
     def pid(self) -> int:
@@ -262,7 +270,8 @@ class Figures:
     db_ms: list[float] = field(default_factory=list)
     server_ms: list[float] = field(default_factory=list)
     polls: list[float] = field(default_factory=list)
-    startup: list[float] = field(default_factory=list)
+    startup: list[float] = field(default_factory=list)  # to the first getUpdates
+    first_answer: list[float] = field(default_factory=list)  # to the answer of one waiting
     closed_throughput: list[float] = field(default_factory=list)
     closed_p50: list[float] = field(default_factory=list)
     closed_p99: list[float] = field(default_factory=list)
@@ -688,7 +697,8 @@ async def run(args: argparse.Namespace) -> None:
                                          cwd=args.also.get(name, ROOT))
                         f = figures[name]
                         for attempt in range(1, args.attempts + 1):
-                            startup = await bot.start(server, args.timeout)
+                            startup, first_answer = await bot.start(
+                                server, args.timeout, ids.take(1)[0])
                             try:
                                 await warm_up(server, observer, ids.take(20), texts,
                                               args.timeout)
@@ -712,6 +722,7 @@ async def run(args: argparse.Namespace) -> None:
                                   f"processes used {b['other_cpu']:.0f}% of a core during "
                                   "the burst", flush=True)
                         f.startup.append(startup)
+                        f.first_answer.append(first_answer)
                         f.throughput.append(b["throughput"])
                         f.burst_p50.append(b["p50"])
                         f.burst_p99.append(b["p99"])
@@ -776,6 +787,9 @@ def report(figures: dict[str, Figures], ceilings: dict[str, float], args: argpar
           + "; ".join(f"{name}: bot {median(f.bot_ms):.2f} ms, server process "
                       f"{median(f.server_ms):.2f} ms" for name, f in figures.items()))
     echo = figures["echo"]
+    print("\nafter a restart with a message waiting (medians): "
+          + "; ".join(f"{name}: first getUpdates {median(f.startup):.2f} s, its answer "
+                      f"{median(f.first_answer):.2f} s" for name, f in figures.items()))
     for name, f in figures.items():
         if name == "echo":
             continue
@@ -790,6 +804,10 @@ def report(figures: dict[str, Figures], ceilings: dict[str, float], args: argpar
               f"stream p50 x{median(f.stream_p50) / median(echo.stream_p50):.2f}, "
               f"stream p99 x{stream_p99:.2f}; target <= {STREAM_P99_TARGET}: "
               f"{'met' if stream_p99 <= STREAM_P99_TARGET else 'MISSED'}")
+        polling = median(f.startup) / median(echo.startup)
+        print(f"  start to the first getUpdates x{polling:.2f}; target <= {STARTUP_TARGET}: "
+              f"{'met' if polling <= STARTUP_TARGET else 'MISSED'}; to the first answer "
+              f"x{median(f.first_answer) / median(echo.first_answer):.2f}")
     if "ours on PostgreSQL" in figures and "ours" in figures:
         on_postgres, on_sqlite = figures["ours on PostgreSQL"], figures["ours"]
         print(f"\nours on PostgreSQL / ours on SQLite: throughput "
