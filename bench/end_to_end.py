@@ -593,7 +593,7 @@ async def profiled_burst(server: FakeTelegram, observer: Observer, ids: ChatIds,
     out = workdir / "bot.pyisession"
     bot = BotProcess("ours (pyinstrument)", [PYTHON, "-c", _PROFILED_BOT, str(out)], env,
                      workdir / "ours-profile.log")
-    await bot.start(server, args.timeout)
+    await bot.start(server, args.timeout, ids.take(1)[0])
     try:
         await warm_up(server, observer, ids.take(20), texts, args.timeout)
         profiler = Profiler(interval=0.0005, async_mode="disabled")
