@@ -52,27 +52,33 @@ class HandleThenConfirm:
         """Returns once the update is handled and journalled (or was already); cancelled,
         while it waits or later, it leaves the update unconfirmed for the next start."""
         with metrics.UPDATES_IN_PROGRESS.track_inprogress(), metrics.UPDATE_SECONDS.time():
-            if self._served is not None and not self._served.done():
-                await asyncio.shield(self._served)  # in arrival order, as futures wake
             await self._handle_in_order(update)
 
     async def _handle_in_order(self, update: Update) -> None:
-        application = self._application
         # The chat's turn comes first, so its queued updates hold no concurrency slot while
-        # they wait, and a journal that awaits cannot reorder them.
+        # they wait, and neither a journal that awaits nor the wait for the chats to be
+        # served can reorder them.
         key = chat_key(update)
-        async with self._order.turn(key), self._held_across_processes(key):
-            if await self._journal.is_handled(update.update_id):
-                metrics.DUPLICATE_UPDATES.inc()
-                return  # answered before a crash, while Telegram was not told
-            try:
-                await application.update_processor.process_update(
-                    update, application.process_update(update))
-            except Exception:  # the framework's own failure (handlers' go to on_error)
-                log.exception("update %s failed", update.update_id)
-            finally:
-                forget_persistence_marks(application)
-            await self._journal.mark_handled(update.update_id)
+        async with self._order.turn(key):
+            if self._served is not None:
+                # cancelled (the bot stopped before serving): raises, leaving it unconfirmed
+                await asyncio.shield(self._served)
+            async with self._held_across_processes(key):
+                await self._handle_once(update)
+
+    async def _handle_once(self, update: Update) -> None:
+        if await self._journal.is_handled(update.update_id):
+            metrics.DUPLICATE_UPDATES.inc()
+            return  # answered before a crash, while Telegram was not told
+        application = self._application
+        try:
+            await application.update_processor.process_update(
+                update, application.process_update(update))
+        except Exception:  # the framework's own failure (handlers' go to on_error)
+            log.exception("update %s failed", update.update_id)
+        finally:
+            forget_persistence_marks(application)
+        await self._journal.mark_handled(update.update_id)
 
     def _held_across_processes(self, key: int | None) -> AbstractAsyncContextManager[None]:
         return self._chat_locks.hold(key) if key is not None else contextlib.nullcontext()
