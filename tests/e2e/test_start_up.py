@@ -256,3 +256,18 @@ async def test_a_knowledge_error_after_polling_began_loses_no_message(
         assert "battery" in (reply.text or reply.caption or "").lower()
     finally:
         await fixed.stop()
+
+
+async def test_a_knowledge_error_stops_start_up_while_telegram_is_still_unreachable(
+        server: FakeTelegram, loaded: Loaded, tmp_path: Path) -> None:
+    await server.stop()  # start-up would wait for the Bot API for ever
+    broken = HeldPreparation(loaded, KnowledgeError("knowledge/guided.yaml", None, "steps",
+                                                    "missing"))
+    broken.release.set()
+    runner = Runner(RunningBot(server, loaded, tmp_path / "data").settings, broken,
+                    long_poll_seconds=1)
+    try:
+        with pytest.raises(KnowledgeError):
+            await asyncio.wait_for(runner.start(), timeout=10)
+    finally:
+        await runner.stop()

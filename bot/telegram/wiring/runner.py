@@ -5,10 +5,10 @@ the knowledge loaded and checked, the conversation built) runs in a thread while
 opened (SQLite's data directory locked to this process first), Telegram answers, and the
 Application, the metrics server when METRICS_PORT is set, and one receiver (the poller,
 behind its standby lease, or the webhook server when WEBHOOK_URL is set) start. A restart is
-back on the line as soon as a bare python-telegram-bot bot would be; updates that arrive
-before the chats are served wait for them, unconfirmed, so a failure to build them (a
-knowledge error) loses none. Then the chats are served (chats.py) and the command menus
-published; it stops in reverse order.
+back on the line without waiting for the knowledge; updates that arrive before the chats are
+served wait for them in their chats' order, unconfirmed, so a failure to build them (a
+knowledge error, which stops start-up as soon as it is found) loses none. Then the chats are
+served (chats.py) and the command menus published; it stops in reverse order.
 
 `serve` owns the signals: SIGTERM or SIGINT while starting stops at once, later lets the
 updates in progress finish (at most 7 s), then exits. `run_until_signalled` is the process:
@@ -82,15 +82,27 @@ class Runner:
         self._knowledge_version = "?"
 
     async def start(self) -> None:
-        """Telegram reached, the receiver started, then the chats served, with `prepare`
-        running in a thread from the first line to the last but one."""
+        """Telegram reached and the receiver started while `prepare` runs in a thread, then
+        the chats served. Whichever of the two fails first stops start-up at once: a knowledge
+        error is not kept waiting behind a Bot API that does not answer. A thread cannot be
+        cancelled: a stop while preparing returns at once, and the process exits once the
+        build in progress ends."""
         self._served = served = asyncio.get_running_loop().create_future()
         preparing = asyncio.ensure_future(asyncio.to_thread(self._prepare))
+        connecting = asyncio.ensure_future(self._connect(served))
         try:
-            await self._connect(served)
+            await asyncio.wait({preparing, connecting}, return_when=asyncio.FIRST_EXCEPTION)
+            for task in (preparing, connecting):
+                error = task.exception() if task.done() else None
+                if error is not None:
+                    raise error
+            await connecting
             chats = await preparing
         except BaseException:
+            connecting.cancel()
             preparing.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await connecting  # its cleanup runs before stop() takes things down
             raise
         assert self.application is not None and self.storage is not None
         self._knowledge_version = chats.knowledge_version
