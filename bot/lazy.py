@@ -12,7 +12,7 @@ file, so the names and where they live cannot drift apart:
     if TYPE_CHECKING:
         from bot.dialog.conversation import Conversation as Conversation
     else:
-        __all__, __getattr__ = exports(__name__, __file__)
+        __all__, __getattr__, __dir__ = exports(__name__, __file__)
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 
-def exports(package: str, init_file: str) -> tuple[list[str], Callable[[str], Any]]:
-    """`__all__` and the module `__getattr__` for `package`, from its TYPE_CHECKING imports."""
+def exports(package: str, init_file: str
+            ) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
+    """`__all__`, the module `__getattr__` and `__dir__` for `package`, from its
+    TYPE_CHECKING imports."""
     where = declared_exports(package, init_file)
 
     def __getattr__(name: str) -> Any:
@@ -38,7 +40,10 @@ def exports(package: str, init_file: str) -> tuple[list[str], Callable[[str], An
         setattr(sys.modules[package], name, value)  # the next use is a plain attribute
         return value
 
-    return sorted(where), __getattr__
+    def __dir__() -> list[str]:
+        return sorted({*vars(sys.modules[package]), *where})
+
+    return sorted(where), __getattr__, __dir__
 
 
 def declared_exports(package: str, init_file: str) -> dict[str, tuple[str, str]]:
@@ -50,9 +55,11 @@ def declared_exports(package: str, init_file: str) -> dict[str, tuple[str, str]]
         if not (isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"):
             continue
         for statement in node.body:
-            if not isinstance(statement, ast.ImportFrom) or statement.module is None:
-                raise TypeError(f"{init_file}: only `from module import Name as Name` may "
-                                "stand under TYPE_CHECKING in a lazy package")
+            if (not isinstance(statement, ast.ImportFrom) or statement.module is None
+                    or statement.level != 0):
+                raise TypeError(f"{init_file}: only `from module import Name as Name`, the "
+                                "module named in full, may stand under TYPE_CHECKING in a "
+                                "lazy package")
             for alias in statement.names:
                 where[alias.asname or alias.name] = (statement.module, alias.name)
     if not where:

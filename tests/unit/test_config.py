@@ -97,6 +97,19 @@ def test_webhook_settings_are_read() -> None:
         "https://bot.example.org/telegram", "127.0.0.1", 8080, "s3cret_-1", 12.5)
 
 
+def test_a_webhook_without_a_secret_gets_one_every_replica_derives_alike() -> None:
+    """Each replica calls setWebhook with its secret: unset, they agree without being told,
+    and the secret is never the token; polling needs none."""
+    hook = {"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.org/telegram"}
+    first, second = Settings.from_environment(hook), Settings.from_environment(dict(hook))
+    assert first.webhook_secret and first.webhook_secret == second.webhook_secret
+    assert TOKEN.split(":")[1] not in first.webhook_secret
+    assert first.webhook_secret in first.secrets()  # redacted like the token
+    other = Settings.from_environment({**hook, "TELEGRAM_BOT_TOKEN": "654321:ANOTHER-bot"})
+    assert other.webhook_secret != first.webhook_secret
+    assert Settings.from_environment({"TELEGRAM_BOT_TOKEN": TOKEN}).webhook_secret is None
+
+
 SECRET_PASSWORD = "s3cr3t-Pa55"
 
 

@@ -23,4 +23,4 @@ if TYPE_CHECKING:
 else:
     from bot.lazy import exports
 
-    __all__, __getattr__ = exports(__name__, __file__)
+    __all__, __getattr__, __dir__ = exports(__name__, __file__)
