@@ -234,9 +234,13 @@ class BotProcess:
             raise RuntimeError(f"{self.name} did not start polling in {timeout} s; its log:\n"
                                f"{self.log_path.read_text(errors='replace')[-3000:]}") from None
         polling = time.perf_counter() - started
-        await server.wait_for(lambda: any(
-            c.method in REPLY_METHODS and int(c.params.get("chat_id", 0)) == chat
-            for c in calls[mark:]), timeout=timeout)
+        try:
+            await server.wait_for(lambda: any(
+                c.method in REPLY_METHODS and int(c.params.get("chat_id", 0)) == chat
+                for c in calls[mark:]), timeout=timeout)
+        except TimeoutError:
+            raise RuntimeError(f"{self.name} did not answer in {timeout} s; its log:\n"
+                               f"{self.log_path.read_text(errors='replace')[-3000:]}") from None
         return polling, time.perf_counter() - started
 
     @property

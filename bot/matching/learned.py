@@ -124,7 +124,7 @@ class LinearModel:
         names = sorted(vocabulary, key=vocabulary.__getitem__)  # by local index
         # the models share one dictionary of feature names (_SHARED): each keeps only which
         # of them it knows, by the shared id (its names, for to_bytes), and its own index for
-        # each; a model's own copies of the names would be some 80,000 strings more
+        # each, rather than its own copies of the names
         self._ids = array("i", [_SHARED.setdefault(name, len(_SHARED)) for name in names])
         self._local = array("i", [-1]) * (max(self._ids, default=-1) + 1)
         for index, shared in enumerate(self._ids):
