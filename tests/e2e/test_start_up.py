@@ -148,15 +148,35 @@ def damage(data_dir: Path) -> Path:
     return database
 
 
-@pytest.mark.parametrize("problem", ["a file", "a damaged database"])
+def unwritable_dir(tmp_path: Path) -> Path:
+    """A directory this user cannot create a file in: read-only to its owner, or, for root,
+    whom modes do not stop, a sysfs directory."""
+    if os.geteuid() != 0:
+        readonly = tmp_path / "readonly"
+        readonly.mkdir(mode=0o500)
+        return readonly
+    sysfs = Path("/sys/kernel")
+    try:
+        (sysfs / "bot-write-probe").write_text("")
+    except OSError:
+        return sysfs
+    pytest.skip("no directory here that root cannot write")
+
+
+@pytest.mark.parametrize("problem",
+                         ["a file", "a damaged database", "a directory it cannot write"])
 async def test_a_bad_data_dir_stops_start_up_with_exit_2_naming_it(
         server: FakeTelegram, bot_process: BotProcess, tmp_path: Path, problem: str) -> None:
     data_dir = tmp_path / "data"
     if problem == "a file":
         data_dir.write_text("not a directory")
         expected = f"configuration error: BOT_DATA_DIR={data_dir} is a file"
-    else:
+    elif problem == "a damaged database":
         expected = f"storage error: {damage(data_dir)} is damaged"
+    else:
+        data_dir = unwritable_dir(tmp_path)
+        bot_process.env["BOT_DATA_DIR"] = str(data_dir)
+        expected = f"configuration error: BOT_DATA_DIR={data_dir} cannot be written"
     await bot_process.start()
     assert await bot_process.wait(timeout=30) == 2
     output = bot_process.log.read_text()
