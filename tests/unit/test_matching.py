@@ -236,6 +236,9 @@ def test_a_trunk_word_alone_does_not_make_it_a_trunk_question(matcher: Matcher,
     ("is there any way to open the tailgate with a flat car battery", "faq-dead-battery"),
     ("how many ways are there to open the tailgate", "overview"),  # ways: the list of ways
     ("the switch on the tailgate does nothing", "lid-button"),  # a switch, not "switch on"
+    # «аварийка» is the hazard lights to most owners, not the inside release (issue 17)
+    ("аварийка мигает, багажник не открывается", "trunk-wont-open"),
+    ("где аварийный рычаг багажника", "interior-release"),
 ])
 def test_words_with_two_senses(matcher: Matcher, question: str, entry: str) -> None:
     assert_answers(matcher, question, entry)
