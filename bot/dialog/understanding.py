@@ -183,6 +183,12 @@ def _on_screen(screen: Screen, reading: Reading, own_entries: frozenset[str],
         return OnScreen(Act.FAILED, screen)  # "tried the key too": that way as well
     if screen.kind in WALK_KINDS and reading.car_only:
         return CarNamed(screen)  # "it's a 2018 if that helps": noted, the walk stays
+    if screen.kind in WALK_KINDS and reading.symptom is not None and act not in (
+            Act.WORKED, Act.BACK, Act.STOP, Act.REPEAT):
+        return OnScreen(Act.FAILED, screen)  # what they saw changes the advice, asked or told
+    if (screen.kind is Kind.STEP and reading.match.answer_id == reading.wont_open
+            and "?" not in reading.match.query and act not in (Act.WORKED, Act.BACK, Act.STOP)):
+        return OnScreen(Act.FAILED, screen)  # "багажник не открывается" said again: still shut
     others = [w for w in reading.named if w not in own_entries]
     if screen.kind is Kind.STEP and others and "?" not in reading.match.query:
         # another way named with a refusal: "no kick thing on mine" (left out, this way

@@ -376,6 +376,10 @@ def _load_intents(file: _File, entries: Mapping[str, Entry],
             if concept not in concepts:
                 raise file.error(None, f"wont_open.{field}[{index}]",
                                  f"'{concept}' is not a concept in synonyms.yaml")
+    for index, entry_id in enumerate(intents.wont_open.beside):
+        if entry_id not in entries or entries[entry_id].is_way:
+            raise file.error(None, f"wont_open.beside[{index}]", f"'{entry_id}' is not the id "
+                             "of an entry beside the walk (a topic or a FAQ)")
     for way, names in intents.tried_ways.items():
         if way not in entries or not entries[way].is_way:
             raise file.error(None, f"tried_ways.{way}", f"'{way}' is not a way's "

@@ -209,13 +209,16 @@ class WontOpen(Schema):
     """A message that says the boot won't open: it names a failure concept and one of
     `about`, and none of `none_of` (synonyms.yaml concepts). When it names nothing more
     `specific` either (a way, a part, a cause), it is the commonest problem whatever entry
-    the matcher prefers; otherwise only when the matcher is unsure and offers it too."""
+    the matcher prefers; otherwise only when the matcher is unsure and offers it too. Said in
+    passing, it does not overrule one of the entries `beside` the walk that plainly fits
+    ("froze overnight and now the hatch is stuck")."""
 
     failure: Words
     about: Words
     trunk: Words  # naming the boot: another part named beside it does not stop the rule
     none_of: tuple[NonEmpty, ...] = ()
     specific: tuple[NonEmpty, ...] = ()
+    beside: tuple[NonEmpty, ...] = ()  # entry ids: situations the run's ways do not cover
 
 
 class Symptom(Schema):

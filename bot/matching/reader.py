@@ -44,6 +44,12 @@ MATCHER_SHARE = 0.5  # of the matcher's score, added to the classifier's probabi
 LIKELY_ENTRIES = 3  # the classifier's likeliest, which the matcher ranks
 SURE_ENTRY = 0.9  # ... or only its best, when it is this sure
 WONT_OPEN_SHARE = 0.5  # "won't open" said outright: that entry, if it scores this share of the best
+# ... but "won't open" said in passing does not overrule a situation beside the walk
+# (intents.yaml wont_open.beside) that plainly fits better ("froze overnight and now the hatch
+# is stuck", "what do I tell the garage, it won't open"): scoring this much, and won't-open
+# under this share of it
+PLAINLY_OTHER = 0.7
+PLAINLY_OTHER_SHARE = 0.7
 MATCHES_REPORTED = 5
 # Someone shut in the boot: the rules of intents.yaml, when the emergency classifier does not
 # rule it out (RULED_SHUT_IN), or the classifier alone when it is sure (SURELY_SHUT_IN).
@@ -175,6 +181,7 @@ class Reader:
         self._freed = _Words(intents.freed.every)
         self._negations = _Words(intents.negations.every)
         self._trunk = frozenset(intents.wont_open.trunk)
+        self._beside = frozenset(intents.wont_open.beside)
         self._comparisons = _Words(intents.comparisons.every)
 
         # our car by any of its names ("Rogue Sport", "Dualis"): never another make, and a
@@ -216,7 +223,7 @@ class Reader:
         says_wont_open = self._says_wont_open(match)
         no_tools = self._no_tools.any_in(spelled, present)
         specific = self._wont_open_rule.specific - (self._absent_tools if no_tools else set())
-        if says_wont_open and (not tokens & specific or (
+        if says_wont_open and not self._plainly_other(match) and (not tokens & specific or (
                 match.outcome is not Outcome.ANSWER and self._wont_open in match.suggestions)
                 or (match.outcome is Outcome.ANSWER
                     and self._close_to_best(match, self._wont_open))):
@@ -331,6 +338,14 @@ class Reader:
         else:
             outcome = Outcome.CLOSE_CALL
         return replace(match, outcome=outcome, matches=ranked)
+
+    def _plainly_other(self, match: MatchResult) -> bool:
+        """A situation beside the walk answers, strongly, and won't-open is far behind it."""
+        if match.outcome is not Outcome.ANSWER or match.answer_id not in self._beside:
+            return False
+        best = match.matches[0].score
+        wont_open = next((m.score for m in match.matches if m.entry_id == self._wont_open), 0.0)
+        return best >= PLAINLY_OTHER and wont_open < PLAINLY_OTHER_SHARE * best
 
     @staticmethod
     def _close_to_best(match: MatchResult, entry_id: str) -> bool:

@@ -32,6 +32,7 @@ FLOORS = {
     "heldout-3.yaml": (0.95, 0.95, 0.97),
     "heldout-4.yaml": (0.95, 0.95, 0.93),
     "heldout-5.yaml": (0.90, 0.93, 0.95),  # measured only: its misses never read
+    "heldout-7.yaml": (0.88, 0.93, 0.95),  # read at issue 16's close; not learned from
 }
 
 

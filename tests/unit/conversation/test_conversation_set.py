@@ -15,7 +15,8 @@ DATA = Path(__file__).parents[2] / "data"
 # Per behaviour, a little under today's figures. conversations-5.yaml is measured only, never
 # tuned on (its weakest behaviours, other makes and small talk, score 0.5 and 0.7 today).
 FLOORS = {"conversations.yaml": 0.8, "conversations-2.yaml": 0.8, "conversations-3.yaml": 0.8,
-          "conversations-4.yaml": 0.8, "conversations-5.yaml": 0.5, "conversations-7.yaml": 0.8}
+          "conversations-4.yaml": 0.8, "conversations-5.yaml": 0.5, "conversations-7.yaml": 0.8,
+          "conversations-8.yaml": 0.5}  # -8: read at issue 16's close, tuned on a little
 
 
 @pytest.mark.parametrize("name", ["conversations-7.yaml"])

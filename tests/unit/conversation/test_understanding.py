@@ -122,6 +122,38 @@ def test_after_the_call_for_help_each_message_gives_the_next_step(
     assert chat.kind is ReplyKind.WORKED
 
 
+@pytest.mark.parametrize(("code", "shut_in", "open_now", "not_yet"), [
+    ("en", "my dog is locked in the boot", "ok its open", "not open yet"),
+    ("ru", "ребёнок закрыт в багажнике", "открыли", "ещё не открыли"),
+])
+def test_after_the_call_for_help_the_boot_open_ends_it_and_not_yet_goes_on(
+        conversation: Conversation, code: str, shut_in: str, open_now: str,
+        not_yet: str) -> None:
+    chat = Chat(conversation, code)
+    chat.send(shut_in)
+    chat.send(not_yet)
+    assert chat.kind is ReplyKind.EMERGENCY, "a negation is never taken for 'it opened'"
+    chat.send(open_now)
+    assert chat.kind is ReplyKind.WORKED
+
+
+def test_what_was_seen_mid_walk_changes_the_advice_even_worded_as_a_question(
+        conversation: Conversation) -> None:
+    chat = walking(conversation)
+    chat.send("when i hit unlock every lock pops up except the boot, why?")
+    assert conversation.knowledge.ui("symptom_locks_pop", "en") in chat.text
+
+
+@pytest.mark.parametrize("code", ["en", "ru"])
+def test_saying_again_that_it_wont_open_mid_walk_moves_it_on(conversation: Conversation,
+                                                              code: str) -> None:
+    chat = walking(conversation, code)
+    before = chat.text
+    chat.send("boot still wont open" if code == "en" else "багажник не открывается")
+    assert chat.kind in (ReplyKind.WALK, ReplyKind.GATE_QUESTION, ReplyKind.TOOLS_QUESTION)
+    assert chat.text != before and chat.kind is not ReplyKind.STEP_HELP
+
+
 @pytest.mark.parametrize(("code", "text"), [
     ("uk", "дитина в багажнику, не відкривається!!"),
     ("de", "Mein Sohn ist im Kofferraum eingeschlossen"),
