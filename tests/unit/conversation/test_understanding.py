@@ -225,3 +225,16 @@ def test_a_message_the_bot_cannot_place_inside_a_walk_asks_the_screens_question_
     assert chat.kind is not ReplyKind.DECLINED
     assert chat.screen is not None and chat.screen.kind in (Kind.STEP, Kind.GATE)
     assert chat.screen == step or chat.kind is ReplyKind.STEP_HELP
+
+
+@pytest.mark.parametrize(("code", "first", "then"), [
+    ("ru", "прикурили, багажник открылся, что теперь с аккумулятором делать", "у меня e-power"),
+    ("en", "jump started it and the boot opened, what now about the battery", "mine is e-power"),
+])
+def test_naming_e_power_after_the_jump_is_about_the_car_not_declined(
+        conversation: Conversation, code: str, first: str, then: str) -> None:
+    chat = Chat(conversation, code)
+    chat.send(first)
+    assert chat.screen is not None and chat.screen.entry == "after-jump"
+    chat.send(then)
+    assert chat.kind is not ReplyKind.DECLINED and "READY" in chat.text
