@@ -238,3 +238,27 @@ def test_naming_e_power_after_the_jump_is_about_the_car_not_declined(
     assert chat.screen is not None and chat.screen.entry == "after-jump"
     chat.send(then)
     assert chat.kind is not ReplyKind.DECLINED and "READY" in chat.text
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("went thru the car wash, froze overnight and now the hatch is stuck", "frozen"),
+    ("what do i tell the mechanic about my boot not opening", "garage"),
+    ("что сказать в сервисе если багажник не открывается", "garage"),
+])
+def test_wont_open_said_in_passing_leaves_a_situation_that_plainly_fits(
+        conversation: Conversation, text: str, entry: str) -> None:
+    chat = Chat(conversation, "ru" if re.search("[а-я]", text) else "en")
+    chat.send(text)
+    assert chat.screen is not None and chat.screen.entry == entry, chat.text
+    chat = Chat(conversation, "en")
+    chat.send("boot stuck shut, wont open")
+    assert chat.kind is ReplyKind.WALK  # said alone, it is still the walk
+
+
+def test_a_way_that_never_worked_on_this_car_is_passed_over(
+        conversation: Conversation) -> None:
+    chat = walking(conversation)
+    chat.send("the boot button on my fob does nothing either")
+    chat.send("and the keyless thing has never worked on mine tbh")
+    assert chat.kind in (ReplyKind.WALK, ReplyKind.GATE_QUESTION, ReplyKind.TOOLS_QUESTION)
+    assert chat.state.way not in ("keyless-entry", "key-fob"), chat.text
