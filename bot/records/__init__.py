@@ -8,7 +8,8 @@ Nothing here speaks Telegram: the admins' commands that send these are
 bot/telegram/wiring/admin.py.
 """
 
-from bot.records import stats, unanswered
+import bot.records.stats as stats
+import bot.records.unanswered as unanswered
 from bot.records.recorder import DAY, Recorder
 
 __all__ = ["DAY", "Recorder", "stats", "unanswered"]

@@ -14,7 +14,6 @@ retries are wanted before the first getUpdates, the replies only once the chats 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.telegram.outbound import retries as retries
     from bot.telegram.outbound.deep_links import DeepLinks as DeepLinks
     from bot.telegram.outbound.deep_links import links_of as links_of
     from bot.telegram.outbound.http import AiohttpRequest as AiohttpRequest
