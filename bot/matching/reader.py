@@ -221,6 +221,7 @@ class Reader:
             urgent = self._shut_in  # the classifier sure, and nothing says it is a thing
         small_talk = self._small_talk.meaning(text) if urgent is None else None
         says_wont_open = self._says_wont_open(match)
+        says_tried = self._tried_markers.any_in(spelled, present)
         no_tools = self._no_tools.any_in(spelled, present)
         specific = self._wont_open_rule.specific - (self._absent_tools if no_tools else set())
         if says_wont_open and not self._plainly_other(match) and (not tokens & specific or (
@@ -233,8 +234,7 @@ class Reader:
             urgent=urgent,
             tried=self._tried(spelled, present, tokens,
                               says_wont_open or match.outcome is not Outcome.ANSWER
-                              or ("?" not in text and self._tried_markers.any_in(spelled,
-                                                                                 present))),
+                              or ("?" not in text and says_tried)),
             other_make=self._other_makes_named(cleaned),
             small_talk=small_talk,
             about_qashqai=bool(self._our_car.search(cleaned))
@@ -247,7 +247,7 @@ class Reader:
             foreign=self._foreign(cleaned),
             named=self._named(tokens),
             deictic=self._deictic.any_in(spelled, present),
-            says_tried=self._tried_markers.any_in(spelled, present),
+            says_tried=says_tried,
             car_only=(match.generation is not None and not match.off_topic
                       and not tokens & self._boot_concepts and len(tokens) <= CAR_ONLY_WORDS),
             freed=self._freed.any_in(spelled, present)
